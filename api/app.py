@@ -1,0 +1,42 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import problems
+from api.background import BackgroundLoop
+from api.middleware import RequestMiddleware
+from api.routes import auth, ops, participants, referrals, staff
+from infra.bootstrap import Container
+
+DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
+Let Everyone Advance with Dignity) sites. Errors are RFC 9457 problem+json. Writes take
+`X-Actor`, accept `Idempotency-Key` and answer with `position`."""
+
+
+def create_app(container: Container, *, background: bool | None = None) -> FastAPI:
+    run_background = container.settings.run_worker if background is None else background
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        loop = BackgroundLoop(container) if run_background else None
+        if loop:
+            loop.start()
+        try:
+            yield
+        finally:
+            if loop:
+                loop.stop()
+
+    app = FastAPI(title="LEAD service", version="1.0.0", description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.container = container
+    problems.install(app)
+    for module in (auth, staff, referrals, participants, ops):
+        app.include_router(module.router)
+    app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)
+    return app

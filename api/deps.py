@@ -1,0 +1,102 @@
+"""Dependencies: the container, the authenticated caller, role checks, the write context."""
+
+# No "from __future__ import annotations": FastAPI must see the closures' Depends objects.
+
+import hashlib
+import re
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.security import Caller, InvalidToken, read_token
+from domain.base import Meta
+from domain.errors import PreconditionFailed
+from infra.bootstrap import Container
+from services.context import RequestContext, Viewer
+
+bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token")
+IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def get_caller(
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller:
+    challenge = {"WWW-Authenticate": 'Bearer realm="lead"'}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(401, "a bearer token is required", headers=challenge)
+    try:
+        caller = read_token(credentials.credentials, container.settings)
+    except InvalidToken as exc:
+        raise HTTPException(401, f"invalid token: {exc}", headers=challenge) from None
+    structlog.contextvars.bind_contextvars(client_id=caller.client_id, agency=caller.agency,
+                                          role=caller.role)
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def allow(*roles: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
+    """Deny by default: only the named roles pass."""
+    allowed = frozenset(roles)
+
+    async def check(caller: CallerDep) -> Caller:
+        if caller.role not in allowed:
+            raise HTTPException(403, f"the {caller.role} role may not do this")
+        return caller
+
+    return check
+
+
+ANY_ROLE = ("police", "community_partner", "case_manager", "supervisor", "prosecutor",
+            "defense", "project_manager", "auditor")
+
+
+def viewer_of(caller: Caller) -> Viewer:
+    return Viewer(client_id=caller.client_id, agency=caller.agency, role=caller.role)
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    match = IF_MATCH.match(value)
+    if match is None:
+        raise PreconditionFailed("If-Match must be an ETag this service issued")
+    return int(match.group(1))
+
+
+def write_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
+    role_check = allow(*roles)
+
+    async def build(
+        request: Request,
+        caller: Annotated[Caller, Depends(role_check)],
+        x_actor: Annotated[str, Header(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$",
+                                       description="Badge or staff number of the individual")],
+        idempotency_key: Annotated[str | None, Header(pattern=KEY_PATTERN)] = None,
+        if_match: Annotated[str | None, Header(max_length=64)] = None,
+    ) -> RequestContext:
+        body = await request.body()
+        fingerprint = hashlib.sha256(
+            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+        ).hexdigest()
+        meta = Meta(actor=x_actor.strip(), client_id=caller.client_id, agency=caller.agency,
+                    role=caller.role, correlation_id=request.state.request_id,
+                    idempotency_key=idempotency_key)
+        return RequestContext(meta=meta, fingerprint=fingerprint,
+                              expected_version=parse_if_match(if_match))
+
+    return build

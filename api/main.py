@@ -1,0 +1,16 @@
+"""`uvicorn api.main:app`: the production entry point (settings from the environment)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.app import create_app
+from infra.bootstrap import build
+from infra.observability import configure_logging
+from infra.settings import Settings
+
+
+def make_app() -> FastAPI:
+    settings = Settings()
+    configure_logging(settings.log_level, as_json=settings.log_json)
+    return create_app(build(settings))

@@ -1,0 +1,165 @@
+"""Request bodies: strict (unknown fields and wrong types are 422, never coerced), bounded."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = "timestamps need an offset (RFC 3339), e.g. 2026-11-24T10:00:00Z"
+        raise ValueError(msg)
+    return value.astimezone(UTC)
+
+
+# FastAPI validates parsed JSON, so strict datetimes would reject every ISO string:
+# only the datetime fields are lax, and they still demand an offset.
+Timestamp = Annotated[datetime, Strict(False), AfterValidator(_utc)]
+Day = Annotated[date, Strict(False)]
+LaxUUID = Annotated[UUID, Strict(False)]
+Text = Annotated[str, Field(max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Note = Annotated[str, Field(max_length=4000)]
+Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Strict_(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class IdentifierIn(Strict_):
+    system: Code
+    value: Code
+
+
+class PersonIn(Strict_):
+    given_name: Name
+    family_name: Name
+    date_of_birth: Day | None = None
+    identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
+
+
+class DemographicsIn(Strict_):
+    race: list[Text] = Field(default_factory=list, max_length=10)
+    ethnicity: Text | None = None
+    gender: Text | None = None
+
+
+class ChargeIn(Strict_):
+    code: Code
+    description: Text = ""
+
+
+class LocationIn(Strict_):
+    description: Name
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class ArrestIn(Strict_):
+    charges: list[ChargeIn] = Field(min_length=1, max_length=20)
+    location: LocationIn
+    released_at: Timestamp
+    exclusions: list[Code] = Field(default_factory=list, max_length=20,
+                                   description="site exclusion criteria (codes) the person meets")
+
+
+class OverrideIn(Strict_):
+    by: Name
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class CriteriaIn(Strict_):
+    chronic_law_violations: bool
+    public_expectation_of_response: bool
+
+
+Door = Literal["arrest_diversion", "social_contact", "community", "court", "prosecutor"]
+
+
+class ReferralIn(Strict_):
+    door: Door
+    participant_id: LaxUUID | None = None
+    person: PersonIn
+    referred_at: Timestamp
+    demographics: DemographicsIn = Field(default_factory=DemographicsIn)
+    arrest: ArrestIn | None = None
+    exclusion_override: OverrideIn | None = None
+    criteria: CriteriaIn | None = None
+    referring_organization: Text | None = None
+
+
+class PolicyIn(Strict_):
+    divertible_charges: list[ChargeIn] = Field(default_factory=list, max_length=2000)
+    exclusion_criteria: list[ChargeIn] = Field(default_factory=list, max_length=200)
+    intake_deadline_days: int = Field(default=30, ge=1, le=365)
+    non_return_hours: int = Field(default=24, ge=1, le=720)
+    caseload_max: int = Field(default=25, ge=1, le=500)
+    caseload_average_threshold: int = Field(default=20, ge=1, le=500)
+    discharge_min_inactive_days: int = Field(default=90, ge=1, le=3650)
+    hold_review_max_days: int = Field(default=90, ge=1, le=3650)
+    inactive_after_days: int = Field(default=30, ge=1, le=3650)
+
+
+class CaseManagerIn(Strict_):
+    name: Name
+
+
+class IntakeIn(Strict_):
+    completed_at: Timestamp
+    plan_summary: Annotated[str, Field(min_length=1, max_length=8000)]
+
+
+class RoiIn(Strict_):
+    signed_at: Timestamp
+    agencies: list[Slug] = Field(min_length=1, max_length=50)
+    categories: list[Code] = Field(min_length=1, max_length=50)
+    expires_at: Timestamp | None = None
+
+
+class RoiRevokeIn(Strict_):
+    revoked_at: Timestamp
+    reason: Note | None = None
+
+
+class ExtendDeadlineIn(Strict_):
+    new_deadline: Timestamp
+    agreed_by: Name
+    reason: Literal["specific_reason", "incapacitated"]
+    note: Note = ""
+
+
+class AssignIn(Strict_):
+    case_manager_id: LaxUUID
+
+
+class ContactIn(Strict_):
+    contacted_at: Timestamp
+    kind: Literal["field", "office", "phone", "attempt"]
+
+
+class NonReturnExceptionIn(Strict_):
+    agreed_by: Name
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class NonReturnViolationIn(Strict_):
+    observed_at: Timestamp
+    note: Note = ""
+
+
+class DischargeIn(Strict_):
+    discharged_at: Timestamp
+    reason: Literal["sustained_non_engagement", "no_behavior_change", "staff_safety",
+                    "program_safety"]
+    note: Note = ""
+
+
+class ReadmitIn(Strict_):
+    readmitted_at: Timestamp
+    note: Note = ""

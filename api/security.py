@@ -1,0 +1,49 @@
+"""Bearer tokens: HS256 JWTs with pinned algorithm, audience, issuer and expiry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import uuid4
+
+import jwt
+
+from infra.clients import ROLES, Client
+from infra.settings import Settings
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "sub"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    client_id: str
+    agency: str
+    role: str
+
+
+class InvalidToken(Exception):
+    """Raised when a bearer token is missing, forged, expired or not for this service."""
+
+
+def issue_token(client: Client, settings: Settings, now: datetime) -> str:
+    claims = {
+        "iss": settings.token_issuer, "aud": settings.token_audience, "sub": client.client_id,
+        "agency": client.agency, "role": client.role, "jti": uuid4().hex,
+        "iat": now, "nbf": now, "exp": now + timedelta(seconds=settings.token_lifetime_seconds),
+    }
+    return jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
+
+
+def read_token(token: str, settings: Settings) -> Caller:
+    try:
+        claims = jwt.decode(token, settings.secret_key.get_secret_value(),
+                            algorithms=[ALGORITHM], audience=settings.token_audience,
+                            issuer=settings.token_issuer, options={"require": REQUIRED_CLAIMS})
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    role, agency, sub = claims.get("role"), claims.get("agency"), claims.get("sub")
+    if role not in ROLES or not isinstance(agency, str) or not isinstance(sub, str):
+        msg = "token claims are incomplete"
+        raise InvalidToken(msg)
+    return Caller(client_id=sub, agency=agency, role=role)

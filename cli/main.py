@@ -1,0 +1,78 @@
+"""`leadctl`: serve, migrate, worker, clients."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from infra import migrations
+from infra.bootstrap import build, sql_engine
+from infra.clients import ROLES, ClientRegistry
+from infra.observability import configure_logging
+from infra.settings import Settings
+
+app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
+clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
+app.add_typer(clients, name="clients")
+
+
+@app.command()
+def migrate(revision: str = "head") -> None:
+    """Create or upgrade every table (the event store's included)."""
+    settings = Settings()
+    migrations.upgrade(settings, revision)
+    typer.echo(f"migrated to {revision} ({settings.database_url.split('@')[-1]})")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Serve the API (with the projector and deadline worker in the background)."""
+    Settings()  # refuse to start on insecure settings before uvicorn forks
+    uvicorn.run("api.main:make_app", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+@app.command()
+def worker(once: bool = False) -> None:
+    """Run the projector and the intake-deadline worker without the API."""
+    settings = Settings()
+    configure_logging(settings.log_level, as_json=settings.log_json)
+    container = build(settings)
+    try:
+        while True:
+            expired = container.deadlines.tick()
+            if once:
+                typer.echo(json.dumps({"expired": expired}))
+                return
+            time.sleep(settings.worker_tick_seconds)
+    finally:
+        container.close()
+
+
+@clients.command("create")
+def create_client(
+    agency: Annotated[str, typer.Option(help="agency slug, registered if new")],
+    role: Annotated[str, typer.Option(help=f"one of {', '.join(sorted(ROLES))}")],
+    name: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Create a client and print its credentials (the secret is shown only this once)."""
+    registry = ClientRegistry(sql_engine(Settings()))
+    try:
+        client, secret = registry.create(agency, role, name, datetime.now(tz=UTC))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(json.dumps({"client_id": client.client_id, "client_secret": secret,
+                           "agency": client.agency, "role": client.role}))
+
+
+@clients.command("unlock")
+def unlock_client(client_id: str) -> None:
+    """Unlock a client locked after failed token requests."""
+    if not ClientRegistry(sql_engine(Settings())).set_locked(client_id, locked=False):
+        raise typer.BadParameter(f"no client {client_id}")
+    typer.echo(json.dumps({"client_id": client_id, "locked": False}))

@@ -1,0 +1,99 @@
+"""The site's case managers and who carries whom: one aggregate, so the cap holds under
+concurrency (two assignments racing for the last slot conflict on its version)."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.base import LeadAggregate, Stamp
+from domain.errors import CaseloadFull, InvalidInput, NotFound
+
+CASELOADS_ID: UUID = uuid5(NAMESPACE_URL, "lead:caseloads")
+
+
+class Caseloads(LeadAggregate):
+    class Opened(LeadAggregate.Created):
+        pass
+
+    class CaseManagerRegistered(LeadAggregate.Event):
+        case_manager_id: UUID
+        name: str
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.names[self.case_manager_id] = self.name
+            aggregate.assigned[self.case_manager_id] = set()
+
+    class ParticipantAssigned(LeadAggregate.Event):
+        participant_id: UUID
+        case_manager_id: UUID
+        previous_case_manager_id: UUID | None
+        caseload_after: int
+        policy_version: int
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.release_locally(self.participant_id)
+            aggregate.assigned[self.case_manager_id].add(self.participant_id)
+
+    class ParticipantReleased(LeadAggregate.Event):
+        participant_id: UUID
+        case_manager_id: UUID
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.release_locally(self.participant_id)
+
+    def __init__(self) -> None:
+        self.names: dict[UUID, str] = {}
+        self.assigned: dict[UUID, set[UUID]] = {}
+
+    @classmethod
+    def open(cls, stamp: Stamp) -> Caseloads:
+        return cls._create(cls.Opened, id=CASELOADS_ID, meta=stamp.meta,
+                           occurred_at=stamp.recorded_at, timestamp=stamp.recorded_at)
+
+    def counts(self) -> dict[UUID, int]:
+        return {cm: len(participants) for cm, participants in self.assigned.items()}
+
+    def case_manager_of(self, participant_id: UUID) -> UUID | None:
+        for cm, participants in self.assigned.items():
+            if participant_id in participants:
+                return cm
+        return None
+
+    def release_locally(self, participant_id: UUID) -> None:
+        for participants in self.assigned.values():
+            participants.discard(participant_id)
+
+    def register_case_manager(self, case_manager_id: UUID, name: str, stamp: Stamp) -> None:
+        if not name.strip():
+            raise InvalidInput("name must not be blank", field="name")
+        self._emit(self.CaseManagerRegistered, stamp, stamp.recorded_at,
+                   case_manager_id=case_manager_id, name=name.strip())
+
+    def check_case_manager_exists(self, case_manager_id: UUID) -> None:
+        if case_manager_id not in self.assigned:
+            raise NotFound(f"case manager {case_manager_id} is not registered")
+
+    def check_room(self, case_manager_id: UUID, caseload_max: int) -> None:
+        if len(self.assigned[case_manager_id]) >= caseload_max:
+            raise CaseloadFull(
+                f"case manager {case_manager_id} already carries {caseload_max} participants,"
+                " the site's caseload maximum")
+
+    def assign(self, participant_id: UUID, case_manager_id: UUID, caseload_max: int,
+               policy_version: int, stamp: Stamp) -> None:
+        self.check_case_manager_exists(case_manager_id)
+        previous = self.case_manager_of(participant_id)
+        if previous == case_manager_id:
+            return
+        self.check_room(case_manager_id, caseload_max)
+        self._emit(self.ParticipantAssigned, stamp, stamp.recorded_at,
+                   participant_id=participant_id, case_manager_id=case_manager_id,
+                   previous_case_manager_id=previous,
+                   caseload_after=len(self.assigned[case_manager_id]) + 1,
+                   policy_version=policy_version)
+
+    def release(self, participant_id: UUID, stamp: Stamp) -> None:
+        current = self.case_manager_of(participant_id)
+        if current is not None:
+            self._emit(self.ParticipantReleased, stamp, stamp.recorded_at,
+                       participant_id=participant_id, case_manager_id=current)

@@ -1,0 +1,63 @@
+"""Domain errors. Each maps to exactly one problem type in `api/problems.py`."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Raised when a command breaks a rule; the message is safe to show a client."""
+
+
+class InvalidInput(DomainError):
+    """Raised when a command's values make no sense together (a 422)."""
+
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class ChargeNotDivertible(InvalidInput):
+    """Raised when an arrest diversion names a charge missing from the divertible list."""
+
+
+class ExclusionNotOverridden(InvalidInput):
+    """Raised when an arrest diversion meets an exclusion criterion and nobody overrode it."""
+
+
+class CriteriaNotMet(InvalidInput):
+    """Raised when a social contact or community referral lacks a core criterion."""
+
+
+class BusinessTimeInFuture(InvalidInput):
+    """Raised when a business time lies more than the allowed skew in the future."""
+
+
+class NotFound(DomainError):
+    """Raised when an aggregate the command names does not exist (or is not visible)."""
+
+
+class Forbidden(DomainError):
+    """Raised when the caller's role or agency may not do this to this participant."""
+
+
+class StateConflict(DomainError):
+    """Raised when the rules forbid the command in the aggregate's current state."""
+
+
+class CaseloadFull(StateConflict):
+    """Raised when an assignment would take a case manager past the caseload maximum."""
+
+
+class DischargeNotAllowed(StateConflict):
+    """Raised when a discharge reason's conditions (time without contact, role) are not met."""
+
+
+class IdentifierConflict(StateConflict):
+    """Raised when a referral's identifiers belong to different participants."""
+
+
+class PreconditionFailed(DomainError):
+    """Raised when the caller's If-Match version is not the aggregate's current version."""
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """Raised when an Idempotency-Key is sent again with a different request."""

@@ -1,0 +1,438 @@
+"""A person referred into LEAD: referrals, enrollment, ROI, caseload, engagement, discharge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain.base import LeadAggregate, Meta, Stamp
+from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
+from domain.participant_state import (
+    DECLINED, DISCHARGED, ENROLLED, EXPIRED, REFERRED, Engagement, NonReturn, ReferralState,
+    RoiState,
+)
+from domain.values import Demographics, Person, PolicyTerms, Referral
+
+ENGAGING_CONTACTS = frozenset({"field", "office", "phone"})
+CONTACT_KINDS = ENGAGING_CONTACTS | {"attempt"}
+NON_ENGAGEMENT_REASONS = frozenset({"sustained_non_engagement", "no_behavior_change"})
+SAFETY_REASONS = frozenset({"staff_safety", "program_safety"})
+DISCHARGE_REASONS = NON_ENGAGEMENT_REASONS | SAFETY_REASONS
+EXTENSION_REASONS = frozenset({"specific_reason", "incapacitated"})
+
+
+class Participant(LeadAggregate):
+    class Referred(LeadAggregate.Created):
+        person: Person
+        referral_id: UUID
+        referral: Referral
+        status: str
+        decline_reason: str | None
+        intake_deadline: datetime | None
+        non_return_until: datetime | None
+        policy_version: int
+
+    class ReferredAgain(LeadAggregate.Event):
+        referral_id: UUID
+        referral: Referral
+        status: str
+        decline_reason: str | None
+        intake_deadline: datetime | None
+        non_return_until: datetime | None
+        policy_version: int
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.add_referral(self)
+
+    class IntakeCompleted(LeadAggregate.Event):
+        plan_summary: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.intake_completed_at = self.occurred_at
+            aggregate.plan_summary = self.plan_summary
+
+    class RoiSigned(LeadAggregate.Event):
+        roi_id: UUID
+        agencies: tuple[str, ...]
+        categories: tuple[str, ...]
+        expires_at: datetime | None
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.rois.append(RoiState(self.roi_id, self.occurred_at, tuple(self.agencies),
+                                           tuple(self.categories), self.expires_at))
+
+    class RoiRevoked(LeadAggregate.Event):
+        roi_id: UUID
+        reason: str | None
+
+        def apply(self, aggregate: Participant) -> None:
+            for roi in aggregate.rois:
+                if roi.roi_id == self.roi_id:
+                    roi.revoked_at = self.occurred_at
+
+    class Enrolled(LeadAggregate.Event):
+        diverted_referral_ids: tuple[UUID, ...]
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.enrolled_at = self.occurred_at
+            for referral in aggregate.referrals:
+                if referral.status in (REFERRED, EXPIRED):
+                    referral.status = ENROLLED
+
+    class IntakeDeadlineExtended(LeadAggregate.Event):
+        referral_id: UUID
+        previous_deadline: datetime
+        new_deadline: datetime
+        agreed_by: str
+        reason: str
+        note: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.referral(self.referral_id).intake_deadline = self.new_deadline
+
+    class IntakeDeadlineExpired(LeadAggregate.Event):
+        referral_id: UUID
+        deadline: datetime
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.referral(self.referral_id).status = EXPIRED
+
+    class CaseManagerAssigned(LeadAggregate.Event):
+        case_manager_id: UUID
+        previous_case_manager_id: UUID | None
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.case_manager_id = self.case_manager_id
+
+    class ContactRecorded(LeadAggregate.Event):
+        kind: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.engagement.history.append((self.occurred_at, self.kind))
+            if self.kind in ENGAGING_CONTACTS:
+                aggregate.engagement.contacts += 1
+                last = aggregate.engagement.last_contact_at
+                if last is None or self.occurred_at > last:
+                    aggregate.engagement.last_contact_at = self.occurred_at
+            else:
+                aggregate.engagement.attempts += 1
+
+    class Discharged(LeadAggregate.Event):
+        reason: str
+        note: str
+        released_case_manager_id: UUID | None
+        policy_version: int
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.discharged_at = self.occurred_at
+            aggregate.discharge_reason = self.reason
+            aggregate.case_manager_id = None
+
+    class Readmitted(LeadAggregate.Event):
+        note: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.discharged_at = None
+            aggregate.discharge_reason = None
+
+    class NonReturnExceptionGranted(LeadAggregate.Event):
+        referral_id: UUID
+        agreed_by: str
+        reason: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.referral(self.referral_id).non_return_exception = True
+
+    class NonReturnViolationReported(LeadAggregate.Event):
+        referral_id: UUID
+        location: str
+        note: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.non_return_violations += 1
+
+    def __init__(self, person: Person, referral_id: UUID, referral: Referral, status: str,
+                 decline_reason: str | None, intake_deadline: datetime | None,
+                 non_return_until: datetime | None, policy_version: int,
+                 meta: Meta) -> None:
+        self.person = person
+        self.demographics: Demographics = referral.demographics
+        self.referrals: list[ReferralState] = []
+        self.rois: list[RoiState] = []
+        self.intake_completed_at: datetime | None = None
+        self.plan_summary: str | None = None
+        self.enrolled_at: datetime | None = None
+        self.discharged_at: datetime | None = None
+        self.discharge_reason: str | None = None
+        self.case_manager_id: UUID | None = None
+        self.engagement = Engagement()
+        self.non_return_violations = 0
+        self.referrals.append(_referral_state(referral_id, referral, status, decline_reason,
+                                              intake_deadline, non_return_until,
+                                              policy_version, meta))
+
+    # ----- creation and re-referral -------------------------------------------------------
+
+    @classmethod
+    def refer(cls, participant_id: UUID, person: Person, referral_id: UUID, referral: Referral,
+              accepted: bool, terms: PolicyTerms, policy_version: int,
+              stamp: Stamp) -> Participant:
+        status, decline_reason = (REFERRED, None) if accepted else (DECLINED, "capacity")
+        deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
+        return cls._create(
+            cls.Referred, id=participant_id, person=person, referral_id=referral_id,
+            referral=referral, status=status, decline_reason=decline_reason,
+            intake_deadline=deadline, non_return_until=non_return,
+            policy_version=policy_version, meta=stamp.meta, occurred_at=referral.referred_at,
+            timestamp=stamp.recorded_at)
+
+    def refer_again(self, referral_id: UUID, referral: Referral, accepted: bool,
+                    terms: PolicyTerms, policy_version: int, stamp: Stamp) -> None:
+        deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
+        if not accepted:
+            status, decline_reason = DECLINED, "capacity"
+        elif self.status == ENROLLED:
+            status, decline_reason, deadline = ENROLLED, None, None
+        else:
+            status, decline_reason = REFERRED, None
+        self._emit(self.ReferredAgain, stamp, referral.referred_at, referral_id=referral_id,
+                   referral=referral, status=status, decline_reason=decline_reason,
+                   intake_deadline=deadline, non_return_until=non_return,
+                   policy_version=policy_version)
+
+    def add_referral(self, event: Participant.ReferredAgain) -> None:
+        if self.discharged_at is not None and event.status == REFERRED:
+            self.discharged_at = None
+            self.discharge_reason = None
+            self.enrolled_at = None
+            self.intake_completed_at = None
+        if event.referral.demographics != Demographics():
+            self.demographics = event.referral.demographics
+        self.referrals.append(_referral_state(
+            event.referral_id, event.referral, event.status, event.decline_reason,
+            event.intake_deadline, event.non_return_until, event.policy_version, event.meta))
+
+    # ----- enrollment --------------------------------------------------------------------
+
+    def complete_intake(self, completed_at: datetime, plan_summary: str, stamp: Stamp) -> None:
+        self.check_taken_in()
+        if self.intake_completed_at is not None:
+            raise StateConflict("the intake assessment is already completed")
+        if completed_at < self.first_accepted_referral().referred_at:
+            raise InvalidInput("completed_at is before the referral", field="completed_at")
+        self._emit(self.IntakeCompleted, stamp, completed_at, plan_summary=plan_summary)
+        self.enroll_if_ready(stamp)
+
+    def sign_roi(self, roi_id: UUID, signed_at: datetime, agencies: tuple[str, ...],
+                 categories: tuple[str, ...], expires_at: datetime | None,
+                 stamp: Stamp) -> None:
+        self.check_taken_in()
+        if not agencies:
+            raise InvalidInput("a ROI names at least one agency", field="agencies")
+        if not categories:
+            raise InvalidInput("a ROI names at least one category of information",
+                               field="categories")
+        if expires_at is not None and expires_at <= signed_at:
+            raise InvalidInput("expires_at must be after signed_at", field="expires_at")
+        self._emit(self.RoiSigned, stamp, signed_at, roi_id=roi_id, agencies=agencies,
+                   categories=categories, expires_at=expires_at)
+        self.enroll_if_ready(stamp)
+
+    def revoke_roi(self, revoked_at: datetime, reason: str | None, stamp: Stamp) -> None:
+        roi = self.current_roi(revoked_at)
+        if roi is None:
+            raise StateConflict("there is no ROI in force to revoke")
+        self._emit(self.RoiRevoked, stamp, revoked_at, roi_id=roi.roi_id, reason=reason)
+
+    def enroll_if_ready(self, stamp: Stamp) -> None:
+        if self.enrolled_at is not None or self.intake_completed_at is None:
+            return
+        signed = [roi.signed_at for roi in self.rois if roi.revoked_at is None]
+        if not signed:
+            return
+        enrolled_at = max(self.intake_completed_at, max(signed))
+        diverted = tuple(r.referral_id for r in self.referrals
+                         if r.door == "arrest_diversion" and r.status in (REFERRED, EXPIRED))
+        self._emit(self.Enrolled, stamp, enrolled_at, diverted_referral_ids=diverted)
+
+    # ----- the intake deadline ----------------------------------------------------------
+
+    def extend_intake_deadline(self, new_deadline: datetime, agreed_by: str, reason: str,
+                               note: str, agency: str, stamp: Stamp) -> UUID:
+        open_referrals = [r for r in self.referrals if r.open_for_intake]
+        if not open_referrals:
+            raise StateConflict("no intake deadline is running for this participant")
+        own = [r for r in open_referrals if r.agency == agency]
+        if not own:
+            raise Forbidden("only the referring agency may agree to extend the intake deadline")
+        if reason not in EXTENSION_REASONS:
+            raise InvalidInput(f"reason must be one of {sorted(EXTENSION_REASONS)}",
+                               field="reason")
+        referral = own[-1]
+        assert referral.intake_deadline is not None
+        if new_deadline <= referral.intake_deadline:
+            raise InvalidInput("new_deadline must be later than the current deadline "
+                               f"({referral.intake_deadline.isoformat()})", field="new_deadline")
+        self._emit(self.IntakeDeadlineExtended, stamp, stamp.recorded_at,
+                   referral_id=referral.referral_id, previous_deadline=referral.intake_deadline,
+                   new_deadline=new_deadline, agreed_by=agreed_by, reason=reason, note=note)
+        return referral.referral_id
+
+    def expire_intake_deadline(self, referral_id: UUID, stamp: Stamp) -> bool:
+        """Record expiry if it is due; False when nothing is due (already expired, extended,
+        or enrolled), so two workers racing on one deadline write it once."""
+        referral = self.referral(referral_id)
+        deadline = referral.intake_deadline
+        if not referral.open_for_intake or deadline is None or deadline > stamp.recorded_at:
+            return False
+        self._emit(self.IntakeDeadlineExpired, stamp, deadline, referral_id=referral_id,
+                   deadline=deadline)
+        return True
+
+    # ----- caseload, engagement, discharge ------------------------------------------------
+
+    def assign_case_manager(self, case_manager_id: UUID, stamp: Stamp) -> None:
+        self.check_taken_in()
+        if self.status == DISCHARGED:
+            raise StateConflict("a discharged participant is not assigned; readmit first")
+        if self.case_manager_id == case_manager_id:
+            return
+        self._emit(self.CaseManagerAssigned, stamp, stamp.recorded_at,
+                   case_manager_id=case_manager_id,
+                   previous_case_manager_id=self.case_manager_id)
+
+    def record_contact(self, contacted_at: datetime, kind: str, stamp: Stamp) -> None:
+        self.check_taken_in()
+        if kind not in CONTACT_KINDS:
+            raise InvalidInput(f"kind must be one of {sorted(CONTACT_KINDS)}", field="kind")
+        if self.status == DISCHARGED:
+            raise StateConflict("the participant is discharged; readmit before recording contacts")
+        self._emit(self.ContactRecorded, stamp, contacted_at, kind=kind)
+
+    def discharge(self, discharged_at: datetime, reason: str, note: str, by_supervisor: bool,
+                  terms: PolicyTerms, policy_version: int, stamp: Stamp) -> UUID | None:
+        if reason not in DISCHARGE_REASONS:
+            raise InvalidInput(f"reason must be one of {sorted(DISCHARGE_REASONS)}",
+                               field="reason")
+        if self.status != ENROLLED:
+            raise StateConflict(f"only an enrolled participant can be discharged ({self.status})")
+        if reason in SAFETY_REASONS and not by_supervisor:
+            raise Forbidden("a discharge for safety reasons is a supervisor's decision")
+        if reason in NON_ENGAGEMENT_REASONS:
+            self.check_effort_period(discharged_at, reason, terms.discharge_min_inactive_days)
+        released = self.case_manager_id
+        self._emit(self.Discharged, stamp, discharged_at, reason=reason, note=note,
+                   released_case_manager_id=released, policy_version=policy_version)
+        return released
+
+    def check_effort_period(self, at: datetime, reason: str, days: int) -> None:
+        assert self.enrolled_at is not None
+        since = self.enrolled_at
+        if reason == "sustained_non_engagement" and self.engagement.last_contact_at:
+            since = max(since, self.engagement.last_contact_at)
+        if at - since < timedelta(days=days):
+            what = "without contact" if reason == "sustained_non_engagement" else "of effort"
+            raise DischargeNotAllowed(
+                f"{reason} needs {days} days {what} (site policy); "
+                f"only {(at - since).days} have passed")
+
+    def readmit(self, readmitted_at: datetime, note: str, stamp: Stamp) -> None:
+        if self.status != DISCHARGED:
+            raise StateConflict("only a discharged participant can be readmitted")
+        assert self.discharged_at is not None
+        if readmitted_at < self.discharged_at:
+            raise InvalidInput("readmitted_at is before the discharge", field="readmitted_at")
+        self._emit(self.Readmitted, stamp, readmitted_at, note=note)
+
+    # ----- the 24-hour non-return request -----------------------------------------------
+
+    def grant_non_return_exception(self, agreed_by: str, reason: str, stamp: Stamp) -> None:
+        request = self.non_return()
+        if request is None or not request.in_force(stamp.recorded_at):
+            raise StateConflict("no non-return request is in force for this participant")
+        self._emit(self.NonReturnExceptionGranted, stamp, stamp.recorded_at,
+                   referral_id=request.referral_id, agreed_by=agreed_by, reason=reason)
+
+    def report_non_return_violation(self, observed_at: datetime, note: str,
+                                    stamp: Stamp) -> None:
+        request = self.non_return()
+        released_at = self.released_at(request.referral_id) if request else None
+        if request is None or released_at is None or not (
+            released_at <= observed_at and request.in_force(observed_at)
+        ):
+            raise StateConflict("no non-return request was in force at observed_at")
+        self._emit(self.NonReturnViolationReported, stamp, observed_at,
+                   referral_id=request.referral_id, location=request.location, note=note)
+
+    # ----- queries ------------------------------------------------------------------------
+
+    def referral(self, referral_id: UUID) -> ReferralState:
+        for referral in self.referrals:
+            if referral.referral_id == referral_id:
+                return referral
+        raise KeyError(referral_id)
+
+    def first_accepted_referral(self) -> ReferralState:
+        return next(r for r in self.referrals if r.status != DECLINED)
+
+    @property
+    def status(self) -> str:
+        if self.discharged_at is not None:
+            return DISCHARGED
+        if self.enrolled_at is not None:
+            return ENROLLED
+        accepted = [r for r in self.referrals if r.status != DECLINED]
+        return accepted[-1].status if accepted else DECLINED
+
+    def check_taken_in(self) -> None:
+        if self.status == DECLINED:
+            raise StateConflict("the referral was declined; refer the person again")
+
+    @property
+    def intake_deadline(self) -> datetime | None:
+        deadlines = [r.intake_deadline for r in self.referrals if r.open_for_intake]
+        return max((d for d in deadlines if d is not None), default=None)
+
+    def current_roi(self, at: datetime) -> RoiState | None:
+        in_force = [roi for roi in self.rois if roi.in_force(at)]
+        return in_force[-1] if in_force else None
+
+    def roi_covers(self, agency: str, category: str, at: datetime) -> bool:
+        return any(roi.covers(agency, category, at) for roi in self.rois)
+
+    def non_return(self) -> NonReturn | None:
+        diversions = [r for r in self.referrals if r.non_return_until is not None]
+        if not diversions:
+            return None
+        latest = diversions[-1]
+        assert latest.arrest is not None and latest.non_return_until is not None
+        return NonReturn(latest.referral_id, latest.arrest.location.description,
+                         latest.non_return_until, latest.non_return_exception)
+
+    def released_at(self, referral_id: UUID) -> datetime | None:
+        arrest = self.referral(referral_id).arrest
+        return arrest.released_at if arrest else None
+
+    def is_active(self, at: datetime, terms: PolicyTerms) -> bool:
+        if self.status != ENROLLED or self.enrolled_at is None:
+            return False
+        last = max(self.enrolled_at, self.engagement.last_contact_at or self.enrolled_at)
+        return at - last < timedelta(days=terms.inactive_after_days)
+
+
+def _deadlines(referral: Referral, terms: PolicyTerms) -> tuple[datetime | None, datetime | None]:
+    if referral.door != "arrest_diversion" or referral.arrest is None:
+        return None, None
+    return (referral.referred_at + timedelta(days=terms.intake_deadline_days),
+            referral.arrest.released_at + timedelta(hours=terms.non_return_hours))
+
+
+def _referral_state(referral_id: UUID, referral: Referral, status: str,
+                    decline_reason: str | None, intake_deadline: datetime | None,
+                    non_return_until: datetime | None, policy_version: int,
+                    meta: Meta) -> ReferralState:
+    return ReferralState(
+        referral_id=referral_id, door=referral.door, referred_at=referral.referred_at,
+        agency=meta.agency, status=status, policy_version=policy_version,
+        decline_reason=decline_reason, arrest=referral.arrest, intake_deadline=intake_deadline,
+        non_return_until=non_return_until)

@@ -1,0 +1,94 @@
+"""Value objects carried in events. Frozen, and rebuilt by `domain/transcodings.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Identifier:
+    system: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Person:
+    given_name: str
+    family_name: str
+    date_of_birth: date | None = None
+    identifiers: tuple[Identifier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Demographics:
+    race: tuple[str, ...] = ()
+    ethnicity: str | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    code: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    description: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class ExclusionOverride:
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Arrest:
+    charges: tuple[Charge, ...]
+    location: Location
+    released_at: datetime
+    exclusions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criteria:
+    chronic_law_violations: bool = False
+    public_expectation_of_response: bool = False
+
+
+@dataclass(frozen=True)
+class PolicyTerms:
+    """Site policy (set by the PCG). Defaults are the LEAD toolkit's."""
+
+    divertible_charges: tuple[Charge, ...] = ()
+    exclusion_criteria: tuple[Charge, ...] = ()
+    intake_deadline_days: int = 30
+    non_return_hours: int = 24
+    caseload_max: int = 25
+    caseload_average_threshold: int = 20
+    discharge_min_inactive_days: int = 90
+    hold_review_max_days: int = 90
+    inactive_after_days: int = 30
+
+    def is_divertible(self, code: str) -> bool:
+        return any(charge.code == code for charge in self.divertible_charges)
+
+    def exclusion_codes(self) -> frozenset[str]:
+        return frozenset(criterion.code for criterion in self.exclusion_criteria)
+
+
+@dataclass(frozen=True)
+class Referral:
+    """What a referral asks for; the participant aggregate decides what it becomes."""
+
+    door: str
+    referred_at: datetime
+    demographics: Demographics = field(default_factory=Demographics)
+    arrest: Arrest | None = None
+    exclusion_override: ExclusionOverride | None = None
+    criteria: Criteria | None = None
+    referring_organization: str | None = None

@@ -1,0 +1,83 @@
+"""The composition root: settings → stores → services. Nothing else builds these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from infra.clients import ClientRegistry
+from infra.clock import Clock, SystemClock
+from infra.eventstore import LeadStore, open_store
+from infra.settings import Settings
+from projections.deadlines import IntakeDeadlines
+from projections.engine import Projector
+from services.referrals.caseload import CaseloadService
+from services.referrals.deadlines import DeadlineWorker
+from services.referrals.participants import ParticipantService
+from services.referrals.reads import ParticipantReader
+from services.referrals.referrals import ReferralService
+from services.referrals.staff import StaffService
+from services.repository import Repository
+from services.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    store: LeadStore
+    sql: Engine
+    async_sql: AsyncEngine
+    clients: ClientRegistry
+    staff: StaffService
+    referrals: ReferralService
+    participants: ParticipantService
+    caseload: CaseloadService
+    reader: ParticipantReader
+    projector: Projector
+    deadlines: DeadlineWorker
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.store.close()
+        self.sql.dispose()
+
+
+def sql_engine(settings: Settings) -> Engine:
+    engine = create_engine(settings.sqlalchemy_url(asynchronous=False), pool_pre_ping=True)
+    if settings.is_sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def build(settings: Settings, clock: Clock | None = None) -> Container:
+    clock = clock or SystemClock()
+    store = open_store(settings)
+    sql = sql_engine(settings)
+    async_sql = create_async_engine(settings.sqlalchemy_url(asynchronous=True))
+    repository = Repository(store)
+    uow = UnitOfWork(store, clock)
+    skew = timedelta(seconds=settings.business_time_skew_seconds)
+    referrals = ReferralService(repository, uow, clock, skew)
+    projector = Projector(store, sql, [IntakeDeadlines()])
+    return Container(
+        settings=settings, clock=clock, store=store, sql=sql, async_sql=async_sql,
+        clients=ClientRegistry(sql),
+        staff=StaffService(repository, uow),
+        referrals=referrals,
+        participants=ParticipantService(repository, uow, clock, skew),
+        caseload=CaseloadService(repository, uow, clock, skew),
+        reader=ParticipantReader(repository, referrals, clock),
+        projector=projector,
+        deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
+    )

@@ -1,0 +1,71 @@
+"""The one event store of a site: a single eventsourcing Application and notification log,
+so audit, the hash chain and projections all read one global order."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder
+
+from domain.caseloads import Caseloads
+from domain.participant import Participant
+from domain.policy import SitePolicy
+from infra.observability import EVENTS_WRITTEN
+from infra.settings import Settings
+from infra.transcodings import register_domain_transcodings
+
+STORE_NAME = "LeadStore"
+POSTGRES_EVENTS_TABLE = "leadstore_events"
+POSTGRES_SNAPSHOTS_TABLE = "leadstore_snapshots"
+SQLITE_EVENTS_TABLE = "stored_events"
+SQLITE_SNAPSHOTS_TABLE = "stored_snapshots"
+
+
+class LeadStore(Application[UUID]):
+    name = STORE_NAME
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Participant: 50, Caseloads: 50, SitePolicy: 20,
+    }
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        EVENTS_WRITTEN.inc(len(recordings))
+        return recordings
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    @property
+    def events_table(self) -> str:
+        is_postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        return POSTGRES_EVENTS_TABLE if is_postgres else SQLITE_EVENTS_TABLE
+
+
+def store_environment(settings: Settings) -> dict[str, str]:
+    """The library's configuration. Table creation is off: `leadctl migrate` owns the schema.
+    POSTGRES_ENABLE_DB_FUNCTIONS stays off: it drops the insert lock that keeps commit order
+    equal to position order, and a follower would skip events."""
+    common = {"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y"}
+    if settings.is_sqlite:
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        return common | {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.sqlite_path),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    p = settings.postgres_parts
+    return common | {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": p["dbname"], "POSTGRES_HOST": p["host"], "POSTGRES_PORT": p["port"],
+        "POSTGRES_USER": p["user"], "POSTGRES_PASSWORD": p["password"],
+        "POSTGRES_POOL_SIZE": str(settings.pool_size), "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout_seconds),
+        "POSTGRES_LOCK_TIMEOUT": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+    }
+
+
+def open_store(settings: Settings) -> LeadStore:
+    return LeadStore(env=store_environment(settings))

@@ -1,0 +1,76 @@
+"""The one validated settings object (environment variables prefixed LEAD_)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"  # noqa: S105 (a refusal marker)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEAD_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./var/lead.sqlite3"
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    token_lifetime_seconds: int = Field(default=3600, ge=60, le=86400)
+    token_issuer: str = "lead-service"
+    token_audience: str = "lead-api"
+    worker_tick_seconds: float = Field(default=2.0, gt=0, le=60)
+    run_worker: bool = True
+    pool_size: int = Field(default=10, ge=1, le=100)
+    connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    business_time_skew_seconds: int = 300
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def refuse_insecure_defaults(self) -> Settings:
+        if self.is_postgres and self.secret_key.get_secret_value() == DEV_SECRET:
+            msg = ("LEAD_SECRET_KEY is the development default; set a secret of at least "
+                   "32 random characters before running on PostgreSQL")
+            raise ValueError(msg)
+        if len(self.secret_key.get_secret_value()) < 32:
+            msg = "LEAD_SECRET_KEY must be at least 32 characters"
+            raise ValueError(msg)
+        if not (self.is_postgres or self.is_sqlite):
+            msg = "LEAD_DATABASE_URL must start with sqlite:/// or postgresql://"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:///")
+
+    @cached_property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @cached_property
+    def postgres_parts(self) -> dict[str, str]:
+        url = urlsplit(self.database_url)
+        return {
+            "user": unquote(url.username or "postgres"),
+            "password": unquote(url.password or ""),
+            "host": url.hostname or "127.0.0.1",
+            "port": str(url.port or 5432),
+            "dbname": url.path.lstrip("/") or "lead",
+        }
+
+    def sqlalchemy_url(self, *, asynchronous: bool) -> str:
+        if self.is_sqlite:
+            driver = "sqlite+aiosqlite" if asynchronous else "sqlite+pysqlite"
+            return f"{driver}:///{self.sqlite_path}"
+        p = self.postgres_parts
+        driver = "postgresql+asyncpg" if asynchronous else "postgresql+psycopg"
+        auth = p["user"] + (f":{p['password']}" if p["password"] else "")
+        return f"{driver}://{auth}@{p['host']}:{p['port']}/{p['dbname']}"

@@ -1,0 +1,56 @@
+"""Reading participants from the store (always current), and as they were known at a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.errors import Forbidden, NotFound
+from domain.participant import Participant
+from domain.values import Identifier
+from infra.clock import Clock
+from services.context import Viewer
+from services.referrals.referrals import ReferralService
+from services.referrals.views import participant_view
+from services.repository import Repository
+
+AS_OF_ROLES = frozenset({"auditor", "project_manager"})
+
+
+class ParticipantReader:
+    def __init__(self, repository: Repository, referrals: ReferralService, clock: Clock) -> None:
+        self.repository = repository
+        self.referrals = referrals
+        self.clock = clock
+
+    def view(self, viewer: Viewer, participant_id: UUID,
+             as_of: datetime | None = None) -> tuple[dict[str, Any], int]:
+        """The filtered view and the aggregate version (the ETag)."""
+        terms, _ = self.repository.policy_terms()
+        if as_of is None:
+            participant = self.repository.participant(participant_id)
+            return participant_view(participant, viewer, self.clock.now(), terms), \
+                participant.version
+        if viewer.role not in AS_OF_ROLES:
+            raise Forbidden("as_of is for auditors and project managers")
+        participant = self.as_known_at(participant_id, as_of)
+        return participant_view(participant, viewer, as_of, terms), participant.version
+
+    def as_known_at(self, participant_id: UUID, as_of: datetime) -> Participant:
+        """Events recorded up to `as_of`, and no later ones: what the record said then."""
+        self.repository.participant(participant_id)
+        version = None
+        for event in self.repository.store.events.get(participant_id):
+            if event.timestamp > as_of:
+                break
+            version = event.originator_version
+        if version is None:
+            raise NotFound(f"participant {participant_id} did not exist at {as_of.isoformat()}")
+        return self.repository.participant(participant_id, version=version)
+
+    def find(self, viewer: Viewer, identifier: Identifier) -> list[dict[str, Any]]:
+        owner = self.referrals.find_by_identifier(identifier)
+        if owner is None:
+            return []
+        return [self.view(viewer, owner)[0]]

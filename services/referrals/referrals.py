@@ -1,0 +1,121 @@
+"""Taking a referral through one of the doors (toolkit: "Referral and Enrollment")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from domain.base import Stamp
+from domain.capacity import assess_capacity
+from domain.eligibility import DOORS_BY_ROLE, check_eligible
+from domain.errors import Forbidden, IdentifierConflict
+from domain.identifiers import IdentifierClaim, identifier_index_id
+from domain.participant import Participant
+from domain.times import check_not_in_future
+from domain.values import Identifier, Person, Referral
+from infra.clock import Clock
+from services.context import Outcome, RequestContext
+from services.jsonable import jsonable
+from services.repository import Repository
+from services.unit_of_work import Decision, UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReferralCommand:
+    person: Person
+    referral: Referral
+    participant_id: UUID | None = None
+
+
+class ReferralService:
+    def __init__(self, repository: Repository, uow: UnitOfWork, clock: Clock,
+                 skew: timedelta) -> None:
+        self.repository = repository
+        self.uow = uow
+        self.clock = clock
+        self.skew = skew
+
+    def refer(self, ctx: RequestContext, command: ReferralCommand) -> Outcome:
+        self.check_door_allowed(ctx.role, command.referral.door)
+        referral = command.referral
+        now = self.clock.now()
+        check_not_in_future("referred_at", referral.referred_at, now, self.skew)
+        if referral.arrest is not None:
+            check_not_in_future("arrest.released_at", referral.arrest.released_at, now, self.skew)
+        referral_id = uuid4()
+        new_participant_id = uuid4()
+
+        def decide(stamp: Stamp) -> Decision:
+            terms, policy_version = self.repository.policy_terms()
+            check_eligible(referral, terms)
+            accepted = assess_capacity(self.repository.caseload_counts(), terms).accepts(
+                referral.door)
+            participant = self.find_participant(command)
+            if participant is None:
+                participant = Participant.refer(new_participant_id, command.person, referral_id,
+                                                referral, accepted, terms, policy_version, stamp)
+            else:
+                participant.refer_again(referral_id, referral, accepted, terms, policy_version,
+                                        stamp)
+            claims = self.new_claims(command.person.identifiers, participant.id, stamp)
+            return Decision([participant, *claims], referral_body(participant, referral_id))
+
+        return self.uow.run(ctx, 201, decide)
+
+    @staticmethod
+    def check_door_allowed(role: str, door: str) -> None:
+        if door not in DOORS_BY_ROLE.get(role, frozenset()):
+            raise Forbidden(f"the {role} role may not refer through the {door} door")
+
+    def find_participant(self, command: ReferralCommand) -> Participant | None:
+        """The named participant, else the one the identifiers already point to."""
+        owners = {owner for identifier in command.person.identifiers
+                  if (owner := self.owner_of(identifier)) is not None}
+        if command.participant_id is not None:
+            owners.discard(command.participant_id)
+            if owners:
+                raise IdentifierConflict("an identifier belongs to a different participant")
+            return self.repository.participant(command.participant_id)
+        if len(owners) > 1:
+            raise IdentifierConflict("the identifiers belong to different participants")
+        return self.repository.participant(owners.pop()) if owners else None
+
+    def owner_of(self, identifier: Identifier) -> UUID | None:
+        try:
+            claim = self.repository.store.repository.get(identifier_index_id(identifier))
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(claim, IdentifierClaim)
+        return claim.participant_id
+
+    def new_claims(self, identifiers: Sequence[Identifier], participant_id: UUID,
+                   stamp: Stamp) -> list[Aggregate]:
+        return [IdentifierClaim.claim(identifier, participant_id, stamp)
+                for identifier in dict.fromkeys(identifiers)
+                if self.owner_of(identifier) is None]
+
+    def find_by_identifier(self, identifier: Identifier) -> UUID | None:
+        return self.owner_of(identifier)
+
+
+def referral_body(participant: Participant, referral_id: UUID) -> dict[str, Any]:
+    referral = participant.referral(referral_id)
+    request = participant.non_return()
+    non_return = None
+    if request is not None and request.referral_id == referral_id:
+        non_return = {"location": request.location, "until": request.until}
+    return jsonable({
+        "referral_id": referral_id,
+        "participant_id": participant.id,
+        "status": "declined" if referral.status == "declined" else "referred",
+        "participant_status": participant.status,
+        "decline_reason": referral.decline_reason,
+        "intake_deadline": referral.intake_deadline,
+        "non_return": non_return,
+    })

@@ -1,0 +1,80 @@
+"""Run one write: decide, save atomically with its idempotency record, retry on conflict."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.base import Stamp
+from domain.errors import DomainError
+from domain.idempotency import IdempotencyRecord, idempotency_record_id
+from infra.clock import Clock
+from infra.eventstore import LeadStore
+from infra.positions import head_position, position_of
+from services.context import Outcome, RequestContext
+
+
+class StoreBusy(DomainError):
+    """Raised when a write kept conflicting with concurrent writes past the retry budget."""
+
+
+@dataclass
+class Decision:
+    """What a use case decided: the aggregates to save and the response body."""
+
+    aggregates: Sequence[Aggregate]
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+Decide = Callable[[Stamp], Decision]
+
+
+class UnitOfWork:
+    def __init__(self, store: LeadStore, clock: Clock, max_attempts: int = 12) -> None:
+        self.store = store
+        self.clock = clock
+        self.max_attempts = max_attempts
+
+    def run(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
+        """Conflicts are retried from a fresh load, so the rules (and If-Match) are checked
+        again on the state that won; only a rule that really fails reaches the caller."""
+        key = ctx.meta.idempotency_key
+        for attempt in range(self.max_attempts):
+            if key and (replay := self.replay(ctx)) is not None:
+                return replay
+            stamp = Stamp(ctx.meta, self.clock.now())
+            decision = decide(stamp)
+            objects = list(decision.aggregates)
+            if key:
+                objects.append(IdempotencyRecord.accept(
+                    ctx.meta.client_id, key, ctx.fingerprint, status, decision.body, stamp))
+            try:
+                recordings = self.store.save(*objects)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.004 * (attempt + 1)))  # noqa: S311
+                continue
+            position = max((r.notification.id for r in recordings), default=None)
+            if position is None:
+                position = head_position(self.store)
+            return Outcome(status, decision.body, position)
+        raise StoreBusy("too many concurrent changes to the same record; try again")
+
+    def replay(self, ctx: RequestContext) -> Outcome | None:
+        key = ctx.meta.idempotency_key
+        assert key is not None
+        record_id = idempotency_record_id(ctx.meta.client_id, key)
+        try:
+            record = self.store.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(record, IdempotencyRecord)
+        record.check_same_request(ctx.fingerprint)
+        position = position_of(self.store, record_id)
+        return Outcome(record.status, record.body, position, replayed=True)
