@@ -32,8 +32,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
             if loop:
                 loop.stop()
 
-    app = FastAPI(title="LEAD service", version="1.0.0", description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(title="LEAD service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.container = container
     problems.install(app)
     for module in (auth, staff, referrals, participants, ops):

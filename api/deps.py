@@ -41,8 +41,9 @@ async def get_caller(
         caller = read_token(credentials.credentials, container.settings)
     except InvalidToken as exc:
         raise HTTPException(401, f"invalid token: {exc}", headers=challenge) from None
-    structlog.contextvars.bind_contextvars(client_id=caller.client_id, agency=caller.agency,
-                                          role=caller.role)
+    structlog.contextvars.bind_contextvars(
+        client_id=caller.client_id, agency=caller.agency, role=caller.role
+    )
     return caller
 
 
@@ -61,8 +62,16 @@ def allow(*roles: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
     return check
 
 
-ANY_ROLE = ("police", "community_partner", "case_manager", "supervisor", "prosecutor",
-            "defense", "project_manager", "auditor")
+ANY_ROLE = (
+    "police",
+    "community_partner",
+    "case_manager",
+    "supervisor",
+    "prosecutor",
+    "defense",
+    "project_manager",
+    "auditor",
+)
 
 
 def viewer_of(caller: Caller) -> Viewer:
@@ -84,8 +93,15 @@ def write_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestC
     async def build(
         request: Request,
         caller: Annotated[Caller, Depends(role_check)],
-        x_actor: Annotated[str, Header(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$",
-                                       description="Badge or staff number of the individual")],
+        x_actor: Annotated[
+            str,
+            Header(
+                min_length=1,
+                max_length=64,
+                pattern=r"^[^\x00-\x1f]+$",
+                description="Badge or staff number of the individual",
+            ),
+        ],
         idempotency_key: Annotated[str | None, Header(pattern=KEY_PATTERN)] = None,
         if_match: Annotated[str | None, Header(max_length=64)] = None,
     ) -> RequestContext:
@@ -93,10 +109,16 @@ def write_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestC
         fingerprint = hashlib.sha256(
             request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
         ).hexdigest()
-        meta = Meta(actor=x_actor.strip(), client_id=caller.client_id, agency=caller.agency,
-                    role=caller.role, correlation_id=request.state.request_id,
-                    idempotency_key=idempotency_key)
-        return RequestContext(meta=meta, fingerprint=fingerprint,
-                              expected_version=parse_if_match(if_match))
+        meta = Meta(
+            actor=x_actor.strip(),
+            client_id=caller.client_id,
+            agency=caller.agency,
+            role=caller.role,
+            correlation_id=request.state.request_id,
+            idempotency_key=idempotency_key,
+        )
+        return RequestContext(
+            meta=meta, fingerprint=fingerprint, expected_version=parse_if_match(if_match)
+        )
 
     return build

@@ -55,8 +55,10 @@ class RequestMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -68,13 +70,23 @@ class RequestMiddleware:
             self.observe(scope, status["code"], time.perf_counter() - started)
 
     async def too_large(self, send: Send, request_id: str) -> None:
-        body = (b'{"type":"' + PROBLEM_BASE.encode() + b'payload-too-large","title":'
-                b'"Payload too large","status":413,"detail":"the request body exceeds '
-                + str(self.max_body_bytes).encode() + b' bytes"}')
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"x-request-id", request_id.encode())]})
+        body = (
+            b'{"type":"' + PROBLEM_BASE.encode() + b'payload-too-large","title":'
+            b'"Payload too large","status":413,"detail":"the request body exceeds '
+            + str(self.max_body_bytes).encode()
+            + b' bytes"}'
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-request-id", request_id.encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     @staticmethod
@@ -84,5 +96,6 @@ class RequestMiddleware:
         method = scope.get("method", "")
         REQUESTS.labels(method, template, str(status)).inc()
         LATENCY.labels(method, template).observe(seconds)
-        log.info("request", method=method, path=template, status=status,
-                 ms=round(seconds * 1000, 2))
+        log.info(
+            "request", method=method, path=template, status=status, ms=round(seconds * 1000, 2)
+        )

@@ -20,34 +20,60 @@ PROBLEM_JSON = "application/problem+json"
 # Most specific first: the first matching class wins.
 DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (errors.ChargeNotDivertible, 422, "charge-not-divertible", "Charge is not divertible"),
-    (errors.ExclusionNotOverridden, 422, "exclusion-not-overridden",
-     "Exclusion criteria met without an override"),
+    (
+        errors.ExclusionNotOverridden,
+        422,
+        "exclusion-not-overridden",
+        "Exclusion criteria met without an override",
+    ),
     (errors.CriteriaNotMet, 422, "criteria-not-met", "Core referral criteria not met"),
     (errors.BusinessTimeInFuture, 422, "business-time-in-future", "Time lies in the future"),
-    (errors.IdempotencyKeyReused, 422, "idempotency-key-reused",
-     "Idempotency-Key reused with a different request"),
+    (
+        errors.IdempotencyKeyReused,
+        422,
+        "idempotency-key-reused",
+        "Idempotency-Key reused with a different request",
+    ),
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
     (errors.NotFound, 404, "not-found", "Not found"),
     (errors.Forbidden, 403, "forbidden", "Forbidden"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
     (errors.DischargeNotAllowed, 409, "discharge-not-allowed", "Discharge not allowed yet"),
-    (errors.IdentifierConflict, 409, "identifier-conflict",
-     "Identifiers belong to another participant"),
+    (
+        errors.IdentifierConflict,
+        409,
+        "identifier-conflict",
+        "Identifiers belong to another participant",
+    ),
     (errors.StateConflict, 409, "state-conflict", "Not allowed in the current state"),
     (errors.PreconditionFailed, 412, "precondition-failed", "If-Match does not match"),
     (StoreBusy, 503, "store-busy", "Too many concurrent changes"),
 ]
 
-HTTP_SLUGS = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-              405: "method-not-allowed", 406: "not-acceptable", 413: "payload-too-large",
-              415: "unsupported-media-type", 429: "rate-limited", 503: "unavailable"}
+HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "rate-limited",
+    503: "unavailable",
+}
 
 
-def problem(status: int, slug: str, title: str, detail: str,
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
-    return JSONResponse(body | extra, status_code=status, headers=headers,
-                        media_type=PROBLEM_JSON)
+    return JSONResponse(body | extra, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def domain_problem(exc: Exception) -> JSONResponse:
@@ -63,17 +89,29 @@ def domain_problem(exc: Exception) -> JSONResponse:
 
 
 def validation_problem(exc: RequestValidationError) -> JSONResponse:
-    found = [{"field": ".".join(str(part) for part in error["loc"]),
-              "message": error["msg"], "type": error["type"]} for error in exc.errors()]
-    return problem(422, "validation-error", "Invalid request",
-                   "the request does not match the schema; see errors", errors=found)
+    found = [
+        {
+            "field": ".".join(str(part) for part in error["loc"]),
+            "message": error["msg"],
+            "type": error["type"],
+        }
+        for error in exc.errors()
+    ]
+    return problem(
+        422,
+        "validation-error",
+        "Invalid request",
+        "the request does not match the schema; see errors",
+        errors=found,
+    )
 
 
 def http_problem(exc: StarletteHTTPException) -> JSONResponse:
     slug = HTTP_SLUGS.get(exc.status_code, "error")
     headers = dict(exc.headers) if exc.headers else None
-    return problem(exc.status_code, slug, slug.replace("-", " ").capitalize(),
-                   str(exc.detail), headers)
+    return problem(
+        exc.status_code, slug, slug.replace("-", " ").capitalize(), str(exc.detail), headers
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -89,9 +127,13 @@ def install(app: FastAPI) -> None:
         return http_problem(exc)
 
     async def on_store_down(_: Request, exc: Exception) -> JSONResponse:
-        return problem(503, "store-unavailable", "Store unavailable",
-                       f"the database is not reachable right now ({type(exc).__name__})",
-                       {"Retry-After": "2"})
+        return problem(
+            503,
+            "store-unavailable",
+            "Store unavailable",
+            f"the database is not reachable right now ({type(exc).__name__})",
+            {"Retry-After": "2"},
+        )
 
     app.add_exception_handler(errors.DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

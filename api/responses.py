@@ -47,10 +47,14 @@ class ReferralWritten(Written):
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     base = {401: "no or bad token", 403: "role or consent forbids", 422: "invalid input"}
-    described = {404: "unknown id or not visible to this caller",
-                 409: "the rules forbid it in the current state", 412: "If-Match mismatch",
-                 503: "store busy or unavailable"}
+    described = {
+        404: "unknown id or not visible to this caller",
+        409: "the rules forbid it in the current state",
+        412: "If-Match mismatch",
+        503: "store busy or unavailable",
+    }
     chosen = {**base, **{s: described[s] for s in statuses if s in described}}
-    return {status: {"model": Problem, "description": text,
-                     "content": {"application/problem+json": {}}}
-            for status, text in chosen.items()}
+    return {
+        status: {"model": Problem, "description": text, "content": {"application/problem+json": {}}}
+        for status, text in chosen.items()
+    }

@@ -18,9 +18,9 @@ def _utc(value: datetime) -> datetime:
 
 # FastAPI validates parsed JSON, so strict datetimes would reject every ISO string:
 # only the datetime fields are lax, and they still demand an offset.
-Timestamp = Annotated[datetime, Strict(False), AfterValidator(_utc)]
-Day = Annotated[date, Strict(False)]
-LaxUUID = Annotated[UUID, Strict(False)]
+Timestamp = Annotated[datetime, Strict(strict=False), AfterValidator(_utc)]
+Day = Annotated[date, Strict(strict=False)]
+LaxUUID = Annotated[UUID, Strict(strict=False)]
 Text = Annotated[str, Field(max_length=200)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=4000)]
@@ -28,53 +28,56 @@ Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class Strict_(BaseModel):
+class StrictBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
 
-class IdentifierIn(Strict_):
+class IdentifierIn(StrictBody):
     system: Code
     value: Code
 
 
-class PersonIn(Strict_):
+class PersonIn(StrictBody):
     given_name: Name
     family_name: Name
     date_of_birth: Day | None = None
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=20)
 
 
-class DemographicsIn(Strict_):
+class DemographicsIn(StrictBody):
     race: list[Text] = Field(default_factory=list, max_length=10)
     ethnicity: Text | None = None
     gender: Text | None = None
 
 
-class ChargeIn(Strict_):
+class ChargeIn(StrictBody):
     code: Code
     description: Text = ""
 
 
-class LocationIn(Strict_):
+class LocationIn(StrictBody):
     description: Name
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
 
-class ArrestIn(Strict_):
+class ArrestIn(StrictBody):
     charges: list[ChargeIn] = Field(min_length=1, max_length=20)
     location: LocationIn
     released_at: Timestamp
-    exclusions: list[Code] = Field(default_factory=list, max_length=20,
-                                   description="site exclusion criteria (codes) the person meets")
+    exclusions: list[Code] = Field(
+        default_factory=list,
+        max_length=20,
+        description="site exclusion criteria (codes) the person meets",
+    )
 
 
-class OverrideIn(Strict_):
+class OverrideIn(StrictBody):
     by: Name
     reason: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-class CriteriaIn(Strict_):
+class CriteriaIn(StrictBody):
     chronic_law_violations: bool
     public_expectation_of_response: bool
 
@@ -82,7 +85,7 @@ class CriteriaIn(Strict_):
 Door = Literal["arrest_diversion", "social_contact", "community", "court", "prosecutor"]
 
 
-class ReferralIn(Strict_):
+class ReferralIn(StrictBody):
     door: Door
     participant_id: LaxUUID | None = None
     person: PersonIn
@@ -94,7 +97,7 @@ class ReferralIn(Strict_):
     referring_organization: Text | None = None
 
 
-class PolicyIn(Strict_):
+class PolicyIn(StrictBody):
     divertible_charges: list[ChargeIn] = Field(default_factory=list, max_length=2000)
     exclusion_criteria: list[ChargeIn] = Field(default_factory=list, max_length=200)
     intake_deadline_days: int = Field(default=30, ge=1, le=365)
@@ -106,60 +109,61 @@ class PolicyIn(Strict_):
     inactive_after_days: int = Field(default=30, ge=1, le=3650)
 
 
-class CaseManagerIn(Strict_):
+class CaseManagerIn(StrictBody):
     name: Name
 
 
-class IntakeIn(Strict_):
+class IntakeIn(StrictBody):
     completed_at: Timestamp
     plan_summary: Annotated[str, Field(min_length=1, max_length=8000)]
 
 
-class RoiIn(Strict_):
+class RoiIn(StrictBody):
     signed_at: Timestamp
     agencies: list[Slug] = Field(min_length=1, max_length=50)
     categories: list[Code] = Field(min_length=1, max_length=50)
     expires_at: Timestamp | None = None
 
 
-class RoiRevokeIn(Strict_):
+class RoiRevokeIn(StrictBody):
     revoked_at: Timestamp
     reason: Note | None = None
 
 
-class ExtendDeadlineIn(Strict_):
+class ExtendDeadlineIn(StrictBody):
     new_deadline: Timestamp
     agreed_by: Name
     reason: Literal["specific_reason", "incapacitated"]
     note: Note = ""
 
 
-class AssignIn(Strict_):
+class AssignIn(StrictBody):
     case_manager_id: LaxUUID
 
 
-class ContactIn(Strict_):
+class ContactIn(StrictBody):
     contacted_at: Timestamp
     kind: Literal["field", "office", "phone", "attempt"]
 
 
-class NonReturnExceptionIn(Strict_):
+class NonReturnExceptionIn(StrictBody):
     agreed_by: Name
     reason: Annotated[str, Field(min_length=1, max_length=4000)]
 
 
-class NonReturnViolationIn(Strict_):
+class NonReturnViolationIn(StrictBody):
     observed_at: Timestamp
     note: Note = ""
 
 
-class DischargeIn(Strict_):
+class DischargeIn(StrictBody):
     discharged_at: Timestamp
-    reason: Literal["sustained_non_engagement", "no_behavior_change", "staff_safety",
-                    "program_safety"]
+    reason: Literal[
+        "sustained_non_engagement", "no_behavior_change", "staff_safety", "program_safety"
+    ]
     note: Note = ""
 
 
-class ReadmitIn(Strict_):
+class ReadmitIn(StrictBody):
     readmitted_at: Timestamp
     note: Note = ""

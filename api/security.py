@@ -28,18 +28,29 @@ class InvalidToken(Exception):
 
 def issue_token(client: Client, settings: Settings, now: datetime) -> str:
     claims = {
-        "iss": settings.token_issuer, "aud": settings.token_audience, "sub": client.client_id,
-        "agency": client.agency, "role": client.role, "jti": uuid4().hex,
-        "iat": now, "nbf": now, "exp": now + timedelta(seconds=settings.token_lifetime_seconds),
+        "iss": settings.token_issuer,
+        "aud": settings.token_audience,
+        "sub": client.client_id,
+        "agency": client.agency,
+        "role": client.role,
+        "jti": uuid4().hex,
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(seconds=settings.token_lifetime_seconds),
     }
     return jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
 
 
 def read_token(token: str, settings: Settings) -> Caller:
     try:
-        claims = jwt.decode(token, settings.secret_key.get_secret_value(),
-                            algorithms=[ALGORITHM], audience=settings.token_audience,
-                            issuer=settings.token_issuer, options={"require": REQUIRED_CLAIMS})
+        claims = jwt.decode(
+            token,
+            settings.secret_key.get_secret_value(),
+            algorithms=[ALGORITHM],
+            audience=settings.token_audience,
+            issuer=settings.token_issuer,
+            options={"require": REQUIRED_CLAIMS},
+        )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
     role, agency, sub = claims.get("role"), claims.get("agency"), claims.get("sub")

@@ -33,8 +33,15 @@ def migrate(revision: str = "head") -> None:
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (with the projector and deadline worker in the background)."""
     Settings()  # refuse to start on insecure settings before uvicorn forks
-    uvicorn.run("api.main:make_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "api.main:make_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @app.command()
@@ -66,8 +73,16 @@ def create_client(
         client, secret = registry.create(agency, role, name, datetime.now(tz=UTC))
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    typer.echo(json.dumps({"client_id": client.client_id, "client_secret": secret,
-                           "agency": client.agency, "role": client.role}))
+    typer.echo(
+        json.dumps(
+            {
+                "client_id": client.client_id,
+                "client_secret": secret,
+                "agency": client.agency,
+                "role": client.role,
+            }
+        )
+    )
 
 
 @clients.command("unlock")

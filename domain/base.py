@@ -41,7 +41,17 @@ class LeadAggregate(Aggregate):
     class Created(Event, Aggregate.Created):
         pass
 
-    def _emit(self, event_class: type[Aggregate.Event], stamp: Stamp, occurred_at: datetime,
-              **data: object) -> None:
-        self.trigger_event(event_class, timestamp=stamp.recorded_at, meta=stamp.meta,
-                           occurred_at=occurred_at, **data)
+    def _emit(
+        self,
+        event_class: type[Aggregate.Event],
+        stamp: Stamp,
+        occurred_at: datetime,
+        **data: object,
+    ) -> None:
+        self.trigger_event(
+            event_class,
+            timestamp=stamp.recorded_at,
+            meta=stamp.meta,
+            occurred_at=occurred_at,
+            **data,
+        )

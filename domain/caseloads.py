@@ -47,8 +47,13 @@ class Caseloads(LeadAggregate):
 
     @classmethod
     def open(cls, stamp: Stamp) -> Caseloads:
-        return cls._create(cls.Opened, id=CASELOADS_ID, meta=stamp.meta,
-                           occurred_at=stamp.recorded_at, timestamp=stamp.recorded_at)
+        return cls._create(
+            cls.Opened,
+            id=CASELOADS_ID,
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )
 
     def counts(self) -> dict[UUID, int]:
         return {cm: len(participants) for cm, participants in self.assigned.items()}
@@ -66,8 +71,13 @@ class Caseloads(LeadAggregate):
     def register_case_manager(self, case_manager_id: UUID, name: str, stamp: Stamp) -> None:
         if not name.strip():
             raise InvalidInput("name must not be blank", field="name")
-        self._emit(self.CaseManagerRegistered, stamp, stamp.recorded_at,
-                   case_manager_id=case_manager_id, name=name.strip())
+        self._emit(
+            self.CaseManagerRegistered,
+            stamp,
+            stamp.recorded_at,
+            case_manager_id=case_manager_id,
+            name=name.strip(),
+        )
 
     def check_case_manager_exists(self, case_manager_id: UUID) -> None:
         if case_manager_id not in self.assigned:
@@ -77,23 +87,40 @@ class Caseloads(LeadAggregate):
         if len(self.assigned[case_manager_id]) >= caseload_max:
             raise CaseloadFull(
                 f"case manager {case_manager_id} already carries {caseload_max} participants,"
-                " the site's caseload maximum")
+                " the site's caseload maximum"
+            )
 
-    def assign(self, participant_id: UUID, case_manager_id: UUID, caseload_max: int,
-               policy_version: int, stamp: Stamp) -> None:
+    def assign(
+        self,
+        participant_id: UUID,
+        case_manager_id: UUID,
+        caseload_max: int,
+        policy_version: int,
+        stamp: Stamp,
+    ) -> None:
         self.check_case_manager_exists(case_manager_id)
         previous = self.case_manager_of(participant_id)
         if previous == case_manager_id:
             return
         self.check_room(case_manager_id, caseload_max)
-        self._emit(self.ParticipantAssigned, stamp, stamp.recorded_at,
-                   participant_id=participant_id, case_manager_id=case_manager_id,
-                   previous_case_manager_id=previous,
-                   caseload_after=len(self.assigned[case_manager_id]) + 1,
-                   policy_version=policy_version)
+        self._emit(
+            self.ParticipantAssigned,
+            stamp,
+            stamp.recorded_at,
+            participant_id=participant_id,
+            case_manager_id=case_manager_id,
+            previous_case_manager_id=previous,
+            caseload_after=len(self.assigned[case_manager_id]) + 1,
+            policy_version=policy_version,
+        )
 
     def release(self, participant_id: UUID, stamp: Stamp) -> None:
         current = self.case_manager_of(participant_id)
         if current is not None:
-            self._emit(self.ParticipantReleased, stamp, stamp.recorded_at,
-                       participant_id=participant_id, case_manager_id=current)
+            self._emit(
+                self.ParticipantReleased,
+                stamp,
+                stamp.recorded_at,
+                participant_id=participant_id,
+                case_manager_id=current,
+            )

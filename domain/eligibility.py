@@ -24,8 +24,9 @@ def check_eligible(referral: Referral, terms: PolicyTerms) -> None:
     if referral.door in {"social_contact", "community"}:
         check_core_criteria(referral)
     if referral.door == "community" and not (referral.referring_organization or "").strip():
-        raise InvalidInput("a community referral names its referring_organization",
-                           field="referring_organization")
+        raise InvalidInput(
+            "a community referral names its referring_organization", field="referring_organization"
+        )
 
 
 def check_arrest_diversion(referral: Referral, terms: PolicyTerms) -> None:
@@ -36,16 +37,19 @@ def check_arrest_diversion(referral: Referral, terms: PolicyTerms) -> None:
         if not terms.is_divertible(charge.code):
             raise ChargeNotDivertible(
                 f"charge {charge.code!r} is not on the site's divertible-charge list",
-                field="arrest.charges")
+                field="arrest.charges",
+            )
     unknown = set(arrest.exclusions) - terms.exclusion_codes()
     if unknown:
-        raise InvalidInput(f"unknown exclusion criteria: {sorted(unknown)}",
-                           field="arrest.exclusions")
+        raise InvalidInput(
+            f"unknown exclusion criteria: {sorted(unknown)}", field="arrest.exclusions"
+        )
     if arrest.exclusions and referral.exclusion_override is None:
         raise ExclusionNotOverridden(
             "the person meets exclusion criteria "
             f"{sorted(arrest.exclusions)}; a sergeant or commander must override them",
-            field="exclusion_override")
+            field="exclusion_override",
+        )
     if arrest.released_at < referral.referred_at:
         raise InvalidInput("released_at is before referred_at", field="arrest.released_at")
 
@@ -54,8 +58,9 @@ def check_no_arrest_fields(referral: Referral) -> None:
     if referral.arrest is not None:
         raise InvalidInput("only an arrest diversion carries an arrest", field="arrest")
     if referral.exclusion_override is not None:
-        raise InvalidInput("only an arrest diversion can override an exclusion",
-                           field="exclusion_override")
+        raise InvalidInput(
+            "only an arrest diversion can override an exclusion", field="exclusion_override"
+        )
 
 
 def check_core_criteria(referral: Referral) -> None:
@@ -66,4 +71,6 @@ def check_core_criteria(referral: Referral) -> None:
         raise CriteriaNotMet(
             "social contact and community referrals need both core criteria: chronic law "
             "violations related to behavioral health or poverty, and a public expectation of "
-            "a criminal legal response", field="criteria")
+            "a criminal legal response",
+            field="criteria",
+        )

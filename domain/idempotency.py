@@ -26,14 +26,29 @@ class IdempotencyRecord(LeadAggregate):
         self.body = body
 
     @classmethod
-    def accept(cls, client_id: str, key: str, fingerprint: str, status: int,
-               body: dict[str, Any], stamp: Stamp) -> IdempotencyRecord:
-        return cls._create(cls.Accepted, id=idempotency_record_id(client_id, key),
-                           fingerprint=fingerprint, status=status, body=body, meta=stamp.meta,
-                           occurred_at=stamp.recorded_at, timestamp=stamp.recorded_at)
+    def accept(
+        cls,
+        client_id: str,
+        key: str,
+        fingerprint: str,
+        status: int,
+        body: dict[str, Any],
+        stamp: Stamp,
+    ) -> IdempotencyRecord:
+        return cls._create(
+            cls.Accepted,
+            id=idempotency_record_id(client_id, key),
+            fingerprint=fingerprint,
+            status=status,
+            body=body,
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )
 
     def check_same_request(self, fingerprint: str) -> None:
         if fingerprint != self.fingerprint:
             raise IdempotencyKeyReused(
                 "this Idempotency-Key was already used for a different request",
-                field="Idempotency-Key")
+                field="Idempotency-Key",
+            )

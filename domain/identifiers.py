@@ -24,6 +24,12 @@ class IdentifierClaim(LeadAggregate):
 
     @classmethod
     def claim(cls, identifier: Identifier, participant_id: UUID, stamp: Stamp) -> IdentifierClaim:
-        return cls._create(cls.Claimed, id=identifier_index_id(identifier), identifier=identifier,
-                           participant_id=participant_id, meta=stamp.meta,
-                           occurred_at=stamp.recorded_at, timestamp=stamp.recorded_at)
+        return cls._create(
+            cls.Claimed,
+            id=identifier_index_id(identifier),
+            identifier=identifier,
+            participant_id=participant_id,
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )

@@ -8,7 +8,14 @@ from uuid import UUID
 from domain.base import LeadAggregate, Meta, Stamp
 from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
 from domain.participant_state import (
-    DECLINED, DISCHARGED, ENROLLED, EXPIRED, REFERRED, Engagement, NonReturn, ReferralState,
+    DECLINED,
+    DISCHARGED,
+    ENROLLED,
+    EXPIRED,
+    REFERRED,
+    Engagement,
+    NonReturn,
+    ReferralState,
     RoiState,
 )
 from domain.values import Demographics, Person, PolicyTerms, Referral
@@ -58,8 +65,15 @@ class Participant(LeadAggregate):
         expires_at: datetime | None
 
         def apply(self, aggregate: Participant) -> None:
-            aggregate.rois.append(RoiState(self.roi_id, self.occurred_at, tuple(self.agencies),
-                                           tuple(self.categories), self.expires_at))
+            aggregate.rois.append(
+                RoiState(
+                    self.roi_id,
+                    self.occurred_at,
+                    tuple(self.agencies),
+                    tuple(self.categories),
+                    self.expires_at,
+                )
+            )
 
     class RoiRevoked(LeadAggregate.Event):
         roi_id: UUID
@@ -151,10 +165,18 @@ class Participant(LeadAggregate):
         def apply(self, aggregate: Participant) -> None:
             aggregate.non_return_violations += 1
 
-    def __init__(self, person: Person, referral_id: UUID, referral: Referral, status: str,
-                 decline_reason: str | None, intake_deadline: datetime | None,
-                 non_return_until: datetime | None, policy_version: int,
-                 meta: Meta) -> None:
+    def __init__(
+        self,
+        person: Person,
+        referral_id: UUID,
+        referral: Referral,
+        status: str,
+        decline_reason: str | None,
+        intake_deadline: datetime | None,
+        non_return_until: datetime | None,
+        policy_version: int,
+        meta: Meta,
+    ) -> None:
         self.person = person
         self.demographics: Demographics = referral.demographics
         self.referrals: list[ReferralState] = []
@@ -167,27 +189,60 @@ class Participant(LeadAggregate):
         self.case_manager_id: UUID | None = None
         self.engagement = Engagement()
         self.non_return_violations = 0
-        self.referrals.append(_referral_state(referral_id, referral, status, decline_reason,
-                                              intake_deadline, non_return_until,
-                                              policy_version, meta))
+        self.referrals.append(
+            _referral_state(
+                referral_id,
+                referral,
+                status,
+                decline_reason,
+                intake_deadline,
+                non_return_until,
+                policy_version,
+                meta,
+            )
+        )
 
     # ----- creation and re-referral -------------------------------------------------------
 
     @classmethod
-    def refer(cls, participant_id: UUID, person: Person, referral_id: UUID, referral: Referral,
-              accepted: bool, terms: PolicyTerms, policy_version: int,
-              stamp: Stamp) -> Participant:
+    def refer(
+        cls,
+        participant_id: UUID,
+        person: Person,
+        referral_id: UUID,
+        referral: Referral,
+        accepted: bool,
+        terms: PolicyTerms,
+        policy_version: int,
+        stamp: Stamp,
+    ) -> Participant:
         status, decline_reason = (REFERRED, None) if accepted else (DECLINED, "capacity")
         deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
         return cls._create(
-            cls.Referred, id=participant_id, person=person, referral_id=referral_id,
-            referral=referral, status=status, decline_reason=decline_reason,
-            intake_deadline=deadline, non_return_until=non_return,
-            policy_version=policy_version, meta=stamp.meta, occurred_at=referral.referred_at,
-            timestamp=stamp.recorded_at)
+            cls.Referred,
+            id=participant_id,
+            person=person,
+            referral_id=referral_id,
+            referral=referral,
+            status=status,
+            decline_reason=decline_reason,
+            intake_deadline=deadline,
+            non_return_until=non_return,
+            policy_version=policy_version,
+            meta=stamp.meta,
+            occurred_at=referral.referred_at,
+            timestamp=stamp.recorded_at,
+        )
 
-    def refer_again(self, referral_id: UUID, referral: Referral, accepted: bool,
-                    terms: PolicyTerms, policy_version: int, stamp: Stamp) -> None:
+    def refer_again(
+        self,
+        referral_id: UUID,
+        referral: Referral,
+        accepted: bool,
+        terms: PolicyTerms,
+        policy_version: int,
+        stamp: Stamp,
+    ) -> None:
         deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
         if not accepted:
             status, decline_reason = DECLINED, "capacity"
@@ -195,10 +250,18 @@ class Participant(LeadAggregate):
             status, decline_reason, deadline = ENROLLED, None, None
         else:
             status, decline_reason = REFERRED, None
-        self._emit(self.ReferredAgain, stamp, referral.referred_at, referral_id=referral_id,
-                   referral=referral, status=status, decline_reason=decline_reason,
-                   intake_deadline=deadline, non_return_until=non_return,
-                   policy_version=policy_version)
+        self._emit(
+            self.ReferredAgain,
+            stamp,
+            referral.referred_at,
+            referral_id=referral_id,
+            referral=referral,
+            status=status,
+            decline_reason=decline_reason,
+            intake_deadline=deadline,
+            non_return_until=non_return,
+            policy_version=policy_version,
+        )
 
     def add_referral(self, event: Participant.ReferredAgain) -> None:
         if self.discharged_at is not None and event.status == REFERRED:
@@ -208,9 +271,18 @@ class Participant(LeadAggregate):
             self.intake_completed_at = None
         if event.referral.demographics != Demographics():
             self.demographics = event.referral.demographics
-        self.referrals.append(_referral_state(
-            event.referral_id, event.referral, event.status, event.decline_reason,
-            event.intake_deadline, event.non_return_until, event.policy_version, event.meta))
+        self.referrals.append(
+            _referral_state(
+                event.referral_id,
+                event.referral,
+                event.status,
+                event.decline_reason,
+                event.intake_deadline,
+                event.non_return_until,
+                event.policy_version,
+                event.meta,
+            )
+        )
 
     # ----- enrollment --------------------------------------------------------------------
 
@@ -223,19 +295,33 @@ class Participant(LeadAggregate):
         self._emit(self.IntakeCompleted, stamp, completed_at, plan_summary=plan_summary)
         self.enroll_if_ready(stamp)
 
-    def sign_roi(self, roi_id: UUID, signed_at: datetime, agencies: tuple[str, ...],
-                 categories: tuple[str, ...], expires_at: datetime | None,
-                 stamp: Stamp) -> None:
+    def sign_roi(
+        self,
+        roi_id: UUID,
+        signed_at: datetime,
+        agencies: tuple[str, ...],
+        categories: tuple[str, ...],
+        expires_at: datetime | None,
+        stamp: Stamp,
+    ) -> None:
         self.check_taken_in()
         if not agencies:
             raise InvalidInput("a ROI names at least one agency", field="agencies")
         if not categories:
-            raise InvalidInput("a ROI names at least one category of information",
-                               field="categories")
+            raise InvalidInput(
+                "a ROI names at least one category of information", field="categories"
+            )
         if expires_at is not None and expires_at <= signed_at:
             raise InvalidInput("expires_at must be after signed_at", field="expires_at")
-        self._emit(self.RoiSigned, stamp, signed_at, roi_id=roi_id, agencies=agencies,
-                   categories=categories, expires_at=expires_at)
+        self._emit(
+            self.RoiSigned,
+            stamp,
+            signed_at,
+            roi_id=roi_id,
+            agencies=agencies,
+            categories=categories,
+            expires_at=expires_at,
+        )
         self.enroll_if_ready(stamp)
 
     def revoke_roi(self, revoked_at: datetime, reason: str | None, stamp: Stamp) -> None:
@@ -250,15 +336,25 @@ class Participant(LeadAggregate):
         signed = [roi.signed_at for roi in self.rois if roi.revoked_at is None]
         if not signed:
             return
-        enrolled_at = max(self.intake_completed_at, max(signed))
-        diverted = tuple(r.referral_id for r in self.referrals
-                         if r.door == "arrest_diversion" and r.status in (REFERRED, EXPIRED))
+        enrolled_at = max(self.intake_completed_at, *signed)
+        diverted = tuple(
+            r.referral_id
+            for r in self.referrals
+            if r.door == "arrest_diversion" and r.status in (REFERRED, EXPIRED)
+        )
         self._emit(self.Enrolled, stamp, enrolled_at, diverted_referral_ids=diverted)
 
     # ----- the intake deadline ----------------------------------------------------------
 
-    def extend_intake_deadline(self, new_deadline: datetime, agreed_by: str, reason: str,
-                               note: str, agency: str, stamp: Stamp) -> UUID:
+    def extend_intake_deadline(
+        self,
+        new_deadline: datetime,
+        agreed_by: str,
+        reason: str,
+        note: str,
+        agency: str,
+        stamp: Stamp,
+    ) -> UUID:
         open_referrals = [r for r in self.referrals if r.open_for_intake]
         if not open_referrals:
             raise StateConflict("no intake deadline is running for this participant")
@@ -266,16 +362,26 @@ class Participant(LeadAggregate):
         if not own:
             raise Forbidden("only the referring agency may agree to extend the intake deadline")
         if reason not in EXTENSION_REASONS:
-            raise InvalidInput(f"reason must be one of {sorted(EXTENSION_REASONS)}",
-                               field="reason")
+            raise InvalidInput(f"reason must be one of {sorted(EXTENSION_REASONS)}", field="reason")
         referral = own[-1]
         assert referral.intake_deadline is not None
         if new_deadline <= referral.intake_deadline:
-            raise InvalidInput("new_deadline must be later than the current deadline "
-                               f"({referral.intake_deadline.isoformat()})", field="new_deadline")
-        self._emit(self.IntakeDeadlineExtended, stamp, stamp.recorded_at,
-                   referral_id=referral.referral_id, previous_deadline=referral.intake_deadline,
-                   new_deadline=new_deadline, agreed_by=agreed_by, reason=reason, note=note)
+            raise InvalidInput(
+                "new_deadline must be later than the current deadline "
+                f"({referral.intake_deadline.isoformat()})",
+                field="new_deadline",
+            )
+        self._emit(
+            self.IntakeDeadlineExtended,
+            stamp,
+            stamp.recorded_at,
+            referral_id=referral.referral_id,
+            previous_deadline=referral.intake_deadline,
+            new_deadline=new_deadline,
+            agreed_by=agreed_by,
+            reason=reason,
+            note=note,
+        )
         return referral.referral_id
 
     def expire_intake_deadline(self, referral_id: UUID, stamp: Stamp) -> bool:
@@ -285,8 +391,9 @@ class Participant(LeadAggregate):
         deadline = referral.intake_deadline
         if not referral.open_for_intake or deadline is None or deadline > stamp.recorded_at:
             return False
-        self._emit(self.IntakeDeadlineExpired, stamp, deadline, referral_id=referral_id,
-                   deadline=deadline)
+        self._emit(
+            self.IntakeDeadlineExpired, stamp, deadline, referral_id=referral_id, deadline=deadline
+        )
         return True
 
     # ----- caseload, engagement, discharge ------------------------------------------------
@@ -297,9 +404,13 @@ class Participant(LeadAggregate):
             raise StateConflict("a discharged participant is not assigned; readmit first")
         if self.case_manager_id == case_manager_id:
             return
-        self._emit(self.CaseManagerAssigned, stamp, stamp.recorded_at,
-                   case_manager_id=case_manager_id,
-                   previous_case_manager_id=self.case_manager_id)
+        self._emit(
+            self.CaseManagerAssigned,
+            stamp,
+            stamp.recorded_at,
+            case_manager_id=case_manager_id,
+            previous_case_manager_id=self.case_manager_id,
+        )
 
     def record_contact(self, contacted_at: datetime, kind: str, stamp: Stamp) -> None:
         self.check_taken_in()
@@ -309,11 +420,18 @@ class Participant(LeadAggregate):
             raise StateConflict("the participant is discharged; readmit before recording contacts")
         self._emit(self.ContactRecorded, stamp, contacted_at, kind=kind)
 
-    def discharge(self, discharged_at: datetime, reason: str, note: str, by_supervisor: bool,
-                  terms: PolicyTerms, policy_version: int, stamp: Stamp) -> UUID | None:
+    def discharge(
+        self,
+        discharged_at: datetime,
+        reason: str,
+        note: str,
+        by_supervisor: bool,
+        terms: PolicyTerms,
+        policy_version: int,
+        stamp: Stamp,
+    ) -> UUID | None:
         if reason not in DISCHARGE_REASONS:
-            raise InvalidInput(f"reason must be one of {sorted(DISCHARGE_REASONS)}",
-                               field="reason")
+            raise InvalidInput(f"reason must be one of {sorted(DISCHARGE_REASONS)}", field="reason")
         if self.status != ENROLLED:
             raise StateConflict(f"only an enrolled participant can be discharged ({self.status})")
         if reason in SAFETY_REASONS and not by_supervisor:
@@ -321,8 +439,15 @@ class Participant(LeadAggregate):
         if reason in NON_ENGAGEMENT_REASONS:
             self.check_effort_period(discharged_at, reason, terms.discharge_min_inactive_days)
         released = self.case_manager_id
-        self._emit(self.Discharged, stamp, discharged_at, reason=reason, note=note,
-                   released_case_manager_id=released, policy_version=policy_version)
+        self._emit(
+            self.Discharged,
+            stamp,
+            discharged_at,
+            reason=reason,
+            note=note,
+            released_case_manager_id=released,
+            policy_version=policy_version,
+        )
         return released
 
     def check_effort_period(self, at: datetime, reason: str, days: int) -> None:
@@ -334,7 +459,8 @@ class Participant(LeadAggregate):
             what = "without contact" if reason == "sustained_non_engagement" else "of effort"
             raise DischargeNotAllowed(
                 f"{reason} needs {days} days {what} (site policy); "
-                f"only {(at - since).days} have passed")
+                f"only {(at - since).days} have passed"
+            )
 
     def readmit(self, readmitted_at: datetime, note: str, stamp: Stamp) -> None:
         if self.status != DISCHARGED:
@@ -350,19 +476,32 @@ class Participant(LeadAggregate):
         request = self.non_return()
         if request is None or not request.in_force(stamp.recorded_at):
             raise StateConflict("no non-return request is in force for this participant")
-        self._emit(self.NonReturnExceptionGranted, stamp, stamp.recorded_at,
-                   referral_id=request.referral_id, agreed_by=agreed_by, reason=reason)
+        self._emit(
+            self.NonReturnExceptionGranted,
+            stamp,
+            stamp.recorded_at,
+            referral_id=request.referral_id,
+            agreed_by=agreed_by,
+            reason=reason,
+        )
 
-    def report_non_return_violation(self, observed_at: datetime, note: str,
-                                    stamp: Stamp) -> None:
+    def report_non_return_violation(self, observed_at: datetime, note: str, stamp: Stamp) -> None:
         request = self.non_return()
         released_at = self.released_at(request.referral_id) if request else None
-        if request is None or released_at is None or not (
-            released_at <= observed_at and request.in_force(observed_at)
+        if (
+            request is None
+            or released_at is None
+            or not (released_at <= observed_at and request.in_force(observed_at))
         ):
             raise StateConflict("no non-return request was in force at observed_at")
-        self._emit(self.NonReturnViolationReported, stamp, observed_at,
-                   referral_id=request.referral_id, location=request.location, note=note)
+        self._emit(
+            self.NonReturnViolationReported,
+            stamp,
+            observed_at,
+            referral_id=request.referral_id,
+            location=request.location,
+            note=note,
+        )
 
     # ----- queries ------------------------------------------------------------------------
 
@@ -406,8 +545,12 @@ class Participant(LeadAggregate):
             return None
         latest = diversions[-1]
         assert latest.arrest is not None and latest.non_return_until is not None
-        return NonReturn(latest.referral_id, latest.arrest.location.description,
-                         latest.non_return_until, latest.non_return_exception)
+        return NonReturn(
+            latest.referral_id,
+            latest.arrest.location.description,
+            latest.non_return_until,
+            latest.non_return_exception,
+        )
 
     def released_at(self, referral_id: UUID) -> datetime | None:
         arrest = self.referral(referral_id).arrest
@@ -423,16 +566,31 @@ class Participant(LeadAggregate):
 def _deadlines(referral: Referral, terms: PolicyTerms) -> tuple[datetime | None, datetime | None]:
     if referral.door != "arrest_diversion" or referral.arrest is None:
         return None, None
-    return (referral.referred_at + timedelta(days=terms.intake_deadline_days),
-            referral.arrest.released_at + timedelta(hours=terms.non_return_hours))
+    return (
+        referral.referred_at + timedelta(days=terms.intake_deadline_days),
+        referral.arrest.released_at + timedelta(hours=terms.non_return_hours),
+    )
 
 
-def _referral_state(referral_id: UUID, referral: Referral, status: str,
-                    decline_reason: str | None, intake_deadline: datetime | None,
-                    non_return_until: datetime | None, policy_version: int,
-                    meta: Meta) -> ReferralState:
+def _referral_state(
+    referral_id: UUID,
+    referral: Referral,
+    status: str,
+    decline_reason: str | None,
+    intake_deadline: datetime | None,
+    non_return_until: datetime | None,
+    policy_version: int,
+    meta: Meta,
+) -> ReferralState:
     return ReferralState(
-        referral_id=referral_id, door=referral.door, referred_at=referral.referred_at,
-        agency=meta.agency, status=status, policy_version=policy_version,
-        decline_reason=decline_reason, arrest=referral.arrest, intake_deadline=intake_deadline,
-        non_return_until=non_return_until)
+        referral_id=referral_id,
+        door=referral.door,
+        referred_at=referral.referred_at,
+        agency=meta.agency,
+        status=status,
+        policy_version=policy_version,
+        decline_reason=decline_reason,
+        arrest=referral.arrest,
+        intake_deadline=intake_deadline,
+        non_return_until=non_return_until,
+    )

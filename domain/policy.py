@@ -25,8 +25,10 @@ def check_terms(terms: PolicyTerms) -> None:
         if value <= 0:
             raise InvalidInput(f"{name} must be a positive whole number", field=name)
     if terms.caseload_average_threshold > terms.caseload_max:
-        raise InvalidInput("caseload_average_threshold may not exceed caseload_max",
-                           field="caseload_average_threshold")
+        raise InvalidInput(
+            "caseload_average_threshold may not exceed caseload_max",
+            field="caseload_average_threshold",
+        )
     codes = [charge.code for charge in terms.divertible_charges]
     if len(codes) != len(set(codes)):
         raise InvalidInput("divertible charge codes must be unique", field="divertible_charges")
@@ -50,8 +52,14 @@ class SitePolicy(LeadAggregate):
     @classmethod
     def adopt(cls, terms: PolicyTerms, stamp: Stamp) -> SitePolicy:
         check_terms(terms)
-        return cls._create(cls.Adopted, id=SITE_POLICY_ID, terms=terms, meta=stamp.meta,
-                           occurred_at=stamp.recorded_at, timestamp=stamp.recorded_at)
+        return cls._create(
+            cls.Adopted,
+            id=SITE_POLICY_ID,
+            terms=terms,
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )
 
     def change(self, terms: PolicyTerms, stamp: Stamp) -> None:
         check_terms(terms)

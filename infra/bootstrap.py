@@ -71,7 +71,11 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     referrals = ReferralService(repository, uow, clock, skew)
     projector = Projector(store, sql, [IntakeDeadlines()])
     return Container(
-        settings=settings, clock=clock, store=store, sql=sql, async_sql=async_sql,
+        settings=settings,
+        clock=clock,
+        store=store,
+        sql=sql,
+        async_sql=async_sql,
         clients=ClientRegistry(sql),
         staff=StaffService(repository, uow),
         referrals=referrals,

@@ -13,8 +13,18 @@ from sqlalchemy import Engine, insert, select, update
 
 from infra.tables import agencies, api_clients
 
-ROLES = frozenset({"police", "community_partner", "case_manager", "supervisor", "prosecutor",
-                   "defense", "project_manager", "auditor"})
+ROLES = frozenset(
+    {
+        "police",
+        "community_partner",
+        "case_manager",
+        "supervisor",
+        "prosecutor",
+        "defense",
+        "project_manager",
+        "auditor",
+    }
+)
 
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown client id as slow as a wrong secret.
@@ -44,15 +54,25 @@ class ClientRegistry:
             known = conn.execute(select(agencies.c.slug).where(agencies.c.slug == agency)).first()
             if known is None:
                 conn.execute(insert(agencies).values(slug=agency, registered_at=now))
-            conn.execute(insert(api_clients).values(
-                client_id=client_id, secret_hash=_hasher.hash(secret), agency=agency, role=role,
-                name=name, created_at=now, locked=False, failed_attempts=0))
+            conn.execute(
+                insert(api_clients).values(
+                    client_id=client_id,
+                    secret_hash=_hasher.hash(secret),
+                    agency=agency,
+                    role=role,
+                    name=name,
+                    created_at=now,
+                    locked=False,
+                    failed_attempts=0,
+                )
+            )
         return Client(client_id, agency, role, name, locked=False), secret
 
     def authenticate(self, client_id: str, secret: str) -> Client | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(api_clients).where(
-                api_clients.c.client_id == client_id)).first()
+            row = conn.execute(
+                select(api_clients).where(api_clients.c.client_id == client_id)
+            ).first()
         stored_hash = row.secret_hash if row is not None else _DUMMY_HASH
         try:
             _hasher.verify(stored_hash, secret)
@@ -64,6 +84,9 @@ class ClientRegistry:
 
     def set_locked(self, client_id: str, *, locked: bool) -> bool:
         with self.engine.begin() as conn:
-            result = conn.execute(update(api_clients).where(api_clients.c.client_id == client_id)
-                                  .values(locked=locked, failed_attempts=0))
+            result = conn.execute(
+                update(api_clients)
+                .where(api_clients.c.client_id == client_id)
+                .values(locked=locked, failed_attempts=0)
+            )
         return result.rowcount == 1

@@ -26,7 +26,9 @@ SQLITE_SNAPSHOTS_TABLE = "stored_snapshots"
 class LeadStore(Application[UUID]):
     name = STORE_NAME
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
-        Participant: 50, Caseloads: 50, SitePolicy: 20,
+        Participant: 50,
+        Caseloads: 50,
+        SitePolicy: 20,
     }
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
@@ -59,11 +61,16 @@ def store_environment(settings: Settings) -> dict[str, str]:
     p = settings.postgres_parts
     return common | {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": p["dbname"], "POSTGRES_HOST": p["host"], "POSTGRES_PORT": p["port"],
-        "POSTGRES_USER": p["user"], "POSTGRES_PASSWORD": p["password"],
-        "POSTGRES_POOL_SIZE": str(settings.pool_size), "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_DBNAME": p["dbname"],
+        "POSTGRES_HOST": p["host"],
+        "POSTGRES_PORT": p["port"],
+        "POSTGRES_USER": p["user"],
+        "POSTGRES_PASSWORD": p["password"],
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": "10",
         "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout_seconds),
-        "POSTGRES_LOCK_TIMEOUT": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
     }
 
 

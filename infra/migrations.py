@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
 
+from alembic import command
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def alembic_config(settings: Settings) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.set_main_option("sqlalchemy.url", settings.sqlalchemy_url(asynchronous=False)
-                           .replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", settings.sqlalchemy_url(asynchronous=False).replace("%", "%%")
+    )
     return config
 
 

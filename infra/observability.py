@@ -9,23 +9,35 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
-REQUESTS = Counter("lead_http_requests_total", "HTTP requests", ["method", "route", "status"],
-                   registry=REGISTRY)
-LATENCY = Histogram("lead_http_request_seconds", "HTTP request latency", ["method", "route"],
-                    registry=REGISTRY,
-                    buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
-EVENTS_WRITTEN = Counter("lead_events_written_total", "Events written to the store",
-                         registry=REGISTRY)
-HEAD_POSITION = Gauge("lead_store_head_position", "Global position of the newest event",
-                      registry=REGISTRY)
-PROJECTION_LAG = Gauge("lead_projection_lag_events", "Events not yet applied, per projection",
-                       ["projection"], registry=REGISTRY)
+REQUESTS = Counter(
+    "lead_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=REGISTRY
+)
+LATENCY = Histogram(
+    "lead_http_request_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    registry=REGISTRY,
+    buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+EVENTS_WRITTEN = Counter(
+    "lead_events_written_total", "Events written to the store", registry=REGISTRY
+)
+HEAD_POSITION = Gauge(
+    "lead_store_head_position", "Global position of the newest event", registry=REGISTRY
+)
+PROJECTION_LAG = Gauge(
+    "lead_projection_lag_events",
+    "Events not yet applied, per projection",
+    ["projection"],
+    registry=REGISTRY,
+)
 
 
 def configure_logging(level: str, *, as_json: bool) -> None:
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer())
+        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -34,7 +46,6 @@ def configure_logging(level: str, *, as_json: bool) -> None:
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )

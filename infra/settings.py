@@ -18,8 +18,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/lead.sqlite3"
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     token_lifetime_seconds: int = Field(default=3600, ge=60, le=86400)
-    token_issuer: str = "lead-service"
-    token_audience: str = "lead-api"
+    token_issuer: str = "lead-service"  # noqa: S105 (a name, not a secret)
+    token_audience: str = "lead-api"  # noqa: S105 (a name, not a secret)
     worker_tick_seconds: float = Field(default=2.0, gt=0, le=60)
     run_worker: bool = True
     pool_size: int = Field(default=10, ge=1, le=100)
@@ -32,8 +32,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def refuse_insecure_defaults(self) -> Settings:
         if self.is_postgres and self.secret_key.get_secret_value() == DEV_SECRET:
-            msg = ("LEAD_SECRET_KEY is the development default; set a secret of at least "
-                   "32 random characters before running on PostgreSQL")
+            msg = (
+                "LEAD_SECRET_KEY is the development default; set a secret of at least "
+                "32 random characters before running on PostgreSQL"
+            )
             raise ValueError(msg)
         if len(self.secret_key.get_secret_value()) < 32:
             msg = "LEAD_SECRET_KEY must be at least 32 characters"

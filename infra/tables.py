@@ -16,13 +16,15 @@ NAMING_CONVENTION = {
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 agencies = Table(
-    "agencies", metadata,
+    "agencies",
+    metadata,
     Column("slug", String(64), primary_key=True),
     Column("registered_at", DateTime(timezone=True), nullable=False),
 )
 
 api_clients = Table(
-    "api_clients", metadata,
+    "api_clients",
+    metadata,
     Column("client_id", String(64), primary_key=True),
     Column("secret_hash", String(255), nullable=False),
     Column("agency", String(64), nullable=False, index=True),

@@ -39,9 +39,17 @@ def _dataclass_transcoding(cls: type[Any]) -> Transcoding:
 
 
 VALUE_TYPES: tuple[type[Any], ...] = (
-    base.Meta, values.Identifier, values.Person, values.Demographics, values.Charge,
-    values.Location, values.ExclusionOverride, values.Arrest, values.Criteria,
-    values.PolicyTerms, values.Referral,
+    base.Meta,
+    values.Identifier,
+    values.Person,
+    values.Demographics,
+    values.Charge,
+    values.Location,
+    values.ExclusionOverride,
+    values.Arrest,
+    values.Criteria,
+    values.PolicyTerms,
+    values.Referral,
 )
 
 

@@ -29,8 +29,13 @@ class ProjectorRaced(Exception):
 
 
 class Projector:
-    def __init__(self, store: LeadStore, engine: Engine, projections: list[Projection],
-                 batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        store: LeadStore,
+        engine: Engine,
+        projections: list[Projection],
+        batch_size: int = 1000,
+    ) -> None:
         self.store = store
         self.engine = engine
         self.projections = projections
@@ -38,12 +43,16 @@ class Projector:
 
     def positions(self) -> dict[str, int]:
         with self.engine.begin() as conn:
-            rows = dict(conn.execute(select(projection_positions.c.name,
-                                            projection_positions.c.position)).tuples().all())
+            rows = dict(
+                conn.execute(select(projection_positions.c.name, projection_positions.c.position))
+                .tuples()
+                .all()
+            )
             for projection in self.projections:
                 if projection.name not in rows:
-                    conn.execute(insert(projection_positions).values(name=projection.name,
-                                                                     position=0))
+                    conn.execute(
+                        insert(projection_positions).values(name=projection.name, position=0)
+                    )
                     rows[projection.name] = 0
         return {p.name: rows[p.name] for p in self.projections}
 
@@ -52,7 +61,8 @@ class Projector:
         positions = self.positions()
         start = min(positions.values(), default=0)
         notifications = self.store.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False)
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
         if not notifications:
             return 0
         with self.engine.begin() as conn:
@@ -60,8 +70,13 @@ class Projector:
                 self.apply_batch(conn, projection, positions[projection.name], notifications)
         return len(notifications)
 
-    def apply_batch(self, conn: Connection, projection: Projection, old: int,
-                    notifications: list[Notification] | Any) -> None:
+    def apply_batch(
+        self,
+        conn: Connection,
+        projection: Projection,
+        old: int,
+        notifications: list[Notification] | Any,
+    ) -> None:
         last = old
         for notification in notifications:
             if notification.id <= old:
@@ -73,9 +88,12 @@ class Projector:
             return
         moved = conn.execute(
             update(projection_positions)
-            .where(projection_positions.c.name == projection.name,
-                   projection_positions.c.position == old)
-            .values(position=last))
+            .where(
+                projection_positions.c.name == projection.name,
+                projection_positions.c.position == old,
+            )
+            .values(position=last)
+        )
         if moved.rowcount != 1:
             raise ProjectorRaced(projection.name)
 

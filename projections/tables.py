@@ -7,13 +7,15 @@ from sqlalchemy import BigInteger, Boolean, Column, DateTime, String, Table, Uui
 from infra.tables import metadata
 
 projection_positions = Table(
-    "projection_positions", metadata,
+    "projection_positions",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )
 
 intake_deadlines = Table(
-    "intake_deadlines", metadata,
+    "intake_deadlines",
+    metadata,
     Column("referral_id", Uuid, primary_key=True),
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("deadline", DateTime(timezone=True), nullable=False),

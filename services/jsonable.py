@@ -25,3 +25,9 @@ def jsonable(value: Any) -> Any:  # noqa: PLR0911 (one branch per JSON shape)
         return [jsonable(v) for v in value]
     msg = f"not JSON-able: {type(value)!r}"
     raise TypeError(msg)
+
+
+def json_object(value: dict[str, Any]) -> dict[str, Any]:
+    """`jsonable` for a response body: a dict in, a JSON object out."""
+    result: dict[str, Any] = jsonable(value)
+    return result

@@ -19,22 +19,24 @@ class Repository:
     def __init__(self, store: LeadStore) -> None:
         self.store = store
 
-    def participant(self, participant_id: UUID, expected_version: int | None = None,
-                    version: int | None = None) -> Participant:
+    def participant(
+        self, participant_id: UUID, expected_version: int | None = None, version: int | None = None
+    ) -> Participant:
         try:
-            participant = self.store.repository.get(participant_id, version=version)
+            participant: object = self.store.repository.get(participant_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"participant {participant_id} not found") from None
         if not isinstance(participant, Participant):
             raise NotFound(f"participant {participant_id} not found")
         if expected_version is not None and participant.version != expected_version:
             raise PreconditionFailed(
-                f"the participant is at version {participant.version}, not {expected_version}")
+                f"the participant is at version {participant.version}, not {expected_version}"
+            )
         return participant
 
     def policy(self) -> SitePolicy | None:
         try:
-            policy = self.store.repository.get(SITE_POLICY_ID)
+            policy: object = self.store.repository.get(SITE_POLICY_ID)
         except AggregateNotFoundError:
             return None
         assert isinstance(policy, SitePolicy)
@@ -52,7 +54,7 @@ class Repository:
 
     def existing_caseloads(self) -> Caseloads | None:
         try:
-            caseloads = self.store.repository.get(CASELOADS_ID)
+            caseloads: object = self.store.repository.get(CASELOADS_ID)
         except AggregateNotFoundError:
             return None
         assert isinstance(caseloads, Caseloads)

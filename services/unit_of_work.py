@@ -53,8 +53,11 @@ class UnitOfWork:
             decision = decide(stamp)
             objects = list(decision.aggregates)
             if key:
-                objects.append(IdempotencyRecord.accept(
-                    ctx.meta.client_id, key, ctx.fingerprint, status, decision.body, stamp))
+                objects.append(
+                    IdempotencyRecord.accept(
+                        ctx.meta.client_id, key, ctx.fingerprint, status, decision.body, stamp
+                    )
+                )
             try:
                 recordings = self.store.save(*objects)
             except IntegrityError:
@@ -71,7 +74,7 @@ class UnitOfWork:
         assert key is not None
         record_id = idempotency_record_id(ctx.meta.client_id, key)
         try:
-            record = self.store.repository.get(record_id)
+            record: object = self.store.repository.get(record_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(record, IdempotencyRecord)

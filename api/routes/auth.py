@@ -45,15 +45,18 @@ def token(
     """Exchange client credentials for a bearer token. Secrets are checked against argon2
     hashes (deliberately slow): exchange once and reuse the token until it expires."""
     if grant_type != "client_credentials":
-        return oauth_error(400, "unsupported_grant_type",
-                           "grant_type must be client_credentials")
+        return oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials")
     credentials = basic_credentials(authorization) or (
-        (client_id, client_secret) if client_id and client_secret else None)
+        (client_id, client_secret) if client_id and client_secret else None
+    )
     if credentials is None:
         return oauth_error(401, "invalid_client", "client credentials are required")
     client = container.clients.authenticate(*credentials)
     if client is None:
         return oauth_error(401, "invalid_client", "unknown client, wrong secret, or locked")
     settings = container.settings
-    return {"access_token": issue_token(client, settings, datetime.now(tz=UTC)),
-            "token_type": "Bearer", "expires_in": settings.token_lifetime_seconds}
+    return {
+        "access_token": issue_token(client, settings, datetime.now(tz=UTC)),
+        "token_type": "Bearer",
+        "expires_in": settings.token_lifetime_seconds,
+    }

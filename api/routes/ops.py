@@ -29,8 +29,11 @@ def readyz(container: ContainerDep) -> dict[str, Any] | JSONResponse:
             conn.execute(text("SELECT 1"))
         positions = container.projector.positions()
     except Exception as exc:  # noqa: BLE001 (any failure means not ready, and says why)
-        return JSONResponse({"status": "unavailable", "reason": type(exc).__name__},
-                            status_code=503, headers={"Retry-After": "2"})
+        return JSONResponse(
+            {"status": "unavailable", "reason": type(exc).__name__},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
     lag = {name: head - position for name, position in positions.items()}
     return {"status": "ready", "head": head, "projection_lag": lag}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
@@ -13,89 +13,137 @@ from api.deps import ContainerDep, write_context_for
 from api.responses import ParticipantWritten, problems, written
 from services.context import RequestContext
 
-router = APIRouter(prefix="/v1/participants/{participant_id}", tags=["participant commands"])
-DOC = {"response_model": ParticipantWritten, "responses": problems(404, 409, 412, 503)}
+router = APIRouter(
+    prefix="/v1/participants/{participant_id}",
+    tags=["participant commands"],
+    responses=problems(404, 409, 412, 503),
+)
 
 
-def context(*roles: str) -> object:
+def context(*roles: str) -> Any:
     return Depends(write_context_for(*roles))
 
 
 CaseManager = Annotated[RequestContext, context("case_manager")]
 
 
-@router.post("/intake", status_code=201, **DOC)
-def complete_intake(participant_id: UUID, body: schemas.IntakeIn, ctx: CaseManager,
-                    container: ContainerDep) -> JSONResponse:
-    return written(container.participants.complete_intake(
-        ctx, participant_id, body.completed_at, body.plan_summary))
-
-
-@router.post("/roi", status_code=201, **DOC)
-def sign_roi(participant_id: UUID, body: schemas.RoiIn, ctx: CaseManager,
-             container: ContainerDep) -> JSONResponse:
-    return written(container.participants.sign_roi(
-        ctx, participant_id, body.signed_at, tuple(dict.fromkeys(body.agencies)),
-        tuple(dict.fromkeys(body.categories)), body.expires_at))
-
-
-@router.post("/roi/revoke", status_code=201, **DOC)
-def revoke_roi(participant_id: UUID, body: schemas.RoiRevokeIn, ctx: CaseManager,
-               container: ContainerDep) -> JSONResponse:
-    return written(container.participants.revoke_roi(ctx, participant_id, body.revoked_at,
-                                                     body.reason))
-
-
-@router.post("/intake-deadline/extend", status_code=201, **DOC)
-def extend_intake_deadline(participant_id: UUID, body: schemas.ExtendDeadlineIn,
-                           ctx: Annotated[RequestContext, context("police")],
-                           container: ContainerDep) -> JSONResponse:
-    return written(container.participants.extend_intake_deadline(
-        ctx, participant_id, body.new_deadline, body.agreed_by, body.reason, body.note))
-
-
-@router.post("/case-manager", status_code=200, **DOC)
-def assign_case_manager(participant_id: UUID, body: schemas.AssignIn,
-                        ctx: Annotated[RequestContext, context("supervisor", "project_manager")],
-                        container: ContainerDep) -> JSONResponse:
-    return written(container.caseload.assign_case_manager(ctx, participant_id,
-                                                          body.case_manager_id))
-
-
-@router.post("/contacts", status_code=201, **DOC)
-def record_contact(participant_id: UUID, body: schemas.ContactIn, ctx: CaseManager,
-                   container: ContainerDep) -> JSONResponse:
-    return written(container.participants.record_contact(ctx, participant_id,
-                                                         body.contacted_at, body.kind))
-
-
-@router.post("/non-return/exception", status_code=201, **DOC)
-def grant_non_return_exception(
-    participant_id: UUID, body: schemas.NonReturnExceptionIn,
-    ctx: Annotated[RequestContext, context("case_manager", "police")], container: ContainerDep,
+@router.post("/intake", status_code=201, response_model=ParticipantWritten)
+def complete_intake(
+    participant_id: UUID, body: schemas.IntakeIn, ctx: CaseManager, container: ContainerDep
 ) -> JSONResponse:
-    return written(container.participants.grant_non_return_exception(
-        ctx, participant_id, body.agreed_by, body.reason))
+    return written(
+        container.participants.complete_intake(
+            ctx, participant_id, body.completed_at, body.plan_summary
+        )
+    )
 
 
-@router.post("/non-return/violation", status_code=201, **DOC)
-def report_non_return_violation(participant_id: UUID, body: schemas.NonReturnViolationIn,
-                                ctx: Annotated[RequestContext, context("police")],
-                                container: ContainerDep) -> JSONResponse:
-    return written(container.participants.report_non_return_violation(
-        ctx, participant_id, body.observed_at, body.note))
+@router.post("/roi", status_code=201, response_model=ParticipantWritten)
+def sign_roi(
+    participant_id: UUID, body: schemas.RoiIn, ctx: CaseManager, container: ContainerDep
+) -> JSONResponse:
+    return written(
+        container.participants.sign_roi(
+            ctx,
+            participant_id,
+            body.signed_at,
+            tuple(dict.fromkeys(body.agencies)),
+            tuple(dict.fromkeys(body.categories)),
+            body.expires_at,
+        )
+    )
 
 
-@router.post("/discharge", status_code=201, **DOC)
-def discharge(participant_id: UUID, body: schemas.DischargeIn,
-              ctx: Annotated[RequestContext, context("case_manager", "supervisor")],
-              container: ContainerDep) -> JSONResponse:
-    return written(container.caseload.discharge(ctx, participant_id, body.discharged_at,
-                                                body.reason, body.note))
+@router.post("/roi/revoke", status_code=201, response_model=ParticipantWritten)
+def revoke_roi(
+    participant_id: UUID, body: schemas.RoiRevokeIn, ctx: CaseManager, container: ContainerDep
+) -> JSONResponse:
+    return written(
+        container.participants.revoke_roi(ctx, participant_id, body.revoked_at, body.reason)
+    )
 
 
-@router.post("/readmit", status_code=201, **DOC)
-def readmit(participant_id: UUID, body: schemas.ReadmitIn, ctx: CaseManager,
-            container: ContainerDep) -> JSONResponse:
-    return written(container.participants.readmit(ctx, participant_id, body.readmitted_at,
-                                                  body.note))
+@router.post("/intake-deadline/extend", status_code=201, response_model=ParticipantWritten)
+def extend_intake_deadline(
+    participant_id: UUID,
+    body: schemas.ExtendDeadlineIn,
+    ctx: Annotated[RequestContext, context("police")],
+    container: ContainerDep,
+) -> JSONResponse:
+    return written(
+        container.participants.extend_intake_deadline(
+            ctx, participant_id, body.new_deadline, body.agreed_by, body.reason, body.note
+        )
+    )
+
+
+@router.post("/case-manager", status_code=200, response_model=ParticipantWritten)
+def assign_case_manager(
+    participant_id: UUID,
+    body: schemas.AssignIn,
+    ctx: Annotated[RequestContext, context("supervisor", "project_manager")],
+    container: ContainerDep,
+) -> JSONResponse:
+    return written(
+        container.caseload.assign_case_manager(ctx, participant_id, body.case_manager_id)
+    )
+
+
+@router.post("/contacts", status_code=201, response_model=ParticipantWritten)
+def record_contact(
+    participant_id: UUID, body: schemas.ContactIn, ctx: CaseManager, container: ContainerDep
+) -> JSONResponse:
+    return written(
+        container.participants.record_contact(ctx, participant_id, body.contacted_at, body.kind)
+    )
+
+
+@router.post("/non-return/exception", status_code=201, response_model=ParticipantWritten)
+def grant_non_return_exception(
+    participant_id: UUID,
+    body: schemas.NonReturnExceptionIn,
+    ctx: Annotated[RequestContext, context("case_manager", "police")],
+    container: ContainerDep,
+) -> JSONResponse:
+    return written(
+        container.participants.grant_non_return_exception(
+            ctx, participant_id, body.agreed_by, body.reason
+        )
+    )
+
+
+@router.post("/non-return/violation", status_code=201, response_model=ParticipantWritten)
+def report_non_return_violation(
+    participant_id: UUID,
+    body: schemas.NonReturnViolationIn,
+    ctx: Annotated[RequestContext, context("police")],
+    container: ContainerDep,
+) -> JSONResponse:
+    return written(
+        container.participants.report_non_return_violation(
+            ctx, participant_id, body.observed_at, body.note
+        )
+    )
+
+
+@router.post("/discharge", status_code=201, response_model=ParticipantWritten)
+def discharge(
+    participant_id: UUID,
+    body: schemas.DischargeIn,
+    ctx: Annotated[RequestContext, context("case_manager", "supervisor")],
+    container: ContainerDep,
+) -> JSONResponse:
+    return written(
+        container.caseload.discharge(
+            ctx, participant_id, body.discharged_at, body.reason, body.note
+        )
+    )
+
+
+@router.post("/readmit", status_code=201, response_model=ParticipantWritten)
+def readmit(
+    participant_id: UUID, body: schemas.ReadmitIn, ctx: CaseManager, container: ContainerDep
+) -> JSONResponse:
+    return written(
+        container.participants.readmit(ctx, participant_id, body.readmitted_at, body.note)
+    )

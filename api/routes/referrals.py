@@ -21,18 +21,25 @@ router = APIRouter(prefix="/v1", tags=["referrals and participants"])
 REFERRING_ROLES = ("police", "community_partner", "prosecutor", "case_manager")
 
 
-@router.post("/referrals", status_code=201, response_model=ReferralWritten,
-             responses=problems(404, 409, 503))
-def refer(body: schemas.ReferralIn, container: ContainerDep,
-          ctx: Annotated[RequestContext, Depends(write_context_for(*REFERRING_ROLES))],
-          ) -> JSONResponse:
+@router.post(
+    "/referrals", status_code=201, response_model=ReferralWritten, responses=problems(404, 409, 503)
+)
+def refer(
+    body: schemas.ReferralIn,
+    container: ContainerDep,
+    ctx: Annotated[RequestContext, Depends(write_context_for(*REFERRING_ROLES))],
+) -> JSONResponse:
     return written(container.referrals.refer(ctx, translate.referral_command(body)))
 
 
 @router.get("/participants/{participant_id}", responses=problems(404))
-def get_participant(participant_id: UUID, response: Response, container: ContainerDep,
-                    caller: Annotated[Caller, Depends(allow(*ANY_ROLE))],
-                    as_of: Annotated[Timestamp | None, Query()] = None) -> dict[str, Any]:
+def get_participant(
+    participant_id: UUID,
+    response: Response,
+    container: ContainerDep,
+    caller: Annotated[Caller, Depends(allow(*ANY_ROLE))],
+    as_of: Annotated[Timestamp | None, Query()] = None,
+) -> dict[str, Any]:
     view, version = container.reader.view(viewer_of(caller), participant_id, as_of)
     response.headers["ETag"] = f'"{version}"'
     return view
@@ -47,6 +54,7 @@ def find_participants(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,  # noqa: ARG001 (one match at most)
     cursor: Annotated[str | None, Query(max_length=200)] = None,  # noqa: ARG001
 ) -> dict[str, Any]:
-    items = container.reader.find(viewer_of(caller),
-                                  Identifier(identifier_system, identifier_value))
+    items = container.reader.find(
+        viewer_of(caller), Identifier(identifier_system, identifier_value)
+    )
     return {"items": items, "next": None}

@@ -15,49 +15,67 @@ from services.unit_of_work import Decision, UnitOfWork
 
 
 class CaseloadService:
-    def __init__(self, repository: Repository, uow: UnitOfWork, clock: Clock,
-                 skew: timedelta) -> None:
+    def __init__(
+        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
+    ) -> None:
         self.repository = repository
         self.uow = uow
         self.clock = clock
         self.skew = skew
 
-    def assign_case_manager(self, ctx: RequestContext, participant_id: UUID,
-                            case_manager_id: UUID) -> Outcome:
+    def assign_case_manager(
+        self, ctx: RequestContext, participant_id: UUID, case_manager_id: UUID
+    ) -> Outcome:
         def decide(stamp: Stamp) -> Decision:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
             caseloads = self.repository.caseloads(stamp)
             caseloads.check_case_manager_exists(case_manager_id)
             participant.assign_case_manager(case_manager_id, stamp)
-            caseloads.assign(participant.id, case_manager_id, terms.caseload_max,
-                             policy_version, stamp)
-            body = jsonable({
-                "participant_id": participant.id, "status": participant.status,
-                "version": participant.version, "case_manager_id": case_manager_id,
-                "caseload": len(caseloads.assigned[case_manager_id]),
-            })
+            caseloads.assign(
+                participant.id, case_manager_id, terms.caseload_max, policy_version, stamp
+            )
+            body = jsonable(
+                {
+                    "participant_id": participant.id,
+                    "status": participant.status,
+                    "version": participant.version,
+                    "case_manager_id": case_manager_id,
+                    "caseload": len(caseloads.assigned[case_manager_id]),
+                }
+            )
             return Decision([participant, caseloads], body)
 
         return self.uow.run(ctx, 200, decide)
 
-    def discharge(self, ctx: RequestContext, participant_id: UUID, discharged_at: datetime,
-                  reason: str, note: str) -> Outcome:
+    def discharge(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        discharged_at: datetime,
+        reason: str,
+        note: str,
+    ) -> Outcome:
         check_not_in_future("discharged_at", discharged_at, self.clock.now(), self.skew)
 
         def decide(stamp: Stamp) -> Decision:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
-            released = participant.discharge(discharged_at, reason, note,
-                                             ctx.role == "supervisor", terms, policy_version,
-                                             stamp)
+            released = participant.discharge(
+                discharged_at, reason, note, ctx.role == "supervisor", terms, policy_version, stamp
+            )
             aggregates: list[object] = [participant]
             if released is not None:
                 caseloads = self.repository.caseloads(stamp)
                 caseloads.release(participant.id, stamp)
                 aggregates.append(caseloads)
-            body = jsonable({"participant_id": participant.id, "status": participant.status,
-                             "version": participant.version})
+            body = jsonable(
+                {
+                    "participant_id": participant.id,
+                    "status": participant.status,
+                    "version": participant.version,
+                }
+            )
             return Decision(aggregates, body)  # type: ignore[arg-type]
 
         return self.uow.run(ctx, 201, decide)

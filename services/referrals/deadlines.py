@@ -18,13 +18,20 @@ from services.unit_of_work import Decision, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-WORKER_META = Meta(actor="deadline-worker", client_id="lead-service", agency="lead-service",
-                   role="system")
+WORKER_META = Meta(
+    actor="deadline-worker", client_id="lead-service", agency="lead-service", role="system"
+)
 
 
 class DeadlineWorker:
-    def __init__(self, repository: Repository, uow: UnitOfWork, projector: Projector,
-                 engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        uow: UnitOfWork,
+        projector: Projector,
+        engine: Engine,
+        clock: Clock,
+    ) -> None:
         self.repository = repository
         self.uow = uow
         self.projector = projector
@@ -38,8 +45,9 @@ class DeadlineWorker:
         self.projector.run_until_caught_up()
         with self.engine.connect() as conn:
             due = due_deadlines(conn, self.clock.now())
-        expired = sum(self.expire(participant_id, referral_id)
-                      for participant_id, referral_id in due)
+        expired = sum(
+            self.expire(participant_id, referral_id) for participant_id, referral_id in due
+        )
         if expired:
             self.projector.run_until_caught_up()
             log.info("intake_deadlines_expired", count=expired)

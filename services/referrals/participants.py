@@ -21,15 +21,22 @@ Act = Callable[[Participant, Stamp], dict[str, Any] | None]
 
 
 class ParticipantService:
-    def __init__(self, repository: Repository, uow: UnitOfWork, clock: Clock,
-                 skew: timedelta) -> None:
+    def __init__(
+        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
+    ) -> None:
         self.repository = repository
         self.uow = uow
         self.clock = clock
         self.skew = skew
 
-    def command(self, ctx: RequestContext, participant_id: UUID, act: Act,
-                status: int = 201, **business_times: datetime | None) -> Outcome:
+    def command(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        act: Act,
+        status: int = 201,
+        **business_times: datetime | None,
+    ) -> Outcome:
         """Load, act, save: the shape every participant command shares."""
         now = self.clock.now()
         for name, value in business_times.items():
@@ -38,22 +45,37 @@ class ParticipantService:
         def decide(stamp: Stamp) -> Decision:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             extra = act(participant, stamp) or {}
-            body = jsonable({"participant_id": participant.id, "status": participant.status,
-                             "version": participant.version} | extra)
+            body = jsonable(
+                {
+                    "participant_id": participant.id,
+                    "status": participant.status,
+                    "version": participant.version,
+                }
+                | extra
+            )
             return Decision([participant], body)
 
         return self.uow.run(ctx, status, decide)
 
-    def complete_intake(self, ctx: RequestContext, participant_id: UUID,
-                        completed_at: datetime, plan_summary: str) -> Outcome:
+    def complete_intake(
+        self, ctx: RequestContext, participant_id: UUID, completed_at: datetime, plan_summary: str
+    ) -> Outcome:
         return self.command(
-            ctx, participant_id,
+            ctx,
+            participant_id,
             lambda p, s: p.complete_intake(completed_at, plan_summary, s),
-            completed_at=completed_at)
+            completed_at=completed_at,
+        )
 
-    def sign_roi(self, ctx: RequestContext, participant_id: UUID, signed_at: datetime,
-                 agencies: tuple[str, ...], categories: tuple[str, ...],
-                 expires_at: datetime | None) -> Outcome:
+    def sign_roi(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        signed_at: datetime,
+        agencies: tuple[str, ...],
+        categories: tuple[str, ...],
+        expires_at: datetime | None,
+    ) -> Outcome:
         roi_id = uuid4()
 
         def act(p: Participant, s: Stamp) -> dict[str, Any]:
@@ -62,40 +84,64 @@ class ParticipantService:
 
         return self.command(ctx, participant_id, act, signed_at=signed_at)
 
-    def revoke_roi(self, ctx: RequestContext, participant_id: UUID, revoked_at: datetime,
-                   reason: str | None) -> Outcome:
-        return self.command(ctx, participant_id,
-                            lambda p, s: p.revoke_roi(revoked_at, reason, s),
-                            revoked_at=revoked_at)
+    def revoke_roi(
+        self, ctx: RequestContext, participant_id: UUID, revoked_at: datetime, reason: str | None
+    ) -> Outcome:
+        return self.command(
+            ctx,
+            participant_id,
+            lambda p, s: p.revoke_roi(revoked_at, reason, s),
+            revoked_at=revoked_at,
+        )
 
-    def extend_intake_deadline(self, ctx: RequestContext, participant_id: UUID,
-                               new_deadline: datetime, agreed_by: str, reason: str,
-                               note: str) -> Outcome:
+    def extend_intake_deadline(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        new_deadline: datetime,
+        agreed_by: str,
+        reason: str,
+        note: str,
+    ) -> Outcome:
         def act(p: Participant, s: Stamp) -> dict[str, Any]:
             p.extend_intake_deadline(new_deadline, agreed_by, reason, note, ctx.agency, s)
             return {"intake_deadline": p.intake_deadline}
 
         return self.command(ctx, participant_id, act)
 
-    def record_contact(self, ctx: RequestContext, participant_id: UUID, contacted_at: datetime,
-                       kind: str) -> Outcome:
-        return self.command(ctx, participant_id,
-                            lambda p, s: p.record_contact(contacted_at, kind, s),
-                            contacted_at=contacted_at)
+    def record_contact(
+        self, ctx: RequestContext, participant_id: UUID, contacted_at: datetime, kind: str
+    ) -> Outcome:
+        return self.command(
+            ctx,
+            participant_id,
+            lambda p, s: p.record_contact(contacted_at, kind, s),
+            contacted_at=contacted_at,
+        )
 
-    def grant_non_return_exception(self, ctx: RequestContext, participant_id: UUID,
-                                   agreed_by: str, reason: str) -> Outcome:
-        return self.command(ctx, participant_id,
-                            lambda p, s: p.grant_non_return_exception(agreed_by, reason, s))
+    def grant_non_return_exception(
+        self, ctx: RequestContext, participant_id: UUID, agreed_by: str, reason: str
+    ) -> Outcome:
+        return self.command(
+            ctx, participant_id, lambda p, s: p.grant_non_return_exception(agreed_by, reason, s)
+        )
 
-    def report_non_return_violation(self, ctx: RequestContext, participant_id: UUID,
-                                    observed_at: datetime, note: str) -> Outcome:
-        return self.command(ctx, participant_id,
-                            lambda p, s: p.report_non_return_violation(observed_at, note, s),
-                            observed_at=observed_at)
+    def report_non_return_violation(
+        self, ctx: RequestContext, participant_id: UUID, observed_at: datetime, note: str
+    ) -> Outcome:
+        return self.command(
+            ctx,
+            participant_id,
+            lambda p, s: p.report_non_return_violation(observed_at, note, s),
+            observed_at=observed_at,
+        )
 
-    def readmit(self, ctx: RequestContext, participant_id: UUID, readmitted_at: datetime,
-                note: str) -> Outcome:
-        return self.command(ctx, participant_id,
-                            lambda p, s: p.readmit(readmitted_at, note, s),
-                            readmitted_at=readmitted_at)
+    def readmit(
+        self, ctx: RequestContext, participant_id: UUID, readmitted_at: datetime, note: str
+    ) -> Outcome:
+        return self.command(
+            ctx,
+            participant_id,
+            lambda p, s: p.readmit(readmitted_at, note, s),
+            readmitted_at=readmitted_at,
+        )

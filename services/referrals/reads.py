@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.base import LeadAggregate
 from domain.errors import Forbidden, NotFound
 from domain.participant import Participant
 from domain.values import Identifier
@@ -24,14 +25,16 @@ class ParticipantReader:
         self.referrals = referrals
         self.clock = clock
 
-    def view(self, viewer: Viewer, participant_id: UUID,
-             as_of: datetime | None = None) -> tuple[dict[str, Any], int]:
+    def view(
+        self, viewer: Viewer, participant_id: UUID, as_of: datetime | None = None
+    ) -> tuple[dict[str, Any], int]:
         """The filtered view and the aggregate version (the ETag)."""
         terms, _ = self.repository.policy_terms()
         if as_of is None:
             participant = self.repository.participant(participant_id)
-            return participant_view(participant, viewer, self.clock.now(), terms), \
-                participant.version
+            return participant_view(
+                participant, viewer, self.clock.now(), terms
+            ), participant.version
         if viewer.role not in AS_OF_ROLES:
             raise Forbidden("as_of is for auditors and project managers")
         participant = self.as_known_at(participant_id, as_of)
@@ -42,6 +45,7 @@ class ParticipantReader:
         self.repository.participant(participant_id)
         version = None
         for event in self.repository.store.events.get(participant_id):
+            assert isinstance(event, LeadAggregate.Event)
             if event.timestamp > as_of:
                 break
             version = event.originator_version

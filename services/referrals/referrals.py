@@ -21,7 +21,7 @@ from domain.times import check_not_in_future
 from domain.values import Identifier, Person, Referral
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
-from services.jsonable import jsonable
+from services.jsonable import json_object
 from services.repository import Repository
 from services.unit_of_work import Decision, UnitOfWork
 
@@ -34,8 +34,9 @@ class ReferralCommand:
 
 
 class ReferralService:
-    def __init__(self, repository: Repository, uow: UnitOfWork, clock: Clock,
-                 skew: timedelta) -> None:
+    def __init__(
+        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
+    ) -> None:
         self.repository = repository
         self.uow = uow
         self.clock = clock
@@ -55,14 +56,24 @@ class ReferralService:
             terms, policy_version = self.repository.policy_terms()
             check_eligible(referral, terms)
             accepted = assess_capacity(self.repository.caseload_counts(), terms).accepts(
-                referral.door)
+                referral.door
+            )
             participant = self.find_participant(command)
             if participant is None:
-                participant = Participant.refer(new_participant_id, command.person, referral_id,
-                                                referral, accepted, terms, policy_version, stamp)
+                participant = Participant.refer(
+                    new_participant_id,
+                    command.person,
+                    referral_id,
+                    referral,
+                    accepted,
+                    terms,
+                    policy_version,
+                    stamp,
+                )
             else:
-                participant.refer_again(referral_id, referral, accepted, terms, policy_version,
-                                        stamp)
+                participant.refer_again(
+                    referral_id, referral, accepted, terms, policy_version, stamp
+                )
             claims = self.new_claims(command.person.identifiers, participant.id, stamp)
             return Decision([participant, *claims], referral_body(participant, referral_id))
 
@@ -75,8 +86,11 @@ class ReferralService:
 
     def find_participant(self, command: ReferralCommand) -> Participant | None:
         """The named participant, else the one the identifiers already point to."""
-        owners = {owner for identifier in command.person.identifiers
-                  if (owner := self.owner_of(identifier)) is not None}
+        owners = {
+            owner
+            for identifier in command.person.identifiers
+            if (owner := self.owner_of(identifier)) is not None
+        }
         if command.participant_id is not None:
             owners.discard(command.participant_id)
             if owners:
@@ -88,17 +102,20 @@ class ReferralService:
 
     def owner_of(self, identifier: Identifier) -> UUID | None:
         try:
-            claim = self.repository.store.repository.get(identifier_index_id(identifier))
+            claim: object = self.repository.store.repository.get(identifier_index_id(identifier))
         except AggregateNotFoundError:
             return None
         assert isinstance(claim, IdentifierClaim)
         return claim.participant_id
 
-    def new_claims(self, identifiers: Sequence[Identifier], participant_id: UUID,
-                   stamp: Stamp) -> list[Aggregate]:
-        return [IdentifierClaim.claim(identifier, participant_id, stamp)
-                for identifier in dict.fromkeys(identifiers)
-                if self.owner_of(identifier) is None]
+    def new_claims(
+        self, identifiers: Sequence[Identifier], participant_id: UUID, stamp: Stamp
+    ) -> list[Aggregate]:
+        return [
+            IdentifierClaim.claim(identifier, participant_id, stamp)
+            for identifier in dict.fromkeys(identifiers)
+            if self.owner_of(identifier) is None
+        ]
 
     def find_by_identifier(self, identifier: Identifier) -> UUID | None:
         return self.owner_of(identifier)
@@ -110,12 +127,14 @@ def referral_body(participant: Participant, referral_id: UUID) -> dict[str, Any]
     non_return = None
     if request is not None and request.referral_id == referral_id:
         non_return = {"location": request.location, "until": request.until}
-    return jsonable({
-        "referral_id": referral_id,
-        "participant_id": participant.id,
-        "status": "declined" if referral.status == "declined" else "referred",
-        "participant_status": participant.status,
-        "decline_reason": referral.decline_reason,
-        "intake_deadline": referral.intake_deadline,
-        "non_return": non_return,
-    })
+    return json_object(
+        {
+            "referral_id": referral_id,
+            "participant_id": participant.id,
+            "status": "declined" if referral.status == "declined" else "referred",
+            "participant_status": participant.status,
+            "decline_reason": referral.decline_reason,
+            "intake_deadline": referral.intake_deadline,
+            "non_return": non_return,
+        }
+    )

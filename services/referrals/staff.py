@@ -44,8 +44,10 @@ class StaffService:
         def decide(stamp: Stamp) -> Decision:
             caseloads = self.repository.caseloads(stamp)
             caseloads.register_case_manager(case_manager_id, name, stamp)
-            return Decision([caseloads], {"case_manager_id": str(case_manager_id),
-                                          "name": caseloads.names[case_manager_id]})
+            return Decision(
+                [caseloads],
+                {"case_manager_id": str(case_manager_id), "name": caseloads.names[case_manager_id]},
+            )
 
         return self.uow.run(ctx, 201, decide)
 

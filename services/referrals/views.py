@@ -8,7 +8,7 @@ from typing import Any
 from domain.participant import Participant
 from domain.values import PolicyTerms
 from services.context import Viewer
-from services.jsonable import jsonable
+from services.jsonable import json_object
 
 FULL_VIEW_ROLES = frozenset({"auditor", "project_manager", "case_manager", "supervisor"})
 IDENTITY_ROLES = FULL_VIEW_ROLES | {"police", "prosecutor"}
@@ -20,8 +20,9 @@ LEGAL_STATUS = "legal_status"
 HEALTH = "health"
 
 
-def participant_view(p: Participant, viewer: Viewer, at: datetime,
-                     terms: PolicyTerms) -> dict[str, Any]:
+def participant_view(
+    p: Participant, viewer: Viewer, at: datetime, terms: PolicyTerms
+) -> dict[str, Any]:
     """Everyone sees status, the non-return request and a case-management contact;
     more only by role or because a ROI in force names the caller's agency and category."""
     full = viewer.role in FULL_VIEW_ROLES
@@ -35,31 +36,42 @@ def participant_view(p: Participant, viewer: Viewer, at: datetime,
         "status": p.status,
         "active": p.is_active(at, terms),
         "case_manager_id": p.case_manager_id,
-        "non_return": None if request is None else {
-            "location": request.location, "until": request.until,
-            "in_force": request.in_force(at)},
+        "non_return": None
+        if request is None
+        else {
+            "location": request.location,
+            "until": request.until,
+            "in_force": request.in_force(at),
+        },
         "intake_deadline": p.intake_deadline,
         "roi": roi_summary(p, at, detailed=full),
         "legal_matters": [],
         "version": p.version,
     }
-    if full or viewer.role in IDENTITY_ROLES or p.current_roi(at) is not None and may(PLAN):
+    if full or viewer.role in IDENTITY_ROLES or (p.current_roi(at) is not None and may(PLAN)):
         view["person"] = p.person
     if full:
         view["demographics"] = p.demographics
         view["enrolled_at"] = p.enrolled_at
-        view["discharge"] = None if p.discharged_at is None else {
-            "discharged_at": p.discharged_at, "reason": p.discharge_reason}
-    view["referrals"] = [referral_view(r) for r in p.referrals
-                         if full or r.agency == viewer.agency]
+        view["discharge"] = (
+            None
+            if p.discharged_at is None
+            else {"discharged_at": p.discharged_at, "reason": p.discharge_reason}
+        )
+    view["referrals"] = [referral_view(r) for r in p.referrals if full or r.agency == viewer.agency]
     if may(PLAN):
-        view["plan"] = None if p.intake_completed_at is None else {
-            "completed_at": p.intake_completed_at, "summary": p.plan_summary}
+        view["plan"] = (
+            None
+            if p.intake_completed_at is None
+            else {"completed_at": p.intake_completed_at, "summary": p.plan_summary}
+        )
     if may(ENGAGEMENT):
-        view["engagement"] = {"last_contact_at": p.engagement.last_contact_at,
-                              "contacts": p.engagement.contacts,
-                              "attempts": p.engagement.attempts}
-    return jsonable(view)  # type: ignore[no-any-return]
+        view["engagement"] = {
+            "last_contact_at": p.engagement.last_contact_at,
+            "contacts": p.engagement.contacts,
+            "attempts": p.engagement.attempts,
+        }
+    return json_object(view)
 
 
 def roi_summary(p: Participant, at: datetime, *, detailed: bool) -> dict[str, Any] | None:
@@ -68,15 +80,25 @@ def roi_summary(p: Participant, at: datetime, *, detailed: bool) -> dict[str, An
         return {"in_force": False} if p.rois else None
     if not detailed:
         return {"in_force": True}
-    return {"in_force": True, "roi_id": roi.roi_id, "signed_at": roi.signed_at,
-            "agencies": list(roi.agencies), "categories": list(roi.categories),
-            "expires_at": roi.expires_at}
+    return {
+        "in_force": True,
+        "roi_id": roi.roi_id,
+        "signed_at": roi.signed_at,
+        "agencies": list(roi.agencies),
+        "categories": list(roi.categories),
+        "expires_at": roi.expires_at,
+    }
 
 
 def referral_view(r: Any) -> dict[str, Any]:
     return {
-        "referral_id": r.referral_id, "door": r.door, "referred_at": r.referred_at,
-        "agency": r.agency, "status": r.status, "decline_reason": r.decline_reason,
-        "intake_deadline": r.intake_deadline, "policy_version": r.policy_version,
+        "referral_id": r.referral_id,
+        "door": r.door,
+        "referred_at": r.referred_at,
+        "agency": r.agency,
+        "status": r.status,
+        "decline_reason": r.decline_reason,
+        "intake_deadline": r.intake_deadline,
+        "policy_version": r.policy_version,
         "charges": list(r.arrest.charges) if r.arrest else [],
     }

@@ -1,0 +1,20 @@
+"""Audit: the tamper-evident chain, checkpoints, disclosures, authentication audit (issue 5)
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-24 11:03:00
+"""
+from collections.abc import Sequence
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,125 @@
+"""Shared fixtures: a fresh database per test run on each store, containers, HTTP clients.
+
+PostgreSQL: one database `lead_test_<random>` is created for the run and dropped at the end
+(only that one). Each test starts from empty tables. With REQUIRE_POSTGRES=1 an unreachable
+server fails the run instead of skipping the PostgreSQL tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from api.app import create_app
+from api.security import issue_token
+from infra.bootstrap import Container, build
+from infra.clients import Client
+from infra.clock import SettableClock
+from infra.migrations import upgrade
+from infra.settings import Settings
+
+PG_ADMIN = os.environ.get("LEAD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+EVENT_TABLES = ("leadstore_events", "leadstore_snapshots")
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    problem = _postgres_reachable()
+    if problem is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable: {problem}")
+        pytest.skip(f"PostgreSQL unreachable: {problem}")
+    name = f"lead_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(Settings(database_url=url, secret_key=TEST_SECRET))
+    yield url
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "lead.sqlite3"
+    upgrade(Settings(database_url=f"sqlite:///{path}", secret_key=TEST_SECRET))
+    return path
+
+
+def empty_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        ]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Settings:
+    """Settings for an empty, migrated database on each store."""
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        empty_postgres(url)
+        return Settings(database_url=url, secret_key=TEST_SECRET, run_worker=False)
+    path = tmp_path / "lead.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return Settings(database_url=f"sqlite:///{path}", secret_key=TEST_SECRET, run_worker=False)
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(START)
+
+
+@pytest.fixture
+def container(settings: Settings, clock: SettableClock) -> Iterator[Container]:
+    built = build(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+async def http(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(container, background=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as client:
+        yield client
+
+
+def token_for(container: Container, role: str, agency: str) -> str:
+    """A signed token for a client of that role and agency (the token endpoint is tested on
+    its own; signing here keeps argon2's deliberate slowness out of every test)."""
+    client = Client(client_id=f"{agency}-{role}", agency=agency, role=role, name="", locked=False)
+    return issue_token(client, container.settings, datetime.now(tz=UTC))
+
+
+def headers_for(
+    container: Container, role: str, agency: str, actor: str = "staff-1", **extra: str
+) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token_for(container, role, agency)}",
+        "X-Actor": actor,
+        **extra,
+    }
