@@ -43,11 +43,8 @@ class Projector:
 
     def positions(self) -> dict[str, int]:
         with self.engine.begin() as conn:
-            rows = dict(
-                conn.execute(select(projection_positions.c.name, projection_positions.c.position))
-                .tuples()
-                .all()
-            )
+            selected = select(projection_positions.c.name, projection_positions.c.position)
+            rows: dict[str, int] = {row.name: row.position for row in conn.execute(selected)}
             for projection in self.projections:
                 if projection.name not in rows:
                     conn.execute(
