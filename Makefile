@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint fmt migrate clean
+.PHONY: install run test test-unit test-integration test-e2e lint fmt migrate bench clean
 
 install: $(STAMP)
 
@@ -31,6 +31,11 @@ test-integration: install
 
 test-e2e: install
 	$(BIN)/pytest -q -m e2e
+
+# Needs PostgreSQL on 127.0.0.1:5432 and wrk (installed from Debian's packages if missing).
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check .
