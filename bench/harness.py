@@ -23,7 +23,7 @@ from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("LEAD_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+SECRET = "bench-secret-key-that-is-long-enough-0123456789"  # noqa: S105 (throwaway bench db)
 
 
 @dataclass

@@ -64,7 +64,16 @@ def library_direct(settings: Settings, seconds: float, threads: int) -> float:
         while time.perf_counter() < stop:
             stamp = Stamp(META, datetime.now(tz=UTC))
             person, value = referral(f"{index}-{counts[index]}")
-            participant = Participant.refer(uuid4(), person, uuid4(), value, True, TERMS, 1, stamp)
+            participant = Participant.refer(
+                uuid4(),
+                person,
+                uuid4(),
+                value,
+                accepted=True,
+                terms=TERMS,
+                policy_version=1,
+                stamp=stamp,
+            )
             claim = IdentifierClaim.claim(person.identifiers[0], participant.id, stamp)
             record = IdempotencyRecord.accept("bench", uuid4().hex, "f", 201, {"a": 1}, stamp)
             store.save(participant, claim, record)
