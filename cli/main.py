@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from cli import projections as projections_cli
 from infra import migrations
 from infra.bootstrap import build, sql_engine
 from infra.clients import ROLES, ClientRegistry
@@ -19,6 +20,7 @@ from infra.settings import Settings
 app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
 clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
 app.add_typer(clients, name="clients")
+app.add_typer(projections_cli.app, name="projections")
 
 
 @app.command()
@@ -57,6 +59,20 @@ def worker(once: bool = False) -> None:
                 typer.echo(json.dumps({"expired": expired}))
                 return
             time.sleep(settings.worker_tick_seconds)
+    finally:
+        container.close()
+
+
+@app.command()
+def projector() -> None:
+    """Run the projector alone (with LEAD_RUN_WORKER=false on the API processes)."""
+    settings = Settings()
+    configure_logging(settings.log_level, as_json=settings.log_json)
+    container = build(settings)
+    try:
+        while True:
+            container.projector.run_until_caught_up()
+            time.sleep(min(settings.worker_tick_seconds, 0.5))
     finally:
         container.close()
 

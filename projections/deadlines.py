@@ -18,6 +18,7 @@ P = Participant
 
 class IntakeDeadlines:
     name = "intake_deadlines"
+    tables = (intake_deadlines,)
     topics = frozenset(
         get_topic(cls)
         for cls in (

@@ -11,10 +11,12 @@ from typing import Any, Protocol
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Notification
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from infra.eventstore import LeadStore
 from projections.tables import projection_positions
+
+PROJECTOR_LEASE = 0x1EAD_0001  # advisory lock key: "LEAD projector"
 
 
 class Projection(Protocol):
@@ -63,6 +65,8 @@ class Projector:
         if not notifications:
             return 0
         with self.engine.begin() as conn:
+            if not self.holds_lease(conn):
+                return 0
             for projection in self.projections:
                 self.apply_batch(conn, projection, positions[projection.name], notifications)
         return len(notifications)
@@ -93,6 +97,19 @@ class Projector:
         )
         if moved.rowcount != 1:
             raise ProjectorRaced(projection.name)
+
+    @staticmethod
+    def holds_lease(conn: Connection) -> bool:
+        """One projector applies at a time: on PostgreSQL a transaction-scoped advisory lock
+        (released at commit, so a killed process never leaves it held); SQLite's single
+        writer lock does the same. The conditional position update stays the real guard."""
+        if conn.dialect.name != "postgresql":
+            return True
+        return bool(
+            conn.execute(
+                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PROJECTOR_LEASE}
+            ).scalar()
+        )
 
     def decode(self, notification: Notification) -> DomainEventProtocol[Any]:
         return self.store.mapper.to_domain_event(notification)

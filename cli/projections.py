@@ -1,0 +1,73 @@
+"""`leadctl projections status|rebuild`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from infra.bootstrap import build
+from infra.positions import head_position
+from infra.settings import Settings
+from projections.rebuild import Rebuilder
+
+app = typer.Typer(help="Read models built from the event stream.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def status() -> None:
+    """Each projection's position and lag behind the store's head."""
+    container = build(Settings())
+    try:
+        head = head_position(container.store)
+        table = Table("projection", "position", "head", "lag")
+        for name, position in container.projector.positions().items():
+            table.add_row(name, str(position), str(head), str(head - position))
+        console.print(table)
+    finally:
+        container.close()
+
+
+@app.command()
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="one projection; all when omitted")] = None,
+    batch_size: int = 5000,
+) -> None:
+    """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps
+    serving the old view meanwhile."""
+    container = build(Settings())
+    try:
+        chosen = [p for p in container.projector.projections if name in (None, p.name)]
+        if not chosen:
+            raise typer.BadParameter(f"no projection named {name!r}")
+        for projection in chosen:
+            rebuilder = Rebuilder(container.store, container.sql, projection, batch_size)
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+                TextColumn("{task.fields[rate]:,.0f} ev/s"),
+                TimeRemainingColumn(),
+            )
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task(projection.name, total=head_position(container.store), rate=0.0)
+
+                def advance(
+                    position: int, head: int, task: TaskID = task, bar: Progress = bar
+                ) -> None:
+                    elapsed = bar.tasks[task].elapsed or 1e-9
+                    bar.update(task, completed=position, total=head, rate=position / elapsed)
+
+                report = rebuilder.run(advance)
+            console.print(
+                f"{report.projection}: {report.events_read:,} events in "
+                f"{report.seconds:.1f} s "
+                f"({report.events_read / max(report.seconds, 1e-9):,.0f} events/s), "
+                f"swapped in at position {report.position:,}"
+            )
+    finally:
+        container.close()
