@@ -31,16 +31,27 @@ class Decision:
 
     aggregates: Sequence[Aggregate]
     body: dict[str, Any] = field(default_factory=dict)
+    status: int | None = None  # overrides the use case's status (a refused attempt, recorded)
 
 
 Decide = Callable[[Stamp], Decision]
+# Policies that react to the events about to be saved, returning more aggregates to save in
+# the same transaction (see services/legal_coordination/reactions.py).
+Reactions = Callable[[Sequence[Aggregate], Stamp], Sequence[Aggregate]]
 
 
 class UnitOfWork:
-    def __init__(self, store: LeadStore, clock: Clock, max_attempts: int = 12) -> None:
+    def __init__(
+        self,
+        store: LeadStore,
+        clock: Clock,
+        max_attempts: int = 12,
+        reactions: Reactions | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.max_attempts = max_attempts
+        self.reactions = reactions
 
     def run(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
         """Conflicts are retried from a fresh load, so the rules (and If-Match) are checked
@@ -52,10 +63,13 @@ class UnitOfWork:
             stamp = Stamp(ctx.meta, self.clock.now())
             decision = decide(stamp)
             objects = list(decision.aggregates)
+            if self.reactions is not None:
+                objects += self.reactions(objects, stamp)
+            answer = decision.status or status
             if key:
                 objects.append(
                     IdempotencyRecord.accept(
-                        ctx.meta.client_id, key, ctx.fingerprint, status, decision.body, stamp
+                        ctx.meta.client_id, key, ctx.fingerprint, answer, decision.body, stamp
                     )
                 )
             try:
@@ -66,7 +80,7 @@ class UnitOfWork:
             position = max((r.notification.id for r in recordings), default=None)
             if position is None:
                 position = head_position(self.store)
-            return Outcome(status, decision.body, position)
+            return Outcome(answer, decision.body, position)
         raise StoreBusy("too many concurrent changes to the same record; try again")
 
     def replay(self, ctx: RequestContext) -> Outcome | None:

@@ -1,0 +1,196 @@
+"""A participant's care-coordination record toward the justice partners (Golden Rule 1): every
+information share and every refused attempt, every adverse action with its basis, and the legal
+matters opened by hand. One per participant, with an id derived from the participant's, so
+the participant aggregate does not grow and share ids can be checked on the write side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.base import LeadAggregate, Stamp
+from domain.errors import InvalidInput
+from domain.legal_errors import UnknownMatter, UnknownShare
+from domain.legal_values import Basis
+from domain.participant_state import RoiState
+
+NO_ROI = "no_roi"
+AGENCY_NOT_NAMED = "agency_not_named"
+CATEGORY_NOT_COVERED = "category_not_covered"
+REVOKED = "revoked"
+EXPIRED = "expired"
+ADVERSE_KINDS = frozenset(
+    {
+        "booking",
+        "charge_filed",
+        "detention_motion",
+        "warrant_request",
+        "revocation_motion",
+        "case_manager_subpoena",
+    }
+)
+
+
+def coordination_id(participant_id: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"lead:coordination:{participant_id}")
+
+
+@dataclass(frozen=True)
+class ShareCheck:
+    """The ROI a share would go out under, and why it may not (None: it may)."""
+
+    roi_id: UUID | None
+    refusal: str | None = None
+
+
+def check_share(rois: Sequence[RoiState], agency: str, category: str, at: datetime) -> ShareCheck:
+    """Judged at share time against the ROIs signed by then (late paperwork included)."""
+    signed = [roi for roi in rois if roi.signed_at <= at]
+    if not signed:
+        return ShareCheck(None, NO_ROI)
+    covering = [roi for roi in signed if roi.covers(agency, category, at)]
+    if covering:
+        return ShareCheck(covering[-1].roi_id)
+    in_force = [roi for roi in signed if roi.in_force(at)]
+    if not in_force:
+        latest = signed[-1]
+        revoked = latest.revoked_at is not None and latest.revoked_at <= at
+        return ShareCheck(latest.roi_id, REVOKED if revoked else EXPIRED)
+    if not any(agency in roi.agencies for roi in in_force):
+        return ShareCheck(in_force[-1].roi_id, AGENCY_NOT_NAMED)
+    return ShareCheck(in_force[-1].roi_id, CATEGORY_NOT_COVERED)
+
+
+class Coordination(LeadAggregate):
+    class Opened(LeadAggregate.Created):
+        participant_id: UUID
+
+    class MatterLinked(LeadAggregate.Event):
+        matter_id: UUID
+        kind: str
+
+        def apply(self, aggregate: Coordination) -> None:
+            aggregate.matter_ids.append(self.matter_id)
+
+    class InformationShared(LeadAggregate.Event):
+        share_id: UUID
+        recipient_agency: str
+        category: str
+        summary: str
+        roi_id: UUID
+
+        def apply(self, aggregate: Coordination) -> None:
+            aggregate.share_ids.append(self.share_id)
+
+    class InformationShareRefused(LeadAggregate.Event):
+        """Nothing went out; the attempt is kept for the compliance view (no summary kept)."""
+
+        attempt_id: UUID
+        recipient_agency: str
+        category: str
+        reason: str
+        roi_id: UUID | None
+
+    class AdverseActionRecorded(LeadAggregate.Event):
+        action_id: UUID
+        kind: str
+        matter_id: UUID | None
+        basis: Basis
+        basis_declared: bool
+        note: str
+
+        def apply(self, aggregate: Coordination) -> None:
+            aggregate.action_ids.append(self.action_id)
+
+    def __init__(self, participant_id: UUID) -> None:
+        self.participant_id = participant_id
+        self.matter_ids: list[UUID] = []
+        self.share_ids: list[UUID] = []
+        self.action_ids: list[UUID] = []
+
+    @classmethod
+    def open(cls, participant_id: UUID, stamp: Stamp) -> Coordination:
+        return cls._create(
+            cls.Opened,
+            id=coordination_id(participant_id),
+            participant_id=participant_id,
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )
+
+    def link_matter(self, matter_id: UUID, kind: str, stamp: Stamp) -> None:
+        self._emit(self.MatterLinked, stamp, stamp.recorded_at, matter_id=matter_id, kind=kind)
+
+    def share(
+        self,
+        share_id: UUID,
+        check: ShareCheck,
+        recipient: tuple[str, str],
+        summary: str,
+        shared_at: datetime,
+        stamp: Stamp,
+    ) -> None:
+        """Record the share, or the refused attempt (same id) when the ROI does not cover it."""
+        agency, category = recipient
+        if check.refusal is None:
+            self._emit(
+                self.InformationShared,
+                stamp,
+                shared_at,
+                share_id=share_id,
+                recipient_agency=agency,
+                category=category,
+                summary=summary,
+                roi_id=check.roi_id,
+            )
+            return
+        self._emit(
+            self.InformationShareRefused,
+            stamp,
+            shared_at,
+            attempt_id=share_id,
+            recipient_agency=agency,
+            category=category,
+            reason=check.refusal,
+            roi_id=check.roi_id,
+        )
+
+    def record_adverse_action(
+        self,
+        action_id: UUID,
+        kind: str,
+        matter_id: UUID | None,
+        basis: Basis,
+        note: str,
+        taken_at: datetime,
+        stamp: Stamp,
+    ) -> None:
+        if kind not in ADVERSE_KINDS:
+            raise InvalidInput(f"kind must be one of {sorted(ADVERSE_KINDS)}", field="kind")
+        self.check_shares_known(basis.lead_information_refs)
+        self._emit(
+            self.AdverseActionRecorded,
+            stamp,
+            taken_at,
+            action_id=action_id,
+            kind=kind,
+            matter_id=matter_id,
+            basis=basis,
+            basis_declared=basis.declared,
+            note=note,
+        )
+
+    def check_shares_known(self, refs: Sequence[UUID]) -> None:
+        unknown = [str(ref) for ref in refs if ref not in self.share_ids]
+        if unknown:
+            raise UnknownShare(
+                f"no information share {', '.join(unknown)} was made for this participant",
+                field="basis.lead_information_refs",
+            )
+
+    def check_matter_is_ours(self, matter_participant_id: UUID | None) -> None:
+        if matter_participant_id != self.participant_id:
+            raise UnknownMatter("no such legal matter for this participant", field="matter_id")

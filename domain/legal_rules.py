@@ -1,0 +1,140 @@
+"""The liaison prosecutor's decisions: which make sense for which matters and states, where
+they lead, and which open matters wait in the prosecutor's queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.errors import InvalidInput
+from domain.legal_errors import (
+    BasisRequired,
+    DecisionNotAllowed,
+    DivertedChargeProtected,
+    ReviewDateOutOfRange,
+)
+from domain.legal_values import Basis
+
+PENDING_CASE = "pending_case"
+WARRANT = "warrant"
+POST_ENROLLMENT_CASE = "post_enrollment_case"
+DIVERTED_CHARGE = "diverted_charge"
+KINDS = frozenset({PENDING_CASE, WARRANT, POST_ENROLLMENT_CASE, DIVERTED_CHARGE})
+OPENED_BY_HAND = KINDS - {DIVERTED_CHARGE}
+CASES = KINDS - {WARRANT}
+
+# Open states.
+DIVERTED = "diverted"  # an arrest diversion's charge while intake may still happen
+REFERRED_FOR_FILING = "referred_for_filing"  # the intake deadline passed: standard processing
+AWAITING_DECISION = "awaiting_decision"
+WARRANT_ACTIVE = "warrant_active"
+QUASH_SUPPORTED = "quash_supported"  # the warrant stays active until a court quashes it
+HELD = "held"  # a filing decision held in abeyance until its review date
+FILED = "filed"
+# Closed states.
+NOT_FILED = "not_filed"  # the person enrolled: the diverted charge will not be filed
+DECLINED = "declined"
+DISMISSED = "dismissed"
+QUASHED = "quashed"
+DISPOSED = "disposed"
+CLOSED_STATES = frozenset({NOT_FILED, DECLINED, DISMISSED, QUASHED, DISPOSED})
+PROTECTED_STATES = frozenset({DIVERTED, NOT_FILED})
+
+FILING_PENDING = frozenset({REFERRED_FOR_FILING, AWAITING_DECISION, HELD})
+BEFORE_COURT = frozenset({AWAITING_DECISION, FILED})
+WARRANT_STATES = frozenset({WARRANT_ACTIVE, QUASH_SUPPORTED})
+RESUME = "<resume>"  # release_hold returns to the state the matter was in before the hold
+
+
+@dataclass(frozen=True)
+class Rule:
+    from_states: frozenset[str]
+    to_state: str | None  # None: a stance recorded on the case; the state stays
+    kinds: frozenset[str] = CASES
+
+
+RULES: dict[str, Rule] = {
+    "hold": Rule(FILING_PENDING, HELD),
+    "release_hold": Rule(frozenset({HELD}), RESUME),
+    "decline": Rule(FILING_PENDING, DECLINED),
+    "file": Rule(FILING_PENDING, FILED),
+    "dismiss": Rule(FILING_PENDING | {FILED}, DISMISSED),
+    "support_quash": Rule(frozenset({WARRANT_ACTIVE}), QUASH_SUPPORTED, frozenset({WARRANT})),
+    "quashed": Rule(WARRANT_STATES, QUASHED, frozenset({WARRANT})),
+    "forgo_detention": Rule(BEFORE_COURT, None),
+    "support_release": Rule(BEFORE_COURT, None),
+    "disposition": Rule(BEFORE_COURT, DISPOSED),
+}
+DECISIONS = frozenset(RULES)
+
+
+def initial_state(kind: str) -> str:
+    if kind == DIVERTED_CHARGE:
+        return DIVERTED
+    return WARRANT_ACTIVE if kind == WARRANT else AWAITING_DECISION
+
+
+def queue_reason(kind: str, state: str) -> str | None:
+    """Why an open matter needs the liaison prosecutor; None when it needs nothing now.
+    A hold is in the queue only once its review date has come (the reader compares)."""
+    if state == REFERRED_FOR_FILING:
+        return "intake_deadline_expired"
+    if state in WARRANT_STATES:
+        return "warrant_active"
+    if state == HELD:
+        return "hold_review_due"
+    if state == AWAITING_DECISION:
+        return "new_post_enrollment_case" if kind == POST_ENROLLMENT_CASE else "awaiting_decision"
+    return None
+
+
+def check_fields(decision: str, review_at: datetime | None, basis: Basis | None) -> None:
+    """Each decision takes the fields it needs, and no others."""
+    if decision not in DECISIONS:
+        raise InvalidInput(f"decision must be one of {sorted(DECISIONS)}", field="decision")
+    if (review_at is not None) != (decision == "hold"):
+        message = "a hold needs review_at" if decision == "hold" else "review_at is for holds only"
+        raise ReviewDateOutOfRange(message, field="review_at")
+    if decision == "file" and (basis is None or not basis.declared):
+        raise BasisRequired(
+            "a filing declares its basis: independent_source, lead_information_refs "
+            "or exceptional_circumstances",
+            field="basis",
+        )
+    if decision != "file" and basis is not None:
+        raise InvalidInput("basis is for filings only", field="basis")
+
+
+def check_review_date(review_at: datetime, decided_at: datetime, max_days: int) -> None:
+    if review_at <= decided_at:
+        raise ReviewDateOutOfRange("review_at must be after the decision", field="review_at")
+    if review_at > decided_at + timedelta(days=max_days):
+        raise ReviewDateOutOfRange(
+            f"a hold is reviewed within {max_days} days of the decision (site policy)",
+            field="review_at",
+        )
+
+
+def check_allowed(kind: str, state: str, stances: list[str], decision: str) -> None:
+    rule = RULES[decision]
+    if decision == "file":
+        check_not_protected(kind, state)
+    if kind not in rule.kinds:
+        raise DecisionNotAllowed(f"{decision} does not apply to a {kind}")
+    if state not in rule.from_states:
+        raise DecisionNotAllowed(f"{decision} is not allowed on a matter that is {state}")
+    if rule.to_state is None and decision in stances:
+        raise DecisionNotAllowed(f"{decision} is already recorded on this matter")
+
+
+def check_not_protected(kind: str, state: str) -> None:
+    if kind != DIVERTED_CHARGE or state not in PROTECTED_STATES:
+        return
+    if state == NOT_FILED:
+        raise DivertedChargeProtected(
+            "the participant enrolled: a diverted charge is not filed once the person enrolls"
+        )
+    raise DivertedChargeProtected(
+        "the charge is diverted: it goes to standard processing only if the intake deadline "
+        "passes without intake"
+    )
