@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.base import LeadAggregate, Stamp
-from domain.errors import CaseloadFull, InvalidInput, NotFound
+from domain.errors import CaseloadFull, InvalidInput, NotFound, StateConflict
 
 CASELOADS_ID: UUID = uuid5(NAMESPACE_URL, "lead:caseloads")
 
@@ -71,6 +71,9 @@ class Caseloads(LeadAggregate):
     def register_case_manager(self, case_manager_id: UUID, name: str, stamp: Stamp) -> None:
         if not name.strip():
             raise InvalidInput("name must not be blank", field="name")
+        if case_manager_id in self.assigned:
+            # registering again would replace their caseload with an empty one, past the cap
+            raise StateConflict(f"case manager {case_manager_id} is already registered")
         self._emit(
             self.CaseManagerRegistered,
             stamp,

@@ -148,6 +148,7 @@ class Participant(LeadAggregate):
         def apply(self, aggregate: Participant) -> None:
             aggregate.discharged_at = None
             aggregate.discharge_reason = None
+            aggregate.readmitted_at = self.occurred_at
 
     class NonReturnExceptionGranted(LeadAggregate.Event):
         referral_id: UUID
@@ -186,6 +187,7 @@ class Participant(LeadAggregate):
         self.enrolled_at: datetime | None = None
         self.discharged_at: datetime | None = None
         self.discharge_reason: str | None = None
+        self.readmitted_at: datetime | None = None
         self.case_manager_id: UUID | None = None
         self.engagement = Engagement()
         self.non_return_violations = 0
@@ -243,8 +245,10 @@ class Participant(LeadAggregate):
         policy_version: int,
         stamp: Stamp,
     ) -> None:
-        deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
-        if not accepted:
+        # An enrolled participant already has case management: a new referral takes no slot.
+        taken_in = accepted or self.status == ENROLLED
+        deadline, non_return = _deadlines(referral, terms) if taken_in else (None, None)
+        if not taken_in:
             status, decline_reason = DECLINED, "capacity"
         elif self.status == ENROLLED:
             status, decline_reason, deadline = ENROLLED, None, None
@@ -331,12 +335,14 @@ class Participant(LeadAggregate):
         self._emit(self.RoiRevoked, stamp, revoked_at, roi_id=roi.roi_id, reason=reason)
 
     def enroll_if_ready(self, stamp: Stamp) -> None:
-        if self.enrolled_at is not None or self.intake_completed_at is None:
+        intake = self.intake_completed_at
+        if self.enrolled_at is not None or intake is None:
             return
-        signed = [roi.signed_at for roi in self.rois if roi.revoked_at is None]
+        # A ROI counts only if it is still in force once both steps are done (not expired).
+        signed = [r.signed_at for r in self.rois if r.in_force(max(intake, r.signed_at))]
         if not signed:
             return
-        enrolled_at = max(self.intake_completed_at, *signed)
+        enrolled_at = max(intake, min(signed))
         diverted = tuple(
             r.referral_id
             for r in self.referrals
@@ -451,8 +457,7 @@ class Participant(LeadAggregate):
         return released
 
     def check_effort_period(self, at: datetime, reason: str, days: int) -> None:
-        assert self.enrolled_at is not None
-        since = self.enrolled_at
+        since = self.effort_since
         if reason == "sustained_non_engagement" and self.engagement.last_contact_at:
             since = max(since, self.engagement.last_contact_at)
         if at - since < timedelta(days=days):
@@ -556,10 +561,17 @@ class Participant(LeadAggregate):
         arrest = self.referral(referral_id).arrest
         return arrest.released_at if arrest else None
 
+    @property
+    def effort_since(self) -> datetime:
+        """Enrollment, or the latest readmission: a return starts a new period of effort."""
+        assert self.enrolled_at is not None
+        return max(self.enrolled_at, self.readmitted_at or self.enrolled_at)
+
     def is_active(self, at: datetime, terms: PolicyTerms) -> bool:
-        if self.status != ENROLLED or self.enrolled_at is None:
+        if self.status != ENROLLED:
             return False
-        last = max(self.enrolled_at, self.engagement.last_contact_at or self.enrolled_at)
+        since = self.effort_since
+        last = max(since, self.engagement.last_contact_at or since)
         return at - last < timedelta(days=terms.inactive_after_days)
 
 
