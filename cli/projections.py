@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from infra.bootstrap import build
@@ -35,39 +35,39 @@ def status() -> None:
 @app.command()
 def rebuild(
     name: Annotated[str | None, typer.Argument(help="one projection; all when omitted")] = None,
-    batch_size: int = 5000,
+    batch_size: int = 10_000,
 ) -> None:
     """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps
-    serving the old view meanwhile."""
+    serving the old view meanwhile. All projections rebuild in one pass over the store."""
     container = build(Settings())
     try:
         chosen = [p for p in container.projector.projections if name in (None, p.name)]
         if not chosen:
             raise typer.BadParameter(f"no projection named {name!r}")
-        for projection in chosen:
-            rebuilder = Rebuilder(container.store, container.sql, projection, batch_size)
-            columns = (
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
-                TextColumn("{task.fields[rate]:,.0f} ev/s"),
-                TimeRemainingColumn(),
-            )
-            with Progress(*columns, console=console) as bar:
-                task = bar.add_task(projection.name, total=head_position(container.store), rate=0.0)
+        rebuilder = Rebuilder(container.store, container.sql, chosen, batch_size)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+            TextColumn("{task.fields[rate]:,.0f} ev/s"),
+            TimeRemainingColumn(),
+        )
+        head = head_position(container.store)
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("rebuild", total=head, rate=0.0)
 
-                def advance(
-                    position: int, head: int, task: TaskID = task, bar: Progress = bar
-                ) -> None:
-                    elapsed = bar.tasks[task].elapsed or 1e-9
-                    bar.update(task, completed=position, total=head, rate=position / elapsed)
+            def advance(position: int, head: int) -> None:
+                elapsed = bar.tasks[task].elapsed or 1e-9
+                bar.update(task, completed=position, total=head, rate=position / elapsed)
 
-                report = rebuilder.run(advance)
-            console.print(
-                f"{report.projection}: {report.events_read:,} events in "
-                f"{report.seconds:.1f} s "
-                f"({report.events_read / max(report.seconds, 1e-9):,.0f} events/s), "
-                f"swapped in at position {report.position:,}"
-            )
+            report = rebuilder.run(advance)
+        seconds = max(report.seconds, 1e-9)
+        console.print(
+            f"{report.projection}: {report.position:,} store positions "
+            f"({report.events_read:,} events read and applied) in {report.seconds:.1f} s: "
+            f"{report.position / seconds:,.0f} positions/s, "
+            f"{report.events_read / seconds:,.0f} applied events/s; swapped in at position "
+            f"{report.position:,}"
+        )
     finally:
         container.close()

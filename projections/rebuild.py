@@ -1,23 +1,27 @@
-"""Blue/green rebuild of one projection: replay the whole store into shadow tables while the
-live tables keep serving, then catch up and swap in one transaction.
+"""Blue/green rebuild of projections: replay the store into shadow tables while the live
+tables keep serving, then catch up and swap in one transaction.
 
-The shadow tables live in a separate schema (PostgreSQL) or an attached database (SQLite) and
-the projection's own statements are redirected there with SQLAlchemy's schema_translate_map,
-so projections need no rebuild-specific code: they only declare their `tables`."""
+The shadow tables live in a separate schema (PostgreSQL) or an attached database (SQLite) per
+projection, and the projection's own statements are redirected there with SQLAlchemy's
+schema_translate_map, so projections need no rebuild-specific code: they only declare their
+`tables`. Several projections rebuild in one pass over the store: each event is read and
+decoded once, and only events some projection wants are read at all."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select, update
 
 from infra.eventstore import LeadStore
 from infra.positions import head_position
-from projections.engine import Projection
+from projections.engine import Decoder, Projection, apply_items
+from projections.reader import EventDecoder, NotificationReader, Stored
 from projections.tables import projection_positions
 
 Progress = Callable[[int, int], None]
@@ -33,129 +37,155 @@ class RebuildReport:
 
 class Rebuilder:
     def __init__(
-        self, store: LeadStore, engine: Engine, projection: Projection, batch_size: int = 5000
+        self,
+        store: LeadStore,
+        engine: Engine,
+        projections: Projection | Sequence[Projection],
+        batch_size: int = 10_000,
     ) -> None:
         self.store = store
         self.engine = engine
-        self.projection = projection
-        self.tables: tuple[Table, ...] = tuple(getattr(projection, "tables", ()))
+        chosen = projections if isinstance(projections, Sequence) else [projections]
+        self.projections: list[Projection] = list(chosen)
+        self.topics = tuple(sorted(frozenset().union(*(p.topics for p in self.projections))))
         self.batch_size = batch_size
-        self.shadow = f"rebuild_{projection.name}"
         self.postgres = engine.dialect.name == "postgresql"
+        self.reader = NotificationReader(store)
+        self.events = EventDecoder(store)
 
     def run(self, progress: Progress | None = None) -> RebuildReport:
-        import time  # noqa: PLC0415 (only the CLI needs timing)
-
         started = time.perf_counter()
         with self.connection() as conn:
-            self.create_shadow(conn)
-            position, read = 0, 0
-            while True:
-                with conn.begin():
-                    batch = self.apply_next(conn, position)
-                if not batch:
-                    break
-                position, read = batch[-1], read + len(batch)
-                if progress:
-                    progress(position, head_position(self.store))
+            for projection in self.projections:
+                self.create_shadow(conn, projection)
+            position, read = self.replay(conn, progress)
             with conn.begin():
                 position, caught_up = self.swap(conn, position)
-            self.drop_shadow(conn)
-        return RebuildReport(
-            self.projection.name, read + caught_up, position, time.perf_counter() - started
-        )
+            for projection in self.projections:
+                self.drop_shadow(conn, projection)
+        names = ",".join(p.name for p in self.projections)
+        return RebuildReport(names, read + caught_up, position, time.perf_counter() - started)
+
+    def replay(self, conn: Connection, progress: Progress | None) -> tuple[int, int]:
+        """Everything up to now into the shadows, one transaction per batch; the next batch
+        is read on a thread while this one is applied (the database works meanwhile)."""
+        position, read = 0, 0
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            upcoming = pool.submit(self.read, position)
+            while notifications := upcoming.result():
+                upcoming = pool.submit(self.read, notifications[-1].id)
+                with conn.begin():
+                    self.apply(conn, notifications)
+                position, read = notifications[-1].id, read + len(notifications)
+                if progress:
+                    progress(position, head_position(self.store))
+        return position, read
+
+    def read(self, after: int) -> Sequence[Stored]:
+        return self.reader.read(after, self.batch_size, self.topics)
+
+    def apply(self, conn: Connection, notifications: Sequence[Stored]) -> None:
+        decoder = Decoder(self.events)
+        for projection in self.projections:
+            items = decoder.items(notifications, projection.topics)
+            with self.translated(conn, projection) as shadow:
+                apply_items(shadow, projection, items)
+
+    @staticmethod
+    def shadow(projection: Projection) -> str:
+        return f"rebuild_{projection.name}"
+
+    @staticmethod
+    def tables(projection: Projection) -> tuple[Table, ...]:
+        return tuple(getattr(projection, "tables", ()))
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             if not self.postgres:
-                conn.exec_driver_sql(f"ATTACH DATABASE '{self.shadow_file()}' AS {self.shadow}")
+                for projection in self.projections:
+                    file = self.shadow_file(projection)
+                    conn.exec_driver_sql(f"ATTACH DATABASE '{file}' AS {self.shadow(projection)}")
                 conn.commit()
             yield conn
 
-    def shadow_file(self) -> Path:
+    def shadow_file(self, projection: Projection) -> Path:
         database = self.engine.url.database or ""
-        return Path(f"{database}.{self.shadow}")
+        return Path(f"{database}.{self.shadow(projection)}")
 
     @contextlib.contextmanager
-    def translated(self, conn: Connection) -> Iterator[Connection]:
-        """Statements on `conn` go to the shadow tables until the block ends (SQLAlchemy sets
-        connection execution options in place, so they are reset afterwards)."""
-        conn.execution_options(schema_translate_map={None: self.shadow})
+    def translated(self, conn: Connection, projection: Projection) -> Iterator[Connection]:
+        """Statements on `conn` go to the projection's shadow tables until the block ends
+        (SQLAlchemy sets connection execution options in place, so they are reset after)."""
+        conn.execution_options(schema_translate_map={None: self.shadow(projection)})
         try:
             yield conn
         finally:
             conn.execution_options(schema_translate_map=None)
 
-    def create_shadow(self, conn: Connection) -> None:
+    def create_shadow(self, conn: Connection, projection: Projection) -> None:
+        shadow = self.shadow(projection)
         with conn.begin():
             if self.postgres:
-                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self.shadow} CASCADE")
-                conn.exec_driver_sql(f"CREATE SCHEMA {self.shadow}")
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {shadow} CASCADE")
+                conn.exec_driver_sql(f"CREATE SCHEMA {shadow}")
             else:
-                for table in self.tables:
-                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.shadow}.{table.name}")
-            with self.translated(conn) as shadow:
-                for table in self.tables:
-                    table.create(shadow)
-
-    def apply_next(self, conn: Connection, after: int) -> list[int]:
-        notifications = self.store.recorder.select_notifications(
-            start=after, limit=self.batch_size, inclusive_of_start=False
-        )
-        topics = self.projection.topics
-        with self.translated(conn) as shadow:
-            for notification in notifications:
-                if notification.topic in topics:
-                    event: Any = self.store.mapper.to_domain_event(notification)
-                    self.projection.apply(shadow, event, notification.id)
-        return [n.id for n in notifications]
+                for table in self.tables(projection):
+                    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {shadow}.{table.name}")
+            with self.translated(conn, projection) as translated:
+                for table in self.tables(projection):
+                    table.create(translated)
 
     def swap(self, conn: Connection, position: int) -> tuple[int, int]:
-        """Holding the projection's position row, catch the shadow up to the head and swap;
-        a live projector's conditional position update then finds it moved and retries."""
-        name = self.projection.name
-        lock = select(projection_positions.c.position).where(projection_positions.c.name == name)
+        """Holding the projections' position rows, catch the shadows up to the head and swap;
+        a live projector's conditional position update then finds them moved and retries.
+        Events up to the head read first are all committed (the store's insert lock keeps
+        commit order equal to position order), so the head is where the shadows stand."""
+        names = [p.name for p in self.projections]
+        lock = select(projection_positions.c.position).where(projection_positions.c.name.in_(names))
         if self.postgres:
             lock = lock.with_for_update()
         else:
             conn.execute(
                 update(projection_positions)
-                .where(projection_positions.c.name == name)
+                .where(projection_positions.c.name.in_(names))
                 .values(position=projection_positions.c.position)
             )
         conn.execute(lock)
+        head = head_position(self.store)
         caught_up = 0
-        while batch := self.apply_next(conn, position):
-            position, caught_up = batch[-1], caught_up + len(batch)
-        for table in self.tables:
-            self.swap_table(conn, table)
+        while notifications := self.read(position):
+            self.apply(conn, notifications)
+            position, caught_up = notifications[-1].id, caught_up + len(notifications)
+        position = max(position, head)
+        for projection in self.projections:
+            for table in self.tables(projection):
+                self.swap_table(conn, projection, table)
         conn.execute(
             update(projection_positions)
-            .where(projection_positions.c.name == name)
+            .where(projection_positions.c.name.in_(names))
             .values(position=position)
         )
         return position, caught_up
 
-    def swap_table(self, conn: Connection, table: Table) -> None:
+    def swap_table(self, conn: Connection, projection: Projection, table: Table) -> None:
+        shadow = self.shadow(projection)
         if self.postgres:
-            retired = f"retired_{self.projection.name}"
+            retired = f"retired_{projection.name}"
             conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {retired}")
             conn.exec_driver_sql(f"ALTER TABLE public.{table.name} SET SCHEMA {retired}")
-            conn.exec_driver_sql(f"ALTER TABLE {self.shadow}.{table.name} SET SCHEMA public")
+            conn.exec_driver_sql(f"ALTER TABLE {shadow}.{table.name} SET SCHEMA public")
             return
         conn.exec_driver_sql(f"DELETE FROM main.{table.name}")  # noqa: S608 (our table names)
-        copy = f"INSERT INTO main.{table.name} SELECT * FROM {self.shadow}.{table.name}"  # noqa: S608
+        copy = f"INSERT INTO main.{table.name} SELECT * FROM {shadow}.{table.name}"  # noqa: S608
         conn.exec_driver_sql(copy)
 
-    def drop_shadow(self, conn: Connection) -> None:
+    def drop_shadow(self, conn: Connection, projection: Projection) -> None:
         with conn.begin():
             if self.postgres:
-                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self.shadow} CASCADE")
-                conn.exec_driver_sql(
-                    f"DROP SCHEMA IF EXISTS retired_{self.projection.name} CASCADE"
-                )
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {self.shadow(projection)} CASCADE")
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS retired_{projection.name} CASCADE")
         if not self.postgres:
-            conn.exec_driver_sql(f"DETACH DATABASE {self.shadow}")
+            conn.exec_driver_sql(f"DETACH DATABASE {self.shadow(projection)}")
             conn.commit()
-            self.shadow_file().unlink(missing_ok=True)
+            self.shadow_file(projection).unlink(missing_ok=True)

@@ -1,18 +1,67 @@
-"""Small SQL helpers the projections share."""
+"""Small SQL helpers the projections share: per-batch loads and writes, never per event."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Column, Connection, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+# SQLite caps bound parameters per statement; PostgreSQL takes more, but the plan is the same.
+CHUNK = 5000
 
-def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]) -> None:
+Row = dict[str, Any]
+
+
+def chunks(values: Collection[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    ordered = list(values)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def upsert(conn: Connection, table: Table, values: Row, keys: Sequence[str]) -> None:
     """Insert or overwrite by key: replaying an event leaves the same row."""
+    upsert_many(conn, table, [values], keys)
+
+
+def upsert_many(conn: Connection, table: Table, rows: Sequence[Row], keys: Sequence[str]) -> None:
+    """One executemany statement for every row a batch changed (all rows alike in columns)."""
+    if not rows:
+        return
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values)
-    updates = {k: v for k, v in values.items() if k not in keys}
-    conn.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=updates))
+    statement = insert(table)
+    columns = [name for name in rows[0] if name not in keys]
+    if not columns:
+        conn.execute(statement.on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+        return
+    updates = {name: statement.excluded[name] for name in columns}
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=list(keys), set_=updates), list(rows)
+    )
+
+
+def load_rows(
+    conn: Connection, table: Table, column: Column[Any], values: Collection[Any]
+) -> list[Row]:
+    """The rows whose `column` is one of `values`, as dicts, one SELECT … IN per chunk."""
+    found: list[Row] = []
+    for chunk in chunks(values):
+        result = conn.execute(select(table).where(column.in_(chunk)))
+        found.extend(dict(row) for row in result.mappings())
+    return found
+
+
+def load_by_key(conn: Connection, table: Table, key: str, values: Iterable[Any]) -> dict[Any, Row]:
+    wanted = set(values)
+    if not wanted:
+        return {}
+    return {row[key]: row for row in load_rows(conn, table, table.c[key], wanted)}
+
+
+def delete_many(
+    conn: Connection, table: Table, column: Column[Any], values: Collection[Any]
+) -> None:
+    for chunk in chunks(values):
+        conn.execute(delete(table).where(column.in_(chunk)))

@@ -78,7 +78,7 @@ def test_rebuild_catches_up_with_events_written_during_it(
 ) -> None:
     write_history(container, clock, 40)
     container.projector.run_until_caught_up()
-    projection = container.projector.projections[0]
+    projections = container.projector.projections
     written = []
 
     def write_more(position: int, head: int) -> None:
@@ -86,6 +86,6 @@ def test_rebuild_catches_up_with_events_written_during_it(
             write_history(container, clock, 5)
             written.append(True)
 
-    Rebuilder(container.store, container.sql, projection, batch_size=10).run(write_more)
+    Rebuilder(container.store, container.sql, projections, batch_size=10).run(write_more)
     assert len(rows(container)) == 45
     assert container.projector.run_until_caught_up() == 0
