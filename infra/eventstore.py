@@ -3,10 +3,11 @@ so audit, the hash chain and projections all read one global order."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProjectorFunction, project_aggregate
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.caseloads import Caseloads
@@ -14,7 +15,7 @@ from domain.participant import Participant
 from domain.policy import SitePolicy
 from infra.observability import EVENTS_WRITTEN
 from infra.settings import Settings
-from infra.transcodings import register_domain_transcodings
+from infra.transcodings import register_domain_transcodings, with_encodable_keys
 
 STORE_NAME = "LeadStore"
 POSTGRES_EVENTS_TABLE = "leadstore_events"
@@ -35,6 +36,21 @@ class LeadStore(Application[UUID]):
         recordings = super().save(*objs, **kwargs)
         EVENTS_WRITTEN.inc(len(recordings))
         return recordings
+
+    def take_snapshot(
+        self,
+        aggregate_id: UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+    ) -> None:
+        """The library's, except that the state is made JSON-ready first: JSON objects
+        cannot be keyed by UUID, as the caseloads are."""
+        assert self.snapshots is not None
+        aggregate: Any = self.repository.get(
+            aggregate_id, version=version, projector_func=projector_func
+        )
+        snapshot = type(aggregate).Snapshot.take(aggregate)
+        self.snapshots.put([replace(snapshot, state=with_encodable_keys(snapshot.state))])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
