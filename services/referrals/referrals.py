@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate
 
 from domain.base import Stamp
 from domain.capacity import assess_capacity
@@ -58,7 +56,8 @@ class ReferralService:
             accepted = assess_capacity(self.repository.caseload_counts(), terms).accepts(
                 referral.door
             )
-            participant = self.find_participant(command)
+            owners = {i: self.owner_of(i) for i in dict.fromkeys(command.person.identifiers)}
+            participant = self.find_participant(command, owners)
             if participant is None:
                 participant = Participant.refer(
                     new_participant_id,
@@ -74,7 +73,11 @@ class ReferralService:
                 participant.refer_again(
                     referral_id, referral, accepted, terms, policy_version, stamp
                 )
-            claims = self.new_claims(command.person.identifiers, participant.id, stamp)
+            claims = [
+                IdentifierClaim.claim(identifier, participant.id, stamp)
+                for identifier, owner in owners.items()
+                if owner is None
+            ]
             return Decision([participant, *claims], referral_body(participant, referral_id))
 
         return self.uow.run(ctx, 201, decide)
@@ -84,13 +87,11 @@ class ReferralService:
         if door not in DOORS_BY_ROLE.get(role, frozenset()):
             raise Forbidden(f"the {role} role may not refer through the {door} door")
 
-    def find_participant(self, command: ReferralCommand) -> Participant | None:
+    def find_participant(
+        self, command: ReferralCommand, owner_of: dict[Identifier, UUID | None]
+    ) -> Participant | None:
         """The named participant, else the one the identifiers already point to."""
-        owners = {
-            owner
-            for identifier in command.person.identifiers
-            if (owner := self.owner_of(identifier)) is not None
-        }
+        owners = {owner for owner in owner_of.values() if owner is not None}
         if command.participant_id is not None:
             owners.discard(command.participant_id)
             if owners:
@@ -107,15 +108,6 @@ class ReferralService:
             return None
         assert isinstance(claim, IdentifierClaim)
         return claim.participant_id
-
-    def new_claims(
-        self, identifiers: Sequence[Identifier], participant_id: UUID, stamp: Stamp
-    ) -> list[Aggregate]:
-        return [
-            IdentifierClaim.claim(identifier, participant_id, stamp)
-            for identifier in dict.fromkeys(identifiers)
-            if self.owner_of(identifier) is None
-        ]
 
     def find_by_identifier(self, identifier: Identifier) -> UUID | None:
         return self.owner_of(identifier)
