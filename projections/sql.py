@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table, delete, select
@@ -30,7 +31,10 @@ def upsert_many(conn: Connection, table: Table, rows: Sequence[Row], keys: Seque
     """One executemany statement for every row a batch changed (all rows alike in columns)."""
     if not rows:
         return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    postgres = conn.dialect.name == "postgresql"
+    insert = pg_insert if postgres else sqlite_insert
+    if not postgres:
+        rows = [in_utc(row) for row in rows]
     statement = insert(table)
     columns = [name for name in rows[0] if name not in keys]
     if not columns:
@@ -50,7 +54,16 @@ def load_rows(
     for chunk in chunks(values):
         result = conn.execute(select(table).where(column.in_(chunk)))
         found.extend(dict(row) for row in result.mappings())
-    return found
+    return found if conn.dialect.name == "postgresql" else [in_utc(row) for row in found]
+
+
+def in_utc(row: Row) -> Row:
+    """SQLite keeps no offset: times go in as UTC and come back marked UTC."""
+    return {key: utc(value) if isinstance(value, datetime) else value for key, value in row.items()}
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def load_by_key(conn: Connection, table: Table, key: str, values: Iterable[Any]) -> dict[Any, Row]:

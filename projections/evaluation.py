@@ -1,0 +1,174 @@
+"""Evaluation and equity: one row per referral (the cohort is the month it was made in), with
+the door, the person's race and ethnicity as recorded, and how far it went: declined,
+enrolled (and days to intake), intake deadline expired, discharged, readmitted.
+
+Stage events are participant-level, so they are attributed the way the participant aggregate
+attributes them: intake and enrollment to the referrals still open for intake, discharge to
+the enrolled referrals, readmission to the discharged ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Uuid,
+)
+
+from domain.participant import Participant
+from domain.participant_state import DECLINED, ENROLLED, EXPIRED, REFERRED
+from domain.values import Demographics
+from infra.tables import metadata
+from projections.engine import BatchProjection, Item
+from projections.sql import Row, load_rows, upsert_many
+
+P = Participant
+UNKNOWN = "unknown"
+MULTIRACIAL = "multiracial"
+
+evaluation_referrals = Table(
+    "evaluation_referrals",
+    metadata,
+    Column("referral_id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, nullable=False, index=True),
+    Column("position", BigInteger, nullable=False),
+    Column("door", String(32), nullable=False),
+    Column("referred_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("month", String(7), nullable=False),
+    Column("quarter", String(7), nullable=False),
+    Column("year", String(4), nullable=False),
+    Column("race", String(64), nullable=False),
+    Column("ethnicity", String(64), nullable=False),
+    Column("gender", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("declined", Boolean, nullable=False),
+    Column("intake_expired", Boolean, nullable=False),
+    Column("intake_at", DateTime(timezone=True), nullable=True),
+    Column("days_to_intake", Float, nullable=True),
+    Column("intake_tenths", Integer, nullable=True),  # days to intake in tenths: the median
+    Column("enrolled_at", DateTime(timezone=True), nullable=True),
+    Column("discharged_at", DateTime(timezone=True), nullable=True),
+    Column("readmitted_at", DateTime(timezone=True), nullable=True),
+)
+
+
+def race_group(demographics: Demographics) -> str:
+    races = sorted(set(demographics.race))
+    if not races:
+        return UNKNOWN
+    return races[0] if len(races) == 1 else MULTIRACIAL
+
+
+def new_row(event: Any, position: int, earlier: list[Row]) -> Row:
+    """A referral's row; an empty demographics block keeps what the person last reported."""
+    demographics: Demographics = event.referral.demographics
+    at: datetime = event.referral.referred_at.astimezone(UTC)
+    row: Row = {
+        "referral_id": event.referral_id,
+        "participant_id": event.originator_id,
+        "position": position,
+        "door": event.referral.door,
+        "referred_at": at,
+        "month": f"{at.year:04d}-{at.month:02d}",
+        "quarter": f"{at.year:04d}-Q{(at.month - 1) // 3 + 1}",
+        "year": f"{at.year:04d}",
+        "race": race_group(demographics),
+        "ethnicity": demographics.ethnicity or UNKNOWN,
+        "gender": demographics.gender or UNKNOWN,
+        "status": event.status,
+        "declined": event.status == DECLINED,
+        "intake_expired": False,
+        "intake_at": None,
+        "days_to_intake": None,
+        "intake_tenths": None,
+        "enrolled_at": event.occurred_at if event.status == ENROLLED else None,
+        "discharged_at": None,
+        "readmitted_at": None,
+    }
+    if demographics == Demographics() and earlier:
+        latest = max(earlier, key=lambda r: r["position"])
+        row |= {k: latest[k] for k in ("race", "ethnicity", "gender")}
+    return row
+
+
+def on_referral(rows: list[Row], event: Any, position: int) -> None:
+    rows.append(new_row(event, position, rows))
+
+
+def on_intake(rows: list[Row], event: Any, _: int) -> None:
+    at = event.occurred_at
+    for row in rows:
+        if row["status"] in (REFERRED, EXPIRED) and row["intake_at"] is None:
+            days = (at - row["referred_at"]).total_seconds() / 86400
+            row |= {"intake_at": at, "days_to_intake": days, "intake_tenths": round(days * 10)}
+
+
+def on_enrolled(rows: list[Row], event: Any, _: int) -> None:
+    for row in rows:
+        if row["status"] in (REFERRED, EXPIRED):
+            row |= {"status": ENROLLED, "enrolled_at": event.occurred_at}
+
+
+def on_expired(rows: list[Row], event: Any, _: int) -> None:
+    for row in rows:
+        if row["referral_id"] == event.referral_id:
+            row |= {"status": EXPIRED, "intake_expired": True}
+
+
+def on_discharged(rows: list[Row], event: Any, _: int) -> None:
+    for row in rows:
+        if row["status"] == ENROLLED and row["discharged_at"] is None:
+            row["discharged_at"] = event.occurred_at
+
+
+def on_readmitted(rows: list[Row], event: Any, _: int) -> None:
+    for row in rows:
+        if row["discharged_at"] is not None and row["readmitted_at"] is None:
+            row["readmitted_at"] = event.occurred_at
+
+
+FOLDS: dict[type[Any], Callable[[list[Row], Any, int], None]] = {
+    P.Referred: on_referral,
+    P.ReferredAgain: on_referral,
+    P.IntakeCompleted: on_intake,
+    P.Enrolled: on_enrolled,
+    P.IntakeDeadlineExpired: on_expired,
+    P.Discharged: on_discharged,
+    P.Readmitted: on_readmitted,
+}
+
+
+def fold(rows: list[Row], event: Any, position: int) -> None:
+    """One participant's referral rows, changed by one of their events (others: no change)."""
+    handler = FOLDS.get(type(event))
+    if handler is not None:
+        handler(rows, event, position)
+
+
+class EvaluationProjection(BatchProjection):
+    name = "evaluation"
+    tables = (evaluation_referrals,)
+    topics = frozenset(get_topic(cls) for cls in FOLDS)
+
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        touched = {e.originator_id for _, e in items if not isinstance(e, P.Referred)}
+        table = evaluation_referrals
+        by_participant: dict[UUID, list[Row]] = {}
+        for row in load_rows(conn, table, table.c.participant_id, touched):
+            by_participant.setdefault(row["participant_id"], []).append(row)
+        for position, event in items:
+            fold(by_participant.setdefault(event.originator_id, []), event, position)
+        rows = [row for rows in by_participant.values() for row in rows]
+        upsert_many(conn, table, rows, keys=["referral_id"])

@@ -1,0 +1,134 @@
+"""Evaluation and equity figures for project managers and auditors: counts and rates per stage
+by door, period and race/ethnicity, as JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.errors import InvalidInput
+from projections.evaluation import EvaluationProjection
+from projections.evaluation_queries import (
+    DIMENSIONS,
+    PERIODS,
+    STAGES,
+    EvaluationQuery,
+    Group,
+    evaluation_groups,
+)
+from projections.freshness import Freshness
+from services.jsonable import json_object
+
+RATED = STAGES[1:]
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    query: EvaluationQuery
+    groups: list[Group]
+    totals: Group
+    position: int
+
+
+class EvaluationView:
+    def __init__(self, engine: AsyncEngine, freshness: Freshness) -> None:
+        self.engine = engine
+        self.freshness = freshness
+
+    async def report(
+        self, query: EvaluationQuery, min_position: int | None = None
+    ) -> EvaluationReport:
+        check_query(query)
+        position = await self.freshness.wait(EvaluationProjection.name, min_position)
+        async with self.engine.connect() as conn:
+            groups = await evaluation_groups(conn, query)
+        totals = Group({})
+        for group in groups:
+            totals.add(group)
+        return EvaluationReport(query, groups, totals, position)
+
+
+def check_query(query: EvaluationQuery) -> None:
+    unknown = [d for d in query.by if d not in DIMENSIONS]
+    if unknown or len(set(query.by)) != len(query.by):
+        raise InvalidInput(f"by lists distinct names from {list(DIMENSIONS)}", field="by")
+    if query.period not in PERIODS:
+        raise InvalidInput(f"period must be one of {list(PERIODS)}", field="period")
+    if query.start and query.end and query.start >= query.end:
+        raise InvalidInput("from must be before to", field="from")
+
+
+def median_days(histogram: dict[int, int]) -> float | None:
+    """The median of days to intake (a histogram in tenths of a day)."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    ordered = sorted(histogram.items())
+    middle = [(n - 1) // 2, n // 2]
+    picked: list[int] = []
+    seen = 0
+    for tenths, count in ordered:
+        picked += [tenths for index in middle if seen <= index < seen + count]
+        seen += count
+    return sum(picked) / len(picked) / 10
+
+
+def figures(group: Group) -> dict[str, Any]:
+    referred = group.counts["referred"]
+    intakes = sum(group.histogram.values())
+    return {
+        "counts": dict(group.counts),
+        "rates": {s: round(group.counts[s] / referred, 4) if referred else None for s in RATED},
+        "days_to_intake": {
+            "count": intakes,
+            "median": median_days(group.histogram),
+            "mean": round(group.days_total / intakes, 2) if intakes else None,
+        },
+    }
+
+
+def report_json(report: EvaluationReport) -> dict[str, Any]:
+    query = report.query
+    return json_object(
+        {
+            "from": query.start,
+            "to": query.end,
+            "by": list(query.by),
+            "period": query.period,
+            "groups": [group.key | figures(group) for group in report.groups],
+            "totals": figures(report.totals),
+            "position": report.position,
+        }
+    )
+
+
+def safe_cell(text: str) -> str:
+    """Recorded values (a race, a gender) are free text: never let a spreadsheet run one."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def report_csv(report: EvaluationReport) -> str:
+    """One line per group: its dimensions, each stage's count and rate, days to intake."""
+    header = [*report.query.by, *STAGES, *(f"{s}_rate" for s in RATED)]
+    header += ["intakes", "median_days_to_intake", "mean_days_to_intake"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for group in report.groups:
+        shown = figures(group)
+        days = shown["days_to_intake"]
+        writer.writerow(
+            [
+                *(safe_cell(group.key[d]) for d in report.query.by),
+                *(shown["counts"][s] for s in STAGES),
+                *("" if shown["rates"][s] is None else shown["rates"][s] for s in RATED),
+                days["count"],
+                "" if days["median"] is None else days["median"],
+                "" if days["mean"] is None else days["mean"],
+            ]
+        )
+    return out.getvalue()
