@@ -35,6 +35,13 @@ class RebuildReport:
     seconds: float
 
 
+def wanted_topics(projections: Sequence[Projection]) -> tuple[str, ...]:
+    """The topics to read; none (read everything) if a projection wants an open-ended set."""
+    if any(type(p.topics) is not frozenset for p in projections):
+        return ()
+    return tuple(sorted(frozenset().union(*(p.topics for p in projections))))
+
+
 class Rebuilder:
     def __init__(
         self,
@@ -47,7 +54,7 @@ class Rebuilder:
         self.engine = engine
         chosen = projections if isinstance(projections, Sequence) else [projections]
         self.projections: list[Projection] = list(chosen)
-        self.topics = tuple(sorted(frozenset().union(*(p.topics for p in self.projections))))
+        self.topics = wanted_topics(self.projections)
         self.batch_size = batch_size
         self.postgres = engine.dialect.name == "postgresql"
         self.reader = NotificationReader(store)

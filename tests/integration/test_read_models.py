@@ -1,0 +1,146 @@
+"""The read models on both stores: a rebuild equals the incremental build, a crash mid-batch
+changes nothing and the rerun applies once, two projectors at once agree with a rebuild, the
+fast decoder equals the library's, and the migration equals the tables' declarations."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, select
+
+from bench.history import History
+from infra.bootstrap import Container
+from infra.tables import metadata
+from projections.capacity import CapacityProjection
+from projections.deadlines import IntakeDeadlines
+from projections.directory import DirectoryProjection
+from projections.engine import BatchProjection, Item, Projection, Projector, ProjectorRaced
+from projections.evaluation import EvaluationProjection
+from projections.reader import EventDecoder, NotificationReader
+from projections.rebuild import Rebuilder
+
+pytestmark = pytest.mark.integration
+
+
+def read_models() -> list[Projection]:
+    return [IntakeDeadlines(), CapacityProjection(), EvaluationProjection(), DirectoryProjection()]
+
+
+def rows(container: Container, projections: list[Projection]) -> dict[str, list[tuple[Any, ...]]]:
+    found = {}
+    with container.sql.connect() as conn:
+        for projection in projections:
+            for table in getattr(projection, "tables", ()):
+                query = select(table).order_by(*table.primary_key.columns)
+                found[table.name] = [tuple(row) for row in conn.execute(query)]
+    return found
+
+
+def write_history(container: Container, events: int, seed: int = 4) -> None:
+    History(container.store, seed).write(events, per_save=15)
+
+
+def test_a_rebuild_equals_the_incremental_build(container: Container) -> None:
+    write_history(container, 700)
+    projector = Projector(container.store, container.sql, read_models(), batch_size=37)
+    projector.run_until_caught_up()
+    incremental = rows(container, projector.projections)
+    assert all(incremental.values())
+    Rebuilder(container.store, container.sql, read_models(), batch_size=101).run()
+    assert rows(container, projector.projections) == incremental
+    assert projector.run_until_caught_up() == 0
+
+
+class Crash(Exception):
+    """A projection failing part-way through a batch."""
+
+
+class CrashingOnce(BatchProjection):
+    """Fails on its second batch, after the projections before it applied theirs."""
+
+    name = "it_crashing"
+    tables = ()
+    topics = DirectoryProjection.topics
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:  # noqa: ARG002
+        self.calls += 1
+        if self.calls == 2:
+            raise Crash
+
+
+def test_a_crash_mid_batch_changes_nothing_and_the_rerun_applies_once(
+    container: Container,
+) -> None:
+    write_history(container, 300, seed=5)
+    projections = [*read_models(), CrashingOnce()]  # the others have applied when it fails
+    projector = Projector(container.store, container.sql, projections, batch_size=100)
+    projector.run_batch()
+    before = rows(container, projections), projector.positions()
+    assert all(before[0].values())
+    with pytest.raises(Crash):
+        projector.run_batch()
+    assert (rows(container, projections), projector.positions()) == before
+    projector.run_until_caught_up()
+    after = rows(container, projections)
+    Rebuilder(container.store, container.sql, read_models()).run()
+    assert rows(container, projections) == after
+
+
+def test_two_projectors_at_once_agree_with_a_rebuild(
+    container: Container, second_container: Container
+) -> None:
+    projectors = [
+        Projector(c.store, c.sql, read_models(), batch_size=20)
+        for c in (container, second_container)
+    ]
+    done = threading.Event()
+
+    def follow(projector: Projector) -> None:
+        while not done.is_set():
+            try:
+                projector.run_until_caught_up()
+            except ProjectorRaced:
+                continue
+
+    threads = [threading.Thread(target=follow, args=(p,)) for p in projectors]
+    for thread in threads:
+        thread.start()
+    try:
+        write_history(container, 400, seed=6)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    projectors[0].run_until_caught_up()
+    live = rows(container, projectors[0].projections)
+    Rebuilder(container.store, container.sql, read_models()).run()
+    assert rows(container, projectors[0].projections) == live
+
+
+def test_the_fast_decoder_builds_the_librarys_events(container: Container) -> None:
+    write_history(container, 300, seed=7)
+    decoder = EventDecoder(container.store)
+    notifications = NotificationReader(container.store).read(0, 10_000)
+    assert len(notifications) >= 300
+    for notification in notifications:
+        ours = decoder.decode(notification)
+        theirs = container.store.mapper.to_domain_event(notification)  # type: ignore[arg-type]
+        assert type(ours) is type(theirs)
+        assert ours.__dict__ == theirs.__dict__
+
+
+def test_the_migration_creates_the_tables_the_projections_declare(
+    container: Container,
+) -> None:
+    ours = {t.name for p in read_models() for t in getattr(p, "tables", ())}
+    with container.sql.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, metadata)
+    assert [d for d in differences if any(name in repr(d) for name in ours)] == []
