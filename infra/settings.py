@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,6 +31,14 @@ class Settings(BaseSettings):
     business_time_skew_seconds: int = 300
     log_level: str = "INFO"
     log_json: bool = True
+    # Audit (issue 5): the checkpoint signing key is base64 of a raw 32-byte Ed25519 private
+    # key; unset, it is derived from the secret key (so the development key, like the
+    # development secret, can never reach PostgreSQL).
+    audit_signing_key: SecretStr | None = None
+    audit_flush_records: int = Field(default=100, ge=1, le=10_000)
+    audit_flush_ms: int = Field(default=200, ge=10, le=60_000)
+    lockout_failures: int = Field(default=5, ge=1, le=100)
+    lockout_window_seconds: int = Field(default=900, ge=60, le=86_400)
 
     @model_validator(mode="after")
     def refuse_insecure_defaults(self) -> Settings:
@@ -43,7 +54,22 @@ class Settings(BaseSettings):
         if not (self.is_postgres or self.is_sqlite):
             msg = "LEAD_DATABASE_URL must start with sqlite:/// or postgresql://"
             raise ValueError(msg)
+        self.audit_signing_seed()
         return self
+
+    def audit_signing_seed(self) -> bytes:
+        """The 32 bytes of the Ed25519 private key that signs audit checkpoints."""
+        if self.audit_signing_key is None:
+            derived = b"lead-audit-signing-key\x00" + self.secret_key.get_secret_value().encode()
+            return hashlib.sha256(derived).digest()
+        try:
+            seed = base64.b64decode(self.audit_signing_key.get_secret_value(), validate=True)
+        except (binascii.Error, ValueError):
+            seed = b""
+        if len(seed) != 32:
+            msg = "LEAD_AUDIT_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key"
+            raise ValueError(msg)
+        return seed
 
     @property
     def is_postgres(self) -> bool:
