@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import problems
+from api.audit_middleware import DeniedAudit
 from api.background import BackgroundLoop
 from api.middleware import RequestMiddleware
+from api.routes import audit as audit_routes
 from api.routes import auth, ops, participants, referrals, staff
 from infra.bootstrap import Container
 
@@ -37,5 +39,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     problems.install(app)
     for module in (auth, staff, referrals, participants, ops):
         app.include_router(module.router)
+    app.include_router(audit_routes.router)
+    app.add_middleware(DeniedAudit)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)
     return app

@@ -1,4 +1,5 @@
-"""The background loop inside `leadctl serve`: projector catch-up and the deadline worker."""
+"""The background loop inside `leadctl serve`: projector catch-up, the deadline worker and
+the audit sealer."""
 
 from __future__ import annotations
 
@@ -31,4 +32,8 @@ class BackgroundLoop:
                 self.container.deadlines.tick()
             except Exception:  # a failed tick is retried next tick; the loop must survive
                 log.exception("background_tick_failed")
+            try:
+                self.container.audit.sealer.run_until_caught_up()
+            except Exception:  # sealing resumes from the last link next tick
+                log.exception("audit_seal_failed")
             self.stopping.wait(tick)

@@ -31,6 +31,7 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 async def get_caller(
+    request: Request,
     container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
@@ -44,6 +45,7 @@ async def get_caller(
     structlog.contextvars.bind_contextvars(
         client_id=caller.client_id, agency=caller.agency, role=caller.role
     )
+    request.state.caller = caller  # for the audit of a refusal (api/audit_middleware.py)
     return caller
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError as SQLOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain import errors
+from services.audit import errors as audit_errors
 from services.unit_of_work import StoreBusy
 
 PROBLEM_BASE = "https://lead-service.example/problems/"
@@ -19,6 +20,8 @@ PROBLEM_JSON = "application/problem+json"
 
 # Most specific first: the first matching class wins.
 DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
+    (audit_errors.HistoryBehind, 503, "projection-not-caught-up", "Projection not caught up yet"),
+    (audit_errors.InvalidCheckpoint, 422, "invalid-checkpoint", "Not a checkpoint of this service"),
     (errors.ChargeNotDivertible, 422, "charge-not-divertible", "Charge is not divertible"),
     (
         errors.ExclusionNotOverridden,

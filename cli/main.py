@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import UTC, datetime
 from typing import Annotated
@@ -10,6 +11,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from cli import audit as audit_cli
 from cli import projections as projections_cli
 from infra import migrations
 from infra.bootstrap import build, sql_engine
@@ -21,6 +23,7 @@ app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
 clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
 app.add_typer(clients, name="clients")
 app.add_typer(projections_cli.app, name="projections")
+app.add_typer(audit_cli.app, name="audit")
 
 
 @app.command()
@@ -48,15 +51,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
 
 @app.command()
 def worker(once: bool = False) -> None:
-    """Run the projector and the intake-deadline worker without the API."""
+    """Run the projector, the intake-deadline worker and the audit sealer without the API."""
     settings = Settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
     container = build(settings)
     try:
         while True:
             expired = container.deadlines.tick()
+            sealed = container.audit.sealer.run_until_caught_up()
             if once:
-                typer.echo(json.dumps({"expired": expired}))
+                typer.echo(json.dumps({"expired": expired, "sealed": sealed}))
                 return
             time.sleep(settings.worker_tick_seconds)
     finally:
@@ -103,7 +107,13 @@ def create_client(
 
 @clients.command("unlock")
 def unlock_client(client_id: str) -> None:
-    """Unlock a client locked after failed token requests."""
-    if not ClientRegistry(sql_engine(Settings())).set_locked(client_id, locked=False):
+    """Unlock a client locked after failed token requests (recorded in the audit)."""
+    container = build(Settings())
+    try:
+        operator = f"leadctl:{os.environ.get('USER', 'operator')}"[:64]
+        unlocked = container.audit.authentication.unlock(client_id, operator)
+    finally:
+        container.close()
+    if not unlocked:
         raise typer.BadParameter(f"no client {client_id}")
     typer.echo(json.dumps({"client_id": client_id, "locked": False}))

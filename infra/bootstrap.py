@@ -8,12 +8,15 @@ from datetime import timedelta
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from infra.audit_wiring import Audit, build_audit
 from infra.clients import ClientRegistry
 from infra.clock import Clock, SystemClock
 from infra.eventstore import LeadStore, open_store
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
+from projections.participant_events import ParticipantEvents
+from services.audit.reads import AccountedParticipantReader
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
@@ -39,9 +42,11 @@ class Container:
     reader: ParticipantReader
     projector: Projector
     deadlines: DeadlineWorker
+    audit: Audit
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
+        self.audit.close()
         self.store.close()
         self.sql.dispose()
 
@@ -69,19 +74,22 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     uow = UnitOfWork(store, clock)
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
-    projector = Projector(store, sql, [IntakeDeadlines()])
+    projector = Projector(store, sql, [IntakeDeadlines(), ParticipantEvents()])
+    clients = ClientRegistry(sql)
+    audit = build_audit(settings, store, sql, clock, clients)
     return Container(
         settings=settings,
         clock=clock,
         store=store,
         sql=sql,
         async_sql=async_sql,
-        clients=ClientRegistry(sql),
+        clients=clients,
         staff=StaffService(repository, uow),
         referrals=referrals,
         participants=ParticipantService(repository, uow, clock, skew),
         caseload=CaseloadService(repository, uow, clock, skew),
-        reader=ParticipantReader(repository, referrals, clock),
+        reader=AccountedParticipantReader(audit.disclosures, repository, referrals, clock),
         projector=projector,
         deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
+        audit=audit,
     )

@@ -82,6 +82,17 @@ class ClientRegistry:
             return None
         return Client(row.client_id, row.agency, row.role, row.name, row.locked)
 
+    def get(self, client_id: str) -> Client | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(api_clients).where(api_clients.c.client_id == client_id)
+            ).first()
+        return (
+            None
+            if row is None
+            else Client(row.client_id, row.agency, row.role, row.name, row.locked)
+        )
+
     def set_locked(self, client_id: str, *, locked: bool) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(

@@ -38,9 +38,11 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is reading, for least-privilege views."""
+    """Who is reading, for least-privilege views and the accounting of disclosures."""
 
     client_id: str
     agency: str
     role: str
     actor: str = ""
+    purpose: str = ""  # X-Purpose, recorded with each read
+    endpoint: str = ""  # what was asked, e.g. "GET /v1/participants/{participant_id}"

@@ -7,7 +7,7 @@ import binascii
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header
+from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ContainerDep
@@ -36,6 +36,7 @@ def oauth_error(status: int, error: str, detail: str) -> JSONResponse:
 
 @router.post("/token", response_model=None)
 def token(
+    request: Request,
     container: ContainerDep,
     grant_type: Field = None,
     client_id: Field = None,
@@ -43,15 +44,20 @@ def token(
     authorization: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> dict[str, Any] | JSONResponse:
     """Exchange client credentials for a bearer token. Secrets are checked against argon2
-    hashes (deliberately slow): exchange once and reuse the token until it expires."""
+    hashes (deliberately slow): exchange once and reuse the token until it expires.
+    Every request is recorded; 5 failures within 15 minutes lock the client."""
+    audit = container.audit.authentication
+    source = request.client.host if request.client else "unknown"
     if grant_type != "client_credentials":
+        audit.refused(source, "unsupported grant_type", client_id)
         return oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials")
     credentials = basic_credentials(authorization) or (
         (client_id, client_secret) if client_id and client_secret else None
     )
     if credentials is None:
+        audit.refused(source, "no client credentials", client_id)
         return oauth_error(401, "invalid_client", "client credentials are required")
-    client = container.clients.authenticate(*credentials)
+    client = audit.authenticate(*credentials, source)
     if client is None:
         return oauth_error(401, "invalid_client", "unknown client, wrong secret, or locked")
     settings = container.settings

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from api import schemas, translate
-from api.deps import ANY_ROLE, ContainerDep, allow, viewer_of, write_context_for
+from api.audit_deps import viewer_for
+from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import ReferralWritten, problems, written
 from api.schemas import Timestamp
-from api.security import Caller
 from domain.values import Identifier
-from services.context import RequestContext
+from services.context import RequestContext, Viewer
 
 router = APIRouter(prefix="/v1", tags=["referrals and participants"])
 
@@ -37,10 +37,10 @@ def get_participant(
     participant_id: UUID,
     response: Response,
     container: ContainerDep,
-    caller: Annotated[Caller, Depends(allow(*ANY_ROLE))],
+    viewer: Annotated[Viewer, Depends(viewer_for(*ANY_ROLE))],
     as_of: Annotated[Timestamp | None, Query()] = None,
 ) -> dict[str, Any]:
-    view, version = container.reader.view(viewer_of(caller), participant_id, as_of)
+    view, version = container.reader.view(viewer, participant_id, as_of)
     response.headers["ETag"] = f'"{version}"'
     return view
 
@@ -48,13 +48,11 @@ def get_participant(
 @router.get("/participants", responses=problems())
 def find_participants(
     container: ContainerDep,
-    caller: Annotated[Caller, Depends(allow("police", "case_manager", "prosecutor"))],
+    viewer: Annotated[Viewer, Depends(viewer_for("police", "case_manager", "prosecutor"))],
     identifier_system: Annotated[str, Query(min_length=1, max_length=64)],
     identifier_value: Annotated[str, Query(min_length=1, max_length=64)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,  # noqa: ARG001 (one match at most)
     cursor: Annotated[str | None, Query(max_length=200)] = None,  # noqa: ARG001
 ) -> dict[str, Any]:
-    items = container.reader.find(
-        viewer_of(caller), Identifier(identifier_system, identifier_value)
-    )
+    items = container.reader.find(viewer, Identifier(identifier_system, identifier_value))
     return {"items": items, "next": None}

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.base import LeadAggregate
 from domain.errors import Forbidden, NotFound
 from domain.participant import Participant
 from domain.values import Identifier
 from infra.clock import Clock
+from services.audit.as_of import version_known_at
 from services.context import Viewer
 from services.referrals.referrals import ReferralService
 from services.referrals.views import participant_view
@@ -41,14 +41,10 @@ class ParticipantReader:
         return participant_view(participant, viewer, as_of, terms), participant.version
 
     def as_known_at(self, participant_id: UUID, as_of: datetime) -> Participant:
-        """Events recorded up to `as_of`, and no later ones: what the record said then."""
+        """Events recorded up to `as_of`, and no later ones: what the record said then.
+        The version is found by binary search, then loaded from the nearest snapshot."""
         self.repository.participant(participant_id)
-        version = None
-        for event in self.repository.store.events.get(participant_id):
-            assert isinstance(event, LeadAggregate.Event)
-            if event.timestamp > as_of:
-                break
-            version = event.originator_version
+        version = version_known_at(self.repository.store, participant_id, as_of)
         if version is None:
             raise NotFound(f"participant {participant_id} did not exist at {as_of.isoformat()}")
         return self.repository.participant(participant_id, version=version)

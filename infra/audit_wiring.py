@@ -1,0 +1,69 @@
+"""The audit part of the composition root (called from `infra/bootstrap.py` only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from sqlalchemy import Engine
+
+from infra.access_log import AccessLog
+from infra.auth_log import AuthLog
+from infra.chain_store import ChainStore
+from infra.clients import ClientRegistry
+from infra.clock import Clock
+from infra.eventstore import LeadStore
+from infra.settings import Settings
+from infra.signing import CheckpointSigner
+from infra.stored_events import RawEvent, StoredEvents
+from services.audit.as_of import participant_exists
+from services.audit.authentication import AuthenticationAudit
+from services.audit.disclosures import Accounting, DisclosureRecorder
+from services.audit.history import HistoryService
+from services.audit.participant_index import ParticipantIndex
+from services.audit.sealer import Sealer
+from services.audit.verifier import Verifier
+
+
+@dataclass
+class Audit:
+    signer: CheckpointSigner
+    sealer: Sealer
+    verifier: Verifier
+    access_log: AccessLog
+    disclosures: DisclosureRecorder
+    history: HistoryService
+    accounting: Accounting
+    authentication: AuthenticationAudit
+
+    def close(self) -> None:
+        self.access_log.close()
+
+
+def build_audit(
+    settings: Settings, store: LeadStore, sql: Engine, clock: Clock, clients: ClientRegistry
+) -> Audit:
+    def decode(record: RawEvent) -> object:
+        return store.mapper.to_domain_event(record.stored_event())
+
+    signer = CheckpointSigner(settings.audit_signing_seed())
+    events = StoredEvents(sql)
+    chain = ChainStore(sql)
+    access_log = AccessLog(sql, settings.audit_flush_records, settings.audit_flush_ms / 1000)
+    disclosures = DisclosureRecorder(access_log, clock)
+    index = ParticipantIndex(sql, events, decode)
+    exists = partial(participant_exists, store)
+    window = timedelta(seconds=settings.lockout_window_seconds)
+    return Audit(
+        signer=signer,
+        sealer=Sealer(events, chain, signer, clock),
+        verifier=Verifier(events, chain, signer, decode),
+        access_log=access_log,
+        disclosures=disclosures,
+        history=HistoryService(index, events, decode, exists, disclosures),
+        accounting=Accounting(access_log, sql, index, events, decode, exists),
+        authentication=AuthenticationAudit(
+            clients, AuthLog(sql), clock, settings.lockout_failures, window
+        ),
+    )
