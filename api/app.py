@@ -12,7 +12,7 @@ from api.audit_middleware import DeniedAudit
 from api.background import BackgroundLoop
 from api.middleware import RequestMiddleware
 from api.routes import audit as audit_routes
-from api.routes import auth, ops, participants, referrals, staff
+from api.routes import auth, legal, ops, participants, queues, referrals, staff
 from infra.bootstrap import Container
 
 DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
@@ -37,7 +37,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     app = FastAPI(title="LEAD service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.container = container
     problems.install(app)
-    for module in (auth, staff, referrals, participants, ops):
+    for module in (auth, staff, referrals, participants, legal, queues, ops):
         app.include_router(module.router)
     app.include_router(audit_routes.router)
     app.add_middleware(DeniedAudit)

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError as SQLOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain import errors
+from domain import errors, legal_errors
+from projections.freshness import ProjectionNotCaughtUp
 from services.audit import errors as audit_errors
 from services.unit_of_work import StoreBusy
 
@@ -20,6 +21,24 @@ PROBLEM_JSON = "application/problem+json"
 
 # Most specific first: the first matching class wins.
 DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
+    (
+        legal_errors.DivertedChargeProtected,
+        409,
+        "diverted-charge-protected",
+        "The diverted charge is protected",
+    ),
+    (legal_errors.DecisionNotAllowed, 409, "decision-not-allowed", "Decision not allowed"),
+    (legal_errors.RoiDoesNotCover, 403, "roi-does-not-cover", "No ROI covers this share"),
+    (legal_errors.BasisRequired, 422, "basis-required", "A basis must be declared"),
+    (
+        legal_errors.ReviewDateOutOfRange,
+        422,
+        "review-date-out-of-range",
+        "Hold review date out of range",
+    ),
+    (legal_errors.UnknownShare, 422, "unknown-share", "Unknown information share"),
+    (legal_errors.UnknownMatter, 422, "unknown-matter", "Unknown legal matter"),
+    (ProjectionNotCaughtUp, 503, "projection-not-caught-up", "Projection not caught up yet"),
     (audit_errors.HistoryBehind, 503, "projection-not-caught-up", "Projection not caught up yet"),
     (audit_errors.InvalidCheckpoint, 422, "invalid-checkpoint", "Not a checkpoint of this service"),
     (errors.ChargeNotDivertible, 422, "charge-not-divertible", "Charge is not divertible"),
@@ -86,6 +105,7 @@ def domain_problem(exc: Exception) -> JSONResponse:
             field = getattr(exc, "field", None)
             if status == 422:
                 extra["errors"] = [{"field": field, "message": str(exc)}]
+            extra |= getattr(exc, "extensions", {})  # members a problem type defines
             headers = {"Retry-After": "1"} if status == 503 else None
             return problem(status, slug, title, str(exc), headers, **extra)
     raise exc

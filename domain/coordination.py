@@ -63,6 +63,16 @@ def check_share(rois: Sequence[RoiState], agency: str, category: str, at: dateti
     return ShareCheck(in_force[-1].roi_id, CATEGORY_NOT_COVERED)
 
 
+def check_cited(share_ids: Sequence[UUID], refs: Sequence[UUID]) -> None:
+    """A basis may cite only shares made for this participant (refused attempts are not)."""
+    unknown = [str(ref) for ref in refs if ref not in share_ids]
+    if unknown:
+        raise UnknownShare(
+            f"no information share {', '.join(unknown)} was made for this participant",
+            field="basis.lead_information_refs",
+        )
+
+
 class Coordination(LeadAggregate):
     class Opened(LeadAggregate.Created):
         participant_id: UUID
@@ -184,12 +194,7 @@ class Coordination(LeadAggregate):
         )
 
     def check_shares_known(self, refs: Sequence[UUID]) -> None:
-        unknown = [str(ref) for ref in refs if ref not in self.share_ids]
-        if unknown:
-            raise UnknownShare(
-                f"no information share {', '.join(unknown)} was made for this participant",
-                field="basis.lead_information_refs",
-            )
+        check_cited(self.share_ids, refs)
 
     def check_matter_is_ours(self, matter_participant_id: UUID | None) -> None:
         if matter_participant_id != self.participant_id:

@@ -15,8 +15,16 @@ from infra.eventstore import LeadStore, open_store
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
+from projections.freshness import Freshness
+from projections.liaison_queue import LiaisonQueueProjection
 from projections.participant_events import ParticipantEvents
 from services.audit.reads import AccountedParticipantReader
+from services.legal_coordination.listing import LegalMatterListing
+from services.legal_coordination.matters import LegalMatterService
+from services.legal_coordination.queue import LiaisonQueue
+from services.legal_coordination.reactions import LegalReactions
+from services.legal_coordination.sharing import CoordinationService
+from services.legal_coordination.store import LegalRepository
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
@@ -41,6 +49,9 @@ class Container:
     caseload: CaseloadService
     reader: ParticipantReader
     projector: Projector
+    legal: LegalMatterService
+    coordination: CoordinationService
+    liaison_queue: LiaisonQueue
     deadlines: DeadlineWorker
     audit: Audit
     extras: dict[str, object] = field(default_factory=dict)
@@ -71,12 +82,17 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     sql = sql_engine(settings)
     async_sql = create_async_engine(settings.sqlalchemy_url(asynchronous=True))
     repository = Repository(store)
-    uow = UnitOfWork(store, clock)
+    legal = LegalRepository(store)
+    # Reactions between contexts run inside the unit of work: one transaction, crash-safe.
+    uow = UnitOfWork(store, clock, reactions=LegalReactions(legal))
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
-    projector = Projector(store, sql, [IntakeDeadlines(), ParticipantEvents()])
+    projector = Projector(
+        store, sql, [IntakeDeadlines(), LiaisonQueueProjection(), ParticipantEvents()]
+    )
     clients = ClientRegistry(sql)
     audit = build_audit(settings, store, sql, clock, clients)
+    listing = LegalMatterListing(legal)
     return Container(
         settings=settings,
         clock=clock,
@@ -88,8 +104,13 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         referrals=referrals,
         participants=ParticipantService(repository, uow, clock, skew),
         caseload=CaseloadService(repository, uow, clock, skew),
-        reader=AccountedParticipantReader(audit.disclosures, repository, referrals, clock),
+        reader=AccountedParticipantReader(
+            audit.disclosures, repository, referrals, clock, listing.for_participant
+        ),
         projector=projector,
+        legal=LegalMatterService(repository, legal, uow, clock, skew),
+        coordination=CoordinationService(repository, legal, uow, clock, skew),
+        liaison_queue=LiaisonQueue(async_sql, Freshness(async_sql, projector), clock),
         deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
         audit=audit,
     )

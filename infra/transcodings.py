@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from domain import base, values
+from domain import base, legal_values, values
 from domain.participant_state import Engagement, ReferralState, RoiState
 
 
@@ -104,6 +104,8 @@ VALUE_TYPES: tuple[type[Any], ...] = (
     values.Criteria,
     values.PolicyTerms,
     values.Referral,
+    legal_values.Basis,
+    legal_values.MatterDetails,
 )
 # Mutable state the aggregates keep: only snapshots store these.
 STATE_TYPES: tuple[type[Any], ...] = (ReferralState, RoiState)

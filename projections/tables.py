@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, String, Table, Uuid
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, String, Table, Uuid
 
 from infra.tables import metadata
 
@@ -20,4 +20,18 @@ intake_deadlines = Table(
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("deadline", DateTime(timezone=True), nullable=False),
     Column("open", Boolean, nullable=False, index=True),
+)
+
+# Every legal matter, with why it needs the liaison prosecutor now (reason NULL: it does not).
+liaison_queue = Table(
+    "liaison_queue",
+    metadata,
+    Column("matter_id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("case_number", String(200), nullable=False),
+    Column("reason", String(40), nullable=True, index=True),
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Index("ix_liaison_queue_due_at", "due_at", "matter_id"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,11 @@ HEALTH = "health"
 
 
 def participant_view(
-    p: Participant, viewer: Viewer, at: datetime, terms: PolicyTerms
+    p: Participant,
+    viewer: Viewer,
+    at: datetime,
+    terms: PolicyTerms,
+    legal_matters: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Everyone sees status, the non-return request and a case-management contact;
     more only by role or because a ROI in force names the caller's agency and category."""
@@ -45,7 +50,7 @@ def participant_view(
         },
         "intake_deadline": p.intake_deadline,
         "roi": roi_summary(p, at, detailed=full),
-        "legal_matters": [],
+        "legal_matters": list(legal_matters) if sees_legal_matters(p, viewer, at) else [],
         "version": p.version,
     }
     if full or viewer.role in IDENTITY_ROLES or (p.current_roi(at) is not None and may(PLAN)):
@@ -72,6 +77,16 @@ def participant_view(
             "attempts": p.engagement.attempts,
         }
     return json_object(view)
+
+
+def sees_legal_matters(p: Participant, viewer: Viewer, at: datetime) -> bool:
+    """Legal matters are the prosecutor's own records; others see them by role or by a ROI
+    in force that names their agency for legal status."""
+    return (
+        viewer.role == "prosecutor"
+        or viewer.role in FULL_VIEW_ROLES
+        or p.roi_covers(viewer.agency, LEGAL_STATUS, at)
+    )
 
 
 def roi_summary(p: Participant, at: datetime, *, detailed: bool) -> dict[str, Any] | None:

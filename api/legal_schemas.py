@@ -1,0 +1,99 @@
+"""Request bodies of legal coordination: strict like `api/schemas.py`, and their domain values."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from api.schemas import ChargeIn, Code, LaxUUID, Name, Note, Slug, StrictBody, Text, Timestamp
+from domain import values
+from domain.legal_values import Basis, MatterDetails
+from services.legal_coordination.matters import DecisionCommand
+from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
+
+Claim = Annotated[str, Field(min_length=1, max_length=4000)]
+Decision = Literal[
+    "hold",
+    "release_hold",
+    "decline",
+    "file",
+    "dismiss",
+    "support_quash",
+    "quashed",
+    "forgo_detention",
+    "support_release",
+    "disposition",
+]
+AdverseKind = Literal[
+    "booking",
+    "charge_filed",
+    "detention_motion",
+    "warrant_request",
+    "revocation_motion",
+    "case_manager_subpoena",
+]
+
+
+class BasisIn(StrictBody):
+    """What the action rests on; declare every element that applies."""
+
+    independent_source: Claim | None = None
+    lead_information_refs: list[LaxUUID] = Field(
+        default_factory=list, max_length=100, description="share ids from information-shares"
+    )
+    exceptional_circumstances: Claim | None = None
+
+    def value(self) -> Basis:
+        return Basis(
+            self.independent_source,
+            tuple(dict.fromkeys(self.lead_information_refs)),
+            self.exceptional_circumstances,
+        )
+
+
+class LegalMatterIn(StrictBody):
+    kind: Literal["pending_case", "warrant", "post_enrollment_case"]
+    case_number: Name
+    court: Text = ""
+    charges: list[ChargeIn] = Field(default_factory=list, max_length=20)
+    incident_at: Timestamp | None = None
+
+    def details(self) -> MatterDetails:
+        charges = tuple(values.Charge(c.code, c.description) for c in self.charges)
+        return MatterDetails(self.case_number, self.court, charges, self.incident_at)
+
+
+class DecisionIn(StrictBody):
+    decision: Decision
+    review_at: Timestamp | None = Field(default=None, description="hold only: when to review")
+    basis: BasisIn | None = Field(default=None, description="file only: required")
+    note: Note = ""
+    decided_at: Timestamp | None = Field(default=None, description="business time; default now")
+
+    def command(self) -> DecisionCommand:
+        basis = self.basis.value() if self.basis is not None else None
+        return DecisionCommand(self.decision, self.note, self.decided_at, self.review_at, basis)
+
+
+class InformationShareIn(StrictBody):
+    recipient_agency: Slug
+    category: Code
+    summary: Annotated[str, Field(min_length=1, max_length=8000)]
+    shared_at: Timestamp
+
+    def command(self) -> ShareCommand:
+        return ShareCommand(self.recipient_agency, self.category, self.summary, self.shared_at)
+
+
+class AdverseActionIn(StrictBody):
+    kind: AdverseKind
+    taken_at: Timestamp
+    matter_id: LaxUUID | None = None
+    basis: BasisIn = Field(default_factory=BasisIn)
+    note: Note = ""
+
+    def command(self) -> AdverseActionCommand:
+        return AdverseActionCommand(
+            self.kind, self.taken_at, self.basis.value(), self.matter_id, self.note
+        )

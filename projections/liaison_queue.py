@@ -1,0 +1,80 @@
+"""The liaison prosecutor's queue: each legal matter's state and, while it needs a decision,
+why and since when. Event → row, idempotent under replay; the reader hides a hold until its
+review date comes, comparing with the injected clock at query time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection, select, update
+
+from domain.legal_matter import EVENT_OF, LegalMatter
+from domain.legal_rules import queue_reason
+from projections.sql import upsert
+from projections.tables import liaison_queue
+
+M = LegalMatter
+EVENTS: tuple[type[Any], ...] = (
+    M.Opened,
+    M.ReferredForFiling,
+    M.ChargeNotFiled,
+    M.EnrolledWhileFiled,
+    *EVENT_OF.values(),
+)
+
+
+class LiaisonQueueProjection:
+    name = "liaison_queue"
+    tables = (liaison_queue,)
+    topics = frozenset(get_topic(cls) for cls in EVENTS)
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:  # noqa: ARG002
+        if isinstance(event, M.Opened):
+            self.opened(conn, event)
+        elif isinstance(event, M.Moved):
+            self.moved(conn, event)
+
+    @staticmethod
+    def opened(conn: Connection, event: Any) -> None:
+        reason = queue_reason(event.kind, event.state)
+        row = {
+            "matter_id": event.originator_id,
+            "participant_id": event.participant_id,
+            "kind": event.kind,
+            "state": event.state,
+            "case_number": event.details.case_number,
+            "reason": reason,
+            "due_at": event.occurred_at if reason else None,
+        }
+        upsert(conn, liaison_queue, row, keys=["matter_id"])
+
+    @staticmethod
+    def moved(conn: Connection, event: Any) -> None:
+        table = liaison_queue
+        row = conn.execute(
+            select(table.c.kind, table.c.reason, table.c.due_at).where(
+                table.c.matter_id == event.originator_id
+            )
+        ).first()
+        if row is None:
+            return
+        reason = queue_reason(row.kind, event.state)
+        conn.execute(
+            update(table)
+            .where(table.c.matter_id == event.originator_id)
+            .values(state=event.state, reason=reason, due_at=due_at(event, reason, row))
+        )
+
+
+def due_at(event: Any, reason: str | None, row: Any) -> datetime | None:
+    """A hold is due at its review date; otherwise a matter is due since it began needing a
+    decision, and a decision that leaves that need as it was keeps its place in the queue."""
+    if reason is None:
+        return None
+    if isinstance(event, M.FilingHeld):
+        return event.review_at
+    kept: datetime | None = row.due_at if reason == row.reason else None
+    occurred: datetime = event.occurred_at
+    return kept or occurred

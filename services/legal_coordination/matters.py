@@ -1,0 +1,110 @@
+"""Use cases of the liaison prosecutor's record: opening a legal matter, deciding on one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from domain.base import Stamp
+from domain.coordination import Coordination, check_cited, coordination_id
+from domain.errors import InvalidInput, StateConflict
+from domain.legal_matter import LegalMatter
+from domain.legal_rules import OPENED_BY_HAND, POST_ENROLLMENT_CASE
+from domain.legal_values import Basis, Deliberation, MatterDetails
+from domain.participant import Participant
+from domain.times import check_not_in_future
+from infra.clock import Clock
+from services.context import Outcome, RequestContext
+from services.jsonable import json_object
+from services.legal_coordination.store import LegalRepository
+from services.repository import Repository
+from services.unit_of_work import Decision, UnitOfWork
+
+
+@dataclass(frozen=True)
+class DecisionCommand:
+    decision: str
+    note: str = ""
+    decided_at: datetime | None = None
+    review_at: datetime | None = None
+    basis: Basis | None = None
+
+
+class LegalMatterService:
+    def __init__(
+        self,
+        repository: Repository,
+        legal: LegalRepository,
+        uow: UnitOfWork,
+        clock: Clock,
+        skew: timedelta,
+    ) -> None:
+        self.repository = repository
+        self.legal = legal
+        self.uow = uow
+        self.clock = clock
+        self.skew = skew
+
+    def open_matter(
+        self, ctx: RequestContext, participant_id: UUID, kind: str, details: MatterDetails
+    ) -> Outcome:
+        """A pending case, a warrant or a post-enrollment case, linked to the participant."""
+        if kind not in OPENED_BY_HAND:
+            raise InvalidInput(f"kind must be one of {sorted(OPENED_BY_HAND)}", field="kind")
+        check_not_in_future("incident_at", details.incident_at, self.clock.now(), self.skew)
+        matter_id = uuid4()
+
+        def decide(stamp: Stamp) -> Decision:
+            participant = self.repository.participant(participant_id, ctx.expected_version)
+            check_may_carry(participant, kind)
+            coordination = self.legal.coordination(participant_id, stamp)
+            matter = LegalMatter.open(
+                matter_id, participant_id, kind, details, stamp.recorded_at, stamp
+            )
+            coordination.link_matter(matter_id, kind, stamp)
+            return Decision([matter, coordination], matter_body(matter))
+
+        return self.uow.run(ctx, 201, decide)
+
+    def decide(self, ctx: RequestContext, matter_id: UUID, command: DecisionCommand) -> Outcome:
+        check_not_in_future("decided_at", command.decided_at, self.clock.now(), self.skew)
+
+        def decide(stamp: Stamp) -> Decision:
+            matter = self.legal.matter(matter_id, ctx.expected_version)
+            terms, policy_version = self.repository.policy_terms()
+            if command.basis is not None:
+                self.check_cited_shares(matter.participant_id, command.basis)
+            decided_at = command.decided_at or stamp.recorded_at
+            how = Deliberation(stamp, decided_at, command.note, policy_version)
+            matter.decide(
+                command.decision,
+                how,
+                command.review_at,
+                command.basis,
+                terms.hold_review_max_days,
+            )
+            return Decision([matter], matter_body(matter) | {"decision": command.decision})
+
+        return self.uow.run(ctx, 201, decide)
+
+    def check_cited_shares(self, participant_id: UUID, basis: Basis) -> None:
+        record = self.legal.find(Coordination, coordination_id(participant_id))
+        check_cited(record.share_ids if record else [], basis.lead_information_refs)
+
+
+def check_may_carry(participant: Participant, kind: str) -> None:
+    if kind == POST_ENROLLMENT_CASE and participant.enrolled_at is None:
+        raise StateConflict("a post-enrollment case needs a participant who has enrolled")
+
+
+def matter_body(matter: LegalMatter) -> dict[str, object]:
+    return json_object(
+        {
+            "matter_id": matter.id,
+            "participant_id": matter.participant_id,
+            "kind": matter.kind,
+            "state": matter.state,
+            "version": matter.version,
+        }
+    )

@@ -1,0 +1,108 @@
+"""The liaison prosecutor's queue, read from its projection with the async engine: open
+matters that need a decision, most urgent (longest due) first, paged by an opaque cursor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.errors import InvalidInput
+from infra.clock import Clock
+from projections.freshness import Freshness
+from projections.liaison_queue import LiaisonQueueProjection
+from projections.tables import liaison_queue
+from services.jsonable import json_object
+
+HOLD_REVIEW_DUE = "hold_review_due"
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    participant_id: UUID | None = None
+    reason: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+    min_position: int | None = None
+
+
+class LiaisonQueue:
+    def __init__(self, engine: AsyncEngine, freshness: Freshness, clock: Clock) -> None:
+        self.engine = engine
+        self.freshness = freshness
+        self.clock = clock
+
+    async def page(self, query: QueueQuery) -> dict[str, Any]:
+        """Read-your-writes: with `min_position`, wait (nudging the projector) until the queue
+        has applied it, else ProjectionNotCaughtUp (a 503 with Retry-After)."""
+        if query.min_position is not None:
+            await self.freshness.wait(LiaisonQueueProjection.name, query.min_position)
+        statement = queue_statement(query, self.clock.now())
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(statement)).all()
+        shown = rows[: query.limit]
+        more = len(rows) > query.limit
+        return {
+            "items": [item(row) for row in shown],
+            "next": encode_cursor(shown[-1]) if more else None,
+        }
+
+
+def queue_statement(query: QueueQuery, now: datetime) -> Select[Any]:
+    t = liaison_queue
+    statement = (
+        select(t.c.matter_id, t.c.participant_id, t.c.kind, t.c.state)
+        .add_columns(t.c.reason, t.c.due_at, t.c.case_number)
+        .where(t.c.reason.is_not(None), or_(t.c.reason != HOLD_REVIEW_DUE, t.c.due_at <= now))
+        .order_by(t.c.due_at, t.c.matter_id)
+        .limit(query.limit + 1)
+    )
+    if query.participant_id is not None:
+        statement = statement.where(t.c.participant_id == query.participant_id)
+    if query.reason is not None:
+        statement = statement.where(t.c.reason == query.reason)
+    if query.cursor is not None:
+        due, matter_id = decode_cursor(query.cursor)
+        later = and_(t.c.due_at == due, t.c.matter_id > matter_id)
+        statement = statement.where(or_(t.c.due_at > due, later))
+    return statement
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their (UTC) offset."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def item(row: Row[Any]) -> dict[str, Any]:
+    return json_object(
+        {
+            "matter_id": row.matter_id,
+            "participant_id": row.participant_id,
+            "kind": row.kind,
+            "state": row.state,
+            "reason": row.reason,
+            "due_at": utc(row.due_at),
+            "case_number": row.case_number,
+        }
+    )
+
+
+def encode_cursor(row: Row[Any]) -> str:
+    raw = json.dumps([utc(row.due_at).isoformat(), row.matter_id.hex])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        due, matter = json.loads(raw)
+        return utc(datetime.fromisoformat(due)), UUID(hex=matter)
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidInput("cursor is not one this service issued", field="cursor") from None
