@@ -30,14 +30,17 @@ class DivertedMatters:
         self.batch = {aggregate.id: aggregate for aggregate in batch}
         self.touched: dict[UUID, LegalMatter] = {}
 
-    def of(self, participant: Participant, referral_id: UUID, stamp: Stamp) -> LegalMatter:
+    def of(
+        self, participant: Participant, referral_id: UUID, stamp: Stamp, *, new: bool = False
+    ) -> LegalMatter:
+        """`new`: the referral is being recorded now, so no matter can exist yet (its id is
+        derived from a fresh referral id): skip the store read on the referral hot path."""
         matter_id = diverted_matter_id(referral_id)
         known = self.batch.get(matter_id) or self.touched.get(matter_id)
         if isinstance(known, LegalMatter):
             return known
-        matter = self.legal.find(LegalMatter, matter_id) or self.divert(
-            participant, referral_id, stamp
-        )
+        found = None if new else self.legal.find(LegalMatter, matter_id)
+        matter = found or self.divert(participant, referral_id, stamp)
         self.touched[matter_id] = matter
         return matter
 
@@ -64,7 +67,7 @@ def react(participant: Participant, event: Any, stamp: Stamp, matters: DivertedM
     if isinstance(event, P.Referred | P.ReferredAgain):
         diverted = event.referral.door == "arrest_diversion"
         if diverted and event.status in (REFERRED, ENROLLED):
-            matter = matters.of(participant, event.referral_id, stamp)
+            matter = matters.of(participant, event.referral_id, stamp, new=True)
             if event.status == ENROLLED:  # a new diversion of someone already enrolled
                 matter.close_on_enrollment(event.occurred_at, stamp)
     elif isinstance(event, P.IntakeDeadlineExpired):
