@@ -33,19 +33,23 @@ class ChainStore:
         return None if head is None else int(head)
 
     def stream(self, after: int = FIRST, batch: int = 5000) -> Iterator[Link]:
-        chain = audit_chain
+        """Every stored link after `after`, in order (plain DB-API: a verify reads them all)."""
+        mark = "%s" if self.engine.dialect.name == "postgresql" else "?"
+        sql = f"SELECT position, link FROM audit_chain WHERE position > {mark} "  # noqa: S608
+        sql += f"ORDER BY position LIMIT {mark}"
         while True:
-            with self.engine.connect() as conn:
-                rows = conn.execute(
-                    select(chain.c.position, chain.c.link)
-                    .where(chain.c.position > after)
-                    .order_by(chain.c.position)
-                    .limit(batch)
-                ).all()
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute(sql, (after, batch))
+                rows = cursor.fetchall()
+                cursor.close()
+            finally:
+                connection.close()
             if not rows:
                 return
-            yield from ((int(row.position), bytes(row.link)) for row in rows)
-            after = int(rows[-1].position)
+            yield from ((int(position), bytes(link)) for position, link in rows)
+            after = int(rows[-1][0])
 
     def append(self, links: Sequence[Link], checkpoint: StoredCheckpoint) -> bool:
         """Store a batch of links and the checkpoint signed over its last one, atomically;

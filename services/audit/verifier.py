@@ -39,6 +39,7 @@ class Walk:
     last_position: int = 0
     head: bytes | None = None
     external_verified: bool = False
+    next_target: int | None = None  # the next position a signed checkpoint vouches for
 
 
 def merged(events: Iterator[RawEvent], links: Iterator[Link]) -> Iterator[Step]:
@@ -72,6 +73,7 @@ class Verifier:
         finding: Finding | None = None
         try:
             targets = self.signed_heads(checkpoint)
+            walk.next_target = min(targets, default=None)
             for step in merged(self.events.stream(), self.chain.stream()):
                 self.step(walk, step, sealed_head, targets)
             if targets:
@@ -117,11 +119,10 @@ class Verifier:
         targets: dict[int, list[tuple[bytes, str]]],
     ) -> None:
         position, event, stored = step
-        if targets and min(targets) < position:
-            raise Finding(
-                min(targets),
-                f"no event at position {min(targets)}, which a signed checkpoint vouches for",
-            )
+        if walk.next_target is not None and walk.next_target < position:
+            missing = walk.next_target
+            text = f"no event at position {missing}, which a signed checkpoint vouches for"
+            raise Finding(missing, text)
         if event is None:
             raise Finding(position, f"the sealed event at position {position} is missing")
         computed = link(walk.previous, event)
@@ -147,7 +148,15 @@ class Verifier:
             walk.checked += 1
             walk.head = computed
         walk.previous, walk.last_position = computed, position
-        for head, source in targets.pop(position, []):
+        if position == walk.next_target:
+            self.check_signed(walk, targets.pop(position), computed, position)
+            walk.next_target = min(targets, default=None)
+
+    @staticmethod
+    def check_signed(
+        walk: Walk, heads: list[tuple[bytes, str]], computed: bytes, position: int
+    ) -> None:
+        for head, source in heads:
             if head != computed:
                 raise Finding(
                     position,
