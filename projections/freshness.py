@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInput
+from infra.positions import head_position
 from projections.engine import Projector, ProjectorRaced
 from projections.tables import projection_positions
 
@@ -30,6 +31,10 @@ class ProjectionNotCaughtUp(DomainError):
         self.extensions: dict[str, object] = {"projection": name, "position": reached}
 
 
+class PositionNotIssued(InvalidInput):
+    """Raised when a reader waits for a position no write has been given yet."""
+
+
 class Freshness:
     def __init__(
         self, engine: AsyncEngine, projector: Projector, wait_seconds: float = WAIT_SECONDS
@@ -41,13 +46,27 @@ class Freshness:
 
     async def wait(self, name: str, min_position: int | None) -> int:
         """The projection's position, once it is at least `min_position`."""
+        wanted = min_position or 0
+        reached = await self.position(name)
+        if reached >= wanted:
+            return reached
+        await self.check_issued(wanted)
         give_up = time.monotonic() + self.wait_seconds
-        while (reached := await self.position(name)) < (min_position or 0):
+        while (reached := await self.position(name)) < wanted:
             if time.monotonic() >= give_up:
-                raise ProjectionNotCaughtUp(name, min_position or 0, reached)
+                raise ProjectionNotCaughtUp(name, wanted, reached)
             if not await self.nudge():
                 await anyio.sleep(POLL_SECONDS)
         return reached
+
+    async def check_issued(self, wanted: int) -> None:
+        """Positions are handed out after their commit, so one beyond the store's newest
+        was never issued: waiting could not help."""
+        head = await anyio.to_thread.run_sync(head_position, self.projector.store)
+        if wanted > head:
+            raise PositionNotIssued(
+                f"min_position {wanted} is beyond the newest event ({head})", field="min_position"
+            )
 
     async def position(self, name: str) -> int:
         table = projection_positions

@@ -6,12 +6,16 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, delete, select
+from sqlalchemy import Column, Connection, Table, any_, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from projections.bulk import copy_upsert
+
 # SQLite caps bound parameters per statement; PostgreSQL takes more, but the plan is the same.
 CHUNK = 5000
+COPY_FROM = 64  # rows per table and batch from which COPY beats executemany (PostgreSQL)
 
 Row = dict[str, Any]
 
@@ -32,6 +36,9 @@ def upsert_many(conn: Connection, table: Table, rows: Sequence[Row], keys: Seque
     if not rows:
         return
     postgres = conn.dialect.name == "postgresql"
+    if postgres and len(rows) >= COPY_FROM:
+        copy_upsert(conn, table, rows, keys)
+        return
     insert = pg_insert if postgres else sqlite_insert
     if not postgres:
         rows = [in_utc(row) for row in rows]
@@ -51,10 +58,14 @@ def load_rows(
 ) -> list[Row]:
     """The rows whose `column` is one of `values`, as dicts, one SELECT … IN per chunk."""
     found: list[Row] = []
+    postgres = conn.dialect.name == "postgresql"
     for chunk in chunks(values):
-        result = conn.execute(select(table).where(column.in_(chunk)))
+        # PostgreSQL takes the ids as one array parameter, not thousands of placeholders.
+        ids = bindparam("ids", chunk, type_=ARRAY(column.type))
+        wanted = column == any_(ids) if postgres else column.in_(chunk)
+        result = conn.execute(select(table).where(wanted))
         found.extend(dict(row) for row in result.mappings())
-    return found if conn.dialect.name == "postgresql" else [in_utc(row) for row in found]
+    return found if postgres else [in_utc(row) for row in found]
 
 
 def in_utc(row: Row) -> Row:
