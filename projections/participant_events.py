@@ -9,10 +9,10 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Table, Uuid, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from infra.tables import metadata
+from projections.engine import BatchProjection, Item
+from projections.sql import Row, load_rows, upsert_many
 from projections.touching import TopicsAboutParticipants, kind_of, participants_named
 
 participant_events = Table(
@@ -34,12 +34,6 @@ participant_streams = Table(
 OwnerOf = Callable[[UUID], "UUID | None"]
 
 
-def insert_ignoring_duplicates(conn: Connection, table: Table, values: dict[str, Any]) -> None:
-    """Replaying an event leaves the same rows."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(insert(table).values(**values).on_conflict_do_nothing())
-
-
 def stream_owner(conn: Connection, originator_id: UUID) -> UUID | None:
     table = participant_streams
     found = conn.execute(
@@ -57,22 +51,40 @@ def classify(event: Any, owner_of: OwnerOf) -> tuple[set[UUID], bool, UUID | Non
     return participants_named(event, kind, owner), kind.disclosure, founded
 
 
-class ParticipantEvents:
+class ParticipantEvents(BatchProjection):
+    """Per batch: one load of the stream owners it needs, one write per table."""
+
     name = "participant_events"
     tables = (participant_events, participant_streams)
     topics: frozenset[str] = TopicsAboutParticipants()
 
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        named, disclosure, founded = classify(event, lambda o: stream_owner(conn, o))
-        if founded is not None:
-            insert_ignoring_duplicates(
-                conn,
-                participant_streams,
-                {"originator_id": event.originator_id, "participant_id": founded},
-            )
-        for participant_id in named:
-            insert_ignoring_duplicates(
-                conn,
-                participant_events,
-                {"participant_id": participant_id, "position": position, "disclosure": disclosure},
-            )
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        owners = self.known_owners(conn, items)
+        streams: list[Row] = []
+        rows: dict[tuple[UUID, int], Row] = {}
+        for position, event in items:
+            named, disclosure, founded = classify(event, owners.get)
+            if founded is not None:
+                owners[event.originator_id] = founded
+                streams.append({"originator_id": event.originator_id, "participant_id": founded})
+            for participant_id in named:
+                rows[participant_id, position] = {
+                    "participant_id": participant_id,
+                    "position": position,
+                    "disclosure": disclosure,
+                }
+        upsert_many(conn, participant_streams, streams, ["originator_id"])
+        upsert_many(conn, participant_events, list(rows.values()), ["participant_id", "position"])
+
+    @staticmethod
+    def known_owners(conn: Connection, items: list[Item]) -> dict[UUID, UUID]:
+        owned = {
+            event.originator_id
+            for _, event in items
+            if kind_of(get_topic(type(event))).owned_stream and event.originator_version > 1
+        }
+        table = participant_streams
+        return {
+            row["originator_id"]: row["participant_id"]
+            for row in load_rows(conn, table, table.c.originator_id, owned)
+        }
