@@ -43,16 +43,25 @@ class RequestMiddleware:
         status = {"code": 500}
         started = time.perf_counter()
         received = 0
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_body_bytes:
+                exceeded = True
                 raise BodyTooLarge
             return message
 
         async def send_with_id(message: Message) -> None:
+            # A body without Content-Length passes the limit inside the app, which may catch
+            # the error (FastAPI answers 400 "error parsing the body"): the answer is 413.
+            if exceeded:
+                if message["type"] == "http.response.start" and status["code"] != 413:
+                    await self.too_large(send, request_id)
+                    status["code"] = 413
+                return
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
                 message["headers"] = [
@@ -64,8 +73,9 @@ class RequestMiddleware:
         try:
             await self.app(scope, limited_receive, send_with_id)
         except BodyTooLarge:
-            await self.too_large(send, request_id)
-            status["code"] = 413
+            if status["code"] != 413:
+                await self.too_large(send, request_id)
+                status["code"] = 413
         finally:
             self.observe(scope, status["code"], time.perf_counter() - started)
 
