@@ -11,6 +11,7 @@ import structlog
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.rate_limit import check_client
 from api.security import Caller, InvalidToken, read_token
 from domain.base import Meta
 from domain.errors import PreconditionFailed
@@ -42,6 +43,7 @@ async def get_caller(
         caller = read_token(credentials.credentials, container.settings)
     except InvalidToken as exc:
         raise HTTPException(401, f"invalid token: {exc}", headers=challenge) from None
+    check_client(container, request.method, caller.client_id)
     structlog.contextvars.bind_contextvars(
         client_id=caller.client_id, agency=caller.agency, role=caller.role
     )

@@ -46,7 +46,12 @@ class ReferralWritten(Written):
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    base = {401: "no or bad token", 403: "role or consent forbids", 422: "invalid input"}
+    base = {
+        401: "no or bad token",
+        403: "role or consent forbids",
+        422: "invalid input",
+        429: "rate limited: retry after Retry-After seconds",
+    }
     described = {
         404: "unknown id or not visible to this caller",
         409: "the rules forbid it in the current state",

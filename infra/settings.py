@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     audit_flush_ms: int = Field(default=200, ge=10, le=60_000)
     lockout_failures: int = Field(default=5, ge=1, le=100)
     lockout_window_seconds: int = Field(default=900, ge=60, le=86_400)
+    # Rate limits (429 with Retry-After; api/rate_limit.py): token requests per source address,
+    # authenticated calls per client, writes on a tighter budget than reads.
+    rate_limit_enabled: bool = True
+    rate_limit_token_per_minute: float = Field(default=30, gt=0)
+    rate_limit_token_burst: int = Field(default=10, ge=1)
+    rate_limit_reads_per_second: float = Field(default=50, gt=0)
+    rate_limit_read_burst: int = Field(default=200, ge=1)
+    rate_limit_writes_per_second: float = Field(default=20, gt=0)
+    rate_limit_write_burst: int = Field(default=100, ge=1)
 
     @model_validator(mode="after")
     def refuse_insecure_defaults(self) -> Settings:

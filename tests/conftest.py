@@ -82,10 +82,17 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
     if request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
         empty_postgres(url)
-        return Settings(database_url=url, secret_key=TEST_SECRET, run_worker=False)
+        return Settings(
+            database_url=url, secret_key=TEST_SECRET, run_worker=False, rate_limit_enabled=False
+        )
     path = tmp_path / "lead.sqlite3"
     shutil.copy(sqlite_template, path)
-    return Settings(database_url=f"sqlite:///{path}", secret_key=TEST_SECRET, run_worker=False)
+    return Settings(
+        database_url=f"sqlite:///{path}",
+        secret_key=TEST_SECRET,
+        run_worker=False,
+        rate_limit_enabled=False,  # tested on its own in tests/e2e/test_security_limits.py
+    )
 
 
 @pytest.fixture

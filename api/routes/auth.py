@@ -7,11 +7,12 @@ import binascii
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ContainerDep
 from api.problems import problem
+from api.rate_limit import limit_token_requests
 from api.security import issue_token
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
@@ -34,7 +35,7 @@ def oauth_error(status: int, error: str, detail: str) -> JSONResponse:
     return problem(status, error.replace("_", "-"), error, detail, headers, error=error)
 
 
-@router.post("/token", response_model=None)
+@router.post("/token", response_model=None, dependencies=[Depends(limit_token_requests)])
 def token(
     request: Request,
     container: ContainerDep,
