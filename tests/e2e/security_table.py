@@ -59,6 +59,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/legal-matters/{matter_id}/decisions"): frozenset({"prosecutor"}),
     ("GET", "/v1/queues/liaison-prosecutor"): frozenset({"prosecutor"}),
     ("GET", "/v1/compliance/golden-rule"): frozenset({"defense", "project_manager", "auditor"}),
+    # Beyond the contract: reviewing a golden-rule flag is a write by those who act on flags.
+    ("POST", "/v1/compliance/golden-rule/{flag_id}/review"): frozenset(
+        {"project_manager", "defense"}
+    ),
     ("GET", "/v1/metrics/evaluation"): frozenset({"project_manager", "auditor"}),
     ("GET", "/v1/audit/verify"): AUDITOR,
     ("POST", "/v1/audit/verify"): AUDITOR,
@@ -79,6 +83,17 @@ def served_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
         for method in sorted(getattr(route, "methods", None) or ()):
             if path is not None and method not in IGNORED_METHODS:
                 yield method, path
+
+
+class AnyId(dict[str, str]):
+    """Path parameters: the ids given, and a well-formed unknown id for any other."""
+
+    def __missing__(self, key: str) -> str:
+        return "00000000-0000-4000-8000-000000000001"
+
+
+def url_of(path: str, **ids: str) -> str:
+    return path.format_map(AnyId(ids))
 
 
 def allowed_roles(method: str, path: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from infra.bootstrap import Container, build
 from infra.clock import SettableClock
 from infra.settings import Settings
 from tests.conftest import TEST_SECRET, headers_for
-from tests.e2e.security_table import allowed_roles, served_routes
+from tests.e2e.security_table import allowed_roles, served_routes, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -42,10 +42,6 @@ def json_headers(container: Container, role: str) -> dict[str, str]:
 
 def caller_of(method: str, path: str) -> str:
     return min(allowed_roles(method, path), default="auditor")
-
-
-def url_of(path: str) -> str:
-    return path.format(participant_id="00000000-0000-4000-8000-000000000001", matter_id="x")
 
 
 async def chunks(total: int, size: int = 1 << 20) -> AsyncIterator[bytes]:
