@@ -32,16 +32,17 @@ class ChainStore:
             head = conn.execute(select(func.max(audit_chain.c.position))).scalar()
         return None if head is None else int(head)
 
-    def stream(self, after: int = FIRST, batch: int = 5000) -> Iterator[Link]:
-        """Every stored link after `after`, in order (plain DB-API: a verify reads them all)."""
+    def stream(self, until: int, after: int = FIRST, batch: int = 5000) -> Iterator[Link]:
+        """The stored links after `after` up to `until`, in order (plain DB-API: a verify reads
+        them all). Bounded, so links a sealer adds while the events are read are not seen."""
         mark = "%s" if self.engine.dialect.name == "postgresql" else "?"
-        sql = f"SELECT position, link FROM audit_chain WHERE position > {mark} "  # noqa: S608
-        sql += f"ORDER BY position LIMIT {mark}"
+        sql = "SELECT position, link FROM audit_chain "
+        sql += f"WHERE position > {mark} AND position <= {mark} ORDER BY position LIMIT {mark}"
         while True:
             connection = self.engine.raw_connection()
             try:
                 cursor = connection.cursor()
-                cursor.execute(sql, (after, batch))
+                cursor.execute(sql, (after, until, batch))
                 rows = cursor.fetchall()
                 cursor.close()
             finally:
@@ -73,10 +74,14 @@ class ChainStore:
             return False
         return True
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
+    def checkpoints(self, until: int | None) -> list[StoredCheckpoint]:
         table = audit_checkpoints
+        if until is None:
+            return []
         with self.engine.connect() as conn:
-            rows = conn.execute(select(table).order_by(table.c.position)).all()
+            rows = conn.execute(
+                select(table).where(table.c.position <= until).order_by(table.c.position)
+            ).all()
         return [
             (
                 int(row.position),

@@ -15,7 +15,7 @@ from typing import Any
 
 from infra.chain_store import ChainStore, Link
 from infra.signing import CheckpointSigner
-from infra.stored_events import RawEvent, StoredEvents
+from infra.stored_events import FIRST, RawEvent, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint, utc_text
 
@@ -72,9 +72,10 @@ class Verifier:
         sealed_head = self.chain.sealed_head()
         finding: Finding | None = None
         try:
-            targets = self.signed_heads(checkpoint)
+            targets = self.signed_heads(checkpoint, sealed_head)
             walk.next_target = min(targets, default=None)
-            for step in merged(self.events.stream(), self.chain.stream()):
+            links = self.chain.stream(until=FIRST if sealed_head is None else sealed_head)
+            for step in merged(self.events.stream(), links):
                 self.step(walk, step, sealed_head, targets)
             if targets:
                 raise Finding(walk.last_position + 1, self.truncated(walk, min(targets)))
@@ -96,7 +97,9 @@ class Verifier:
             "events_per_second": round(walk.checked / seconds) if seconds > 0 else None,
         }
 
-    def signed_heads(self, external: Checkpoint | None) -> dict[int, list[tuple[bytes, str]]]:
+    def signed_heads(
+        self, external: Checkpoint | None, sealed_head: int | None
+    ) -> dict[int, list[tuple[bytes, str]]]:
         """The heads signed checkpoints vouch for, by position; a bad signature is a finding."""
         targets: dict[int, list[tuple[bytes, str]]] = {}
         if external is not None:
@@ -104,7 +107,7 @@ class Verifier:
                 text = f"the checkpoint for position {external.position} is not signed by this key"
                 raise Finding(None, text)
             targets.setdefault(external.position, []).append((external.head, "external"))
-        for position, head, signed_at, key_id, signature in self.chain.checkpoints():
+        for position, head, signed_at, key_id, signature in self.chain.checkpoints(sealed_head):
             stored = Checkpoint(position, head, utc_text(signed_at), signature, key_id)
             if not stored.signed_by(self.signer):
                 raise Finding(position, f"the stored checkpoint at {position} was rewritten")

@@ -6,6 +6,7 @@ tampering still vouches for the untouched prefix."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ import pytest
 from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
-from infra.stored_events import StoredEvents
+from infra.stored_events import FIRST, RawEvent, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
+from services.audit.verifier import Verifier
 from tests.integration.audit_support import Superuser, refer_people
 
 pytestmark = pytest.mark.integration
@@ -230,3 +232,29 @@ def test_the_sealer_resumes_and_two_sealers_never_seal_twice(
     report = verify(second_container)
     assert report["ok"] is True
     assert report["events_checked"] == 12
+
+
+class WritesWhenRead(StoredEvents):
+    """Events read to the end, then a write and a seal land before the links are read out."""
+
+    def __init__(self, container: Container, clock: SettableClock) -> None:
+        super().__init__(container.sql)
+        self.container, self.clock = container, clock
+
+    def stream(self, after: int = FIRST, batch: int = 2000) -> Iterator[RawEvent]:
+        yield from super().stream(after, batch)
+        refer_people(self.container, self.clock, 1, first=50)
+        self.container.audit.sealer.run_until_caught_up()
+
+
+def test_events_sealed_while_a_verify_runs_are_no_finding(
+    sealed: Container, clock: SettableClock
+) -> None:
+    verifier = sealed.audit.verifier
+    racing = Verifier(
+        WritesWhenRead(sealed, clock), verifier.chain, verifier.signer, verifier.decode
+    )
+    report = racing.verify()
+    assert report["ok"] is True, report
+    assert report["events_checked"] == 20
+    assert verify(sealed)["events_checked"] == 22
