@@ -91,38 +91,79 @@ def parse_if_match(value: str | None) -> int | None:
     return int(match.group(1))
 
 
+IfMatch = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=64,
+        pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
+        description="the ETag of GET /v1/participants/{id}: refuse if it changed (412)",
+    ),
+]
+ActorHeader = Annotated[
+    str,
+    Header(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[\x20-\x7e]+$",
+        description="Badge or staff number of the individual acting",
+    ),
+]
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        pattern=KEY_PATTERN,
+        description="retries with the same key and body replay the first answer",
+    ),
+]
+
+
+async def _context(
+    request: Request, caller: Caller, actor: str, key: str | None, if_match: str | None
+) -> RequestContext:
+    body = await request.body()
+    fingerprint = hashlib.sha256(
+        request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
+    ).hexdigest()
+    meta = Meta(
+        actor=actor.strip(),
+        client_id=caller.client_id,
+        agency=caller.agency,
+        role=caller.role,
+        correlation_id=request.state.request_id,
+        idempotency_key=key,
+    )
+    return RequestContext(
+        meta=meta, fingerprint=fingerprint, expected_version=parse_if_match(if_match)
+    )
+
+
 def write_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
+    """The write context of a command that takes no If-Match."""
     role_check = allow(*roles)
 
     async def build(
         request: Request,
         caller: Annotated[Caller, Depends(role_check)],
-        x_actor: Annotated[
-            str,
-            Header(
-                min_length=1,
-                max_length=64,
-                pattern=r"^[^\x00-\x1f]+$",
-                description="Badge or staff number of the individual",
-            ),
-        ],
-        idempotency_key: Annotated[str | None, Header(pattern=KEY_PATTERN)] = None,
-        if_match: Annotated[str | None, Header(max_length=64)] = None,
+        x_actor: ActorHeader,
+        idempotency_key: KeyHeader = None,
     ) -> RequestContext:
-        body = await request.body()
-        fingerprint = hashlib.sha256(
-            request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
-        ).hexdigest()
-        meta = Meta(
-            actor=x_actor.strip(),
-            client_id=caller.client_id,
-            agency=caller.agency,
-            role=caller.role,
-            correlation_id=request.state.request_id,
-            idempotency_key=idempotency_key,
-        )
-        return RequestContext(
-            meta=meta, fingerprint=fingerprint, expected_version=parse_if_match(if_match)
-        )
+        return await _context(request, caller, x_actor, idempotency_key, None)
+
+    return build
+
+
+def conditional_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
+    """The write context of a command on a participant, which honours If-Match."""
+    role_check = allow(*roles)
+
+    async def build(
+        request: Request,
+        caller: Annotated[Caller, Depends(role_check)],
+        x_actor: ActorHeader,
+        idempotency_key: KeyHeader = None,
+        if_match: IfMatch = None,
+    ) -> RequestContext:
+        return await _context(request, caller, x_actor, idempotency_key, if_match)
 
     return build

@@ -47,8 +47,10 @@ class ReferralWritten(Written):
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     base = {
+        400: "unreadable request",
         401: "no or bad token",
         403: "role or consent forbids",
+        413: "body too large",
         422: "invalid input",
         429: "rate limited: retry after Retry-After seconds",
     }

@@ -8,18 +8,36 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         msg = "timestamps need an offset (RFC 3339), e.g. 2026-11-24T10:00:00Z"
         raise ValueError(msg)
-    return value.astimezone(UTC)
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        msg = f"timestamps lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        raise ValueError(msg)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        msg = "timestamp out of range"
+        raise ValueError(msg) from None
 
 
 # FastAPI validates parsed JSON, so strict datetimes would reject every ISO string:
 # only the datetime fields are lax, and they still demand an offset.
 Timestamp = Annotated[datetime, Strict(strict=False), AfterValidator(_utc)]
-Day = Annotated[date, Strict(strict=False)]
+
+
+def _plausible_day(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        msg = f"dates lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+        raise ValueError(msg)
+    return value
+
+
+Day = Annotated[date, Strict(strict=False), AfterValidator(_plausible_day)]
 LaxUUID = Annotated[UUID, Strict(strict=False)]
 Text = Annotated[str, Field(max_length=200)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]

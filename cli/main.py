@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from typing import Annotated
 
+import structlog
 import typer
 import uvicorn
 
 from cli import audit as audit_cli
 from cli import projections as projections_cli
-from infra import migrations
+from infra import background, migrations
 from infra.bootstrap import build, sql_engine
 from infra.clients import ROLES, ClientRegistry
 from infra.observability import configure_logging
@@ -56,13 +58,10 @@ def worker(once: bool = False) -> None:
     configure_logging(settings.log_level, as_json=settings.log_json)
     container = build(settings)
     try:
-        while True:
-            expired = container.deadlines.tick()
-            sealed = container.audit.sealer.run_until_caught_up()
-            if once:
-                typer.echo(json.dumps({"expired": expired, "sealed": sealed}))
-                return
-            time.sleep(settings.worker_tick_seconds)
+        if once:
+            typer.echo(json.dumps(background.tick(container)))
+            return
+        background.run_until(container, threading.Event())
     finally:
         container.close()
 
@@ -75,7 +74,10 @@ def projector() -> None:
     container = build(settings)
     try:
         while True:
-            container.projector.run_until_caught_up()
+            try:
+                container.projector.run_until_caught_up()
+            except Exception:  # noqa: BLE001 (the database restarting: retry next round)
+                structlog.get_logger(__name__).exception("projector_batch_failed")
             time.sleep(min(settings.worker_tick_seconds, 0.5))
     finally:
         container.close()

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from api.deps import ContainerDep
 from api.problems import problem
 from api.rate_limit import limit_token_requests
+from api.responses import problems
 from api.security import issue_token
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
@@ -35,7 +36,12 @@ def oauth_error(status: int, error: str, detail: str) -> JSONResponse:
     return problem(status, error.replace("_", "-"), error, detail, headers, error=error)
 
 
-@router.post("/token", response_model=None, dependencies=[Depends(limit_token_requests)])
+@router.post(
+    "/token",
+    response_model=None,
+    responses=problems(),
+    dependencies=[Depends(limit_token_requests)],
+)
 def token(
     request: Request,
     container: ContainerDep,

@@ -38,7 +38,16 @@ def readyz(container: ContainerDep) -> dict[str, Any] | JSONResponse:
     return {"status": "ready", "head": head, "projection_lag": lag}
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST.split(";")[0]: {}},
+            "description": "Prometheus text exposition",
+        }
+    },
+)
 def metrics(container: ContainerDep) -> Response:
     try:
         head = head_position(container.store)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from api import schemas
-from api.deps import ContainerDep, write_context_for
+from api.deps import ContainerDep, conditional_context_for
 from api.responses import ParticipantWritten, problems, written
 from services.context import RequestContext
 
@@ -21,7 +21,7 @@ router = APIRouter(
 
 
 def context(*roles: str) -> Any:
-    return Depends(write_context_for(*roles))
+    return Depends(conditional_context_for(*roles))
 
 
 CaseManager = Annotated[RequestContext, context("case_manager")]
