@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
+from bench.legal_history import LegalHistory
 from domain.base import Meta, Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.identifiers import IdentifierClaim
@@ -77,6 +78,7 @@ class History:
         self.open_cm: list[UUID] = []
         self.written = 0
         self.run = uuid4().hex[:8]
+        self.legal = LegalHistory(self.rng, self.stamp)
 
     def existing(self, aggregate_id: UUID) -> Any:
         """Runs add to what an earlier run wrote: the roster and the policy are one each."""
@@ -117,22 +119,33 @@ class History:
             self.stamp(meta, at),
         )
         claim = IdentifierClaim.claim(person.identifiers[0], p.id, self.stamp(meta, at))
-        if accepted:
-            self.care(p, at)
-        return [p, claim]
+        return [p, claim, *(self.care(p, at) if accepted else [])]
 
-    def care(self, p: Participant, at: datetime) -> None:
-        rng = self.rng
+    def care(self, p: Participant, at: datetime) -> list[Any]:
+        """Intake and ROI (enrollment), or the deadline passing; the legal side with it."""
+        rng, matter = self.rng, self.legal.divert(p)
+        deadline = p.intake_deadline
         if rng.random() < 0.7:
-            intake = at + timedelta(days=rng.uniform(0.1, 25))
-            p.complete_intake(intake, "plan", self.stamp(CM, intake))
-            if rng.random() < 0.9:
-                signed = intake + timedelta(days=rng.uniform(0, 3))
-                p.sign_roi(uuid4(), signed, ("spd",), ("engagement",), None, self.stamp(CM, signed))
-        elif p.intake_deadline is not None:
-            p.expire_intake_deadline(p.referrals[0].referral_id, self.stamp(SUP, p.intake_deadline))
-        if p.enrolled_at is not None:
-            self.engage(p, p.enrolled_at)
+            self.intake(p, at + timedelta(days=rng.uniform(0.1, 25)))
+        elif deadline is not None:
+            p.expire_intake_deadline(p.referrals[0].referral_id, self.stamp(SUP, deadline))
+            if matter is not None:
+                self.legal.expired(matter, deadline)
+            if rng.random() < 0.1:  # a late intake: enrolled after the deadline passed
+                self.intake(p, deadline + timedelta(days=rng.uniform(25, 40)))
+        if p.enrolled_at is None:
+            return [matter] if matter else []
+        if matter is not None:
+            self.legal.enrolled(matter, p.enrolled_at)
+        self.engage(p, p.enrolled_at)
+        record = self.legal.coordinate(p, p.enrolled_at)
+        return [a for a in (matter, record) if a is not None]
+
+    def intake(self, p: Participant, intake: datetime) -> None:
+        p.complete_intake(intake, "plan", self.stamp(CM, intake))
+        if self.rng.random() < 0.9:
+            signed = intake + timedelta(days=self.rng.uniform(0, 3))
+            p.sign_roi(uuid4(), signed, ("spd",), ("engagement",), None, self.stamp(CM, signed))
 
     def engage(self, p: Participant, enrolled: datetime) -> None:
         rng = self.rng

@@ -96,9 +96,58 @@ def upgrade() -> None:
     op.create_index(
         "ix_participant_directory_case_manager_id", "participant_directory", ["case_manager_id"]
     )
+    compliance()
+
+
+def compliance() -> None:
+    op.create_table(
+        "compliance_flags",
+        sa.Column("flag_id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("rule", sa.String(64), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column("raised_at", TZ, nullable=False),
+        sa.Column("events", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("reviewed_at", TZ, nullable=True),
+        sa.Column("reviewed_by", sa.String(200), nullable=True),
+        sa.Column("review_note", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("flag_id", name="pk_compliance_flags"),
+        sa.UniqueConstraint("seq", name="uq_compliance_flags_seq"),
+    )
+    op.create_index("ix_compliance_flags_rule", "compliance_flags", ["rule"])
+    op.create_index("ix_compliance_flags_participant_id", "compliance_flags", ["participant_id"])
+    op.create_index("ix_compliance_flags_status", "compliance_flags", ["status"])
+    op.create_table(
+        "compliance_links",
+        sa.Column("aggregate_id", sa.Uuid(), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("enrolled_position", sa.BigInteger(), nullable=True),
+        sa.Column("filed_positions", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("aggregate_id", name="pk_compliance_links"),
+    )
+    op.create_table(
+        "compliance_shares",
+        sa.Column("share_id", sa.Uuid(), nullable=False),
+        sa.Column("participant_id", sa.Uuid(), nullable=False),
+        sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("share_id", name="pk_compliance_shares"),
+    )
+    op.create_table(
+        "compliance_capacity",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("declined_positions", sa.JSON(), nullable=False),
+        sa.Column("declined_participant_id", sa.Uuid(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_compliance_capacity"),
+    )
 
 
 def downgrade() -> None:
+    for table in ("compliance_capacity", "compliance_shares", "compliance_links"):
+        op.drop_table(table)
+    op.drop_table("compliance_flags")
     op.drop_table("participant_directory")
     op.drop_table("evaluation_referrals")
     op.drop_table("capacity_policy")

@@ -1,0 +1,75 @@
+"""Golden Rule compliance: the rules a flag can name, and a flag's review. A review is a fact
+(who looked, when, what they concluded), so it is an event of a tiny aggregate per flag, with
+an id derived from the flag's: two reviews of one flag conflict on the write side."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.base import LeadAggregate, Stamp
+from domain.errors import InvalidInput
+
+# The compliance view's rules (DOMAIN.md, "The two Golden Rules").
+DIVERTED_CHARGE_FILED = "diverted_charge_filed_for_enrolled_person"
+ACTION_ON_LEAD_INFORMATION = "adverse_action_cites_lead_information"
+ACTION_WITHOUT_BASIS = "adverse_action_without_basis"
+CASE_MANAGER_SUBPOENAED = "case_manager_subpoenaed"
+SHARED_OUTSIDE_ROI = "information_shared_outside_roi"
+POST_FILING_CROWDED_OUT = "post_filing_accepted_while_priority_declined"
+RULES = (
+    DIVERTED_CHARGE_FILED,
+    ACTION_ON_LEAD_INFORMATION,
+    ACTION_WITHOUT_BASIS,
+    CASE_MANAGER_SUBPOENAED,
+    SHARED_OUTSIDE_ROI,
+    POST_FILING_CROWDED_OUT,
+)
+OPEN = "open"
+NEEDS_REVIEW = "review"  # raised on a claim of exceptional circumstances: never cleared unseen
+REVIEWED = "reviewed"
+NOTE_MAX = 2000
+
+
+def flag_id(rule: str, source: object) -> UUID:
+    """A flag is named by its rule and the fact behind it, so a rebuild names it the same."""
+    return uuid5(NAMESPACE_URL, f"lead:golden-rule:{rule}:{source}")
+
+
+def review_id(flagged: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"lead:golden-rule-review:{flagged}")
+
+
+class FlagReview(LeadAggregate):
+    class Reviewed(LeadAggregate.Created):
+        flag_id: UUID
+        rule: str
+        participant_id: UUID
+        note: str
+
+    def __init__(self, flag_id: UUID, rule: str, participant_id: UUID, note: str) -> None:
+        self.flag_id = flag_id
+        self.rule = rule
+        self.participant_id = participant_id
+        self.note = note
+
+    @classmethod
+    def review(
+        cls, flagged: UUID, rule: str, participant_id: UUID, note: str, stamp: Stamp
+    ) -> FlagReview:
+        cls.check_note(note)
+        return cls._create(
+            cls.Reviewed,
+            id=review_id(flagged),
+            flag_id=flagged,
+            rule=rule,
+            participant_id=participant_id,
+            note=note.strip(),
+            meta=stamp.meta,
+            occurred_at=stamp.recorded_at,
+            timestamp=stamp.recorded_at,
+        )
+
+    @staticmethod
+    def check_note(note: str) -> None:
+        if len(note) > NOTE_MAX:
+            raise InvalidInput(f"note is at most {NOTE_MAX} characters", field="note")

@@ -1,0 +1,25 @@
+"""Golden Rule compliance flags (DOMAIN.md), each with the positions of the events behind it.
+The rules are in `compliance_rules.py`; this loads what a batch needs, folds the batch
+through the rules in memory, and writes each table once."""
+
+from __future__ import annotations
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection
+
+from projections.compliance_rules import FOLDS
+from projections.compliance_state import load, write
+from projections.compliance_tables import TABLES
+from projections.engine import BatchProjection, Item
+
+
+class ComplianceProjection(BatchProjection):
+    name = "golden_rule_compliance"
+    tables = TABLES
+    topics = frozenset(get_topic(cls) for cls in FOLDS)
+
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        state = load(conn, items)
+        for position, event in items:
+            FOLDS[type(event)](state, (position, event))
+        write(conn, state)

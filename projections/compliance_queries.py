@@ -1,0 +1,40 @@
+"""Reading the compliance flags: filtered, in the order they were raised, keyset-paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Connection, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from projections.compliance_tables import compliance_flags as t
+from projections.sql import Row, in_utc
+
+
+@dataclass(frozen=True)
+class FlagQuery:
+    rule: str | None = None
+    status: str | None = None
+    participant_id: UUID | None = None
+    limit: int = 50
+    after: int | None = None  # the seq of the previous page's last flag
+
+
+async def flag_page(conn: AsyncConnection, query: FlagQuery) -> list[Row]:
+    """Up to `limit + 1` flags: one more than a page says whether there is a next one."""
+    statement = select(t).order_by(t.c.seq).limit(query.limit + 1)
+    if query.rule is not None:
+        statement = statement.where(t.c.rule == query.rule)
+    if query.status is not None:
+        statement = statement.where(t.c.status == query.status)
+    if query.participant_id is not None:
+        statement = statement.where(t.c.participant_id == query.participant_id)
+    if query.after is not None:
+        statement = statement.where(t.c.seq > query.after)
+    return [in_utc(dict(row)) for row in (await conn.execute(statement)).mappings()]
+
+
+def find_flag(conn: Connection, flag_id: UUID) -> Row | None:
+    row = conn.execute(select(t).where(t.c.flag_id == flag_id)).mappings().first()
+    return None if row is None else dict(row)

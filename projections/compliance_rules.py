@@ -1,0 +1,196 @@
+"""The Golden Rule flags, event by event (DOMAIN.md, "What the service makes of Rule 1").
+
+An adverse action with an independent source raises nothing: prosecution is not constrained
+when an independent and adequate source exists. One that cites LEAD-shared information is
+flagged, for review rather than cleared when exceptional circumstances are claimed (as is a
+bare claim of exceptional circumstances, which can only rest on something not independent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain.capacity import POST_FILING_DOORS, PRIORITY_DOORS
+from domain.compliance import (
+    ACTION_ON_LEAD_INFORMATION,
+    ACTION_WITHOUT_BASIS,
+    CASE_MANAGER_SUBPOENAED,
+    DIVERTED_CHARGE_FILED,
+    NEEDS_REVIEW,
+    OPEN,
+    POST_FILING_CROWDED_OUT,
+    REVIEWED,
+    SHARED_OUTSIDE_ROI,
+    FlagReview,
+)
+from domain.coordination import Coordination
+from domain.legal_matter import LegalMatter
+from domain.legal_rules import DIVERTED_CHARGE
+from domain.legal_values import Basis
+from domain.participant import Participant
+from domain.participant_state import DECLINED, REFERRED
+from projections.compliance_state import ComplianceState
+from projections.engine import Item
+
+C, M, P = Coordination, LegalMatter, Participant
+SUBPOENA = "case_manager_subpoena"
+KEPT_DECLINES = 20  # the declines a crowding-out flag cites, most recent last
+
+
+def on_record_opened(state: ComplianceState, item: Item) -> None:
+    _, event = item
+    state.add_link(event.originator_id, event.participant_id, "coordination")
+
+
+def on_matter_opened(state: ComplianceState, item: Item) -> None:
+    _, event = item
+    state.add_link(event.originator_id, event.participant_id, event.kind)
+
+
+def on_shared(state: ComplianceState, item: Item) -> None:
+    position, event = item
+    participant = state.link(event.originator_id)["participant_id"]
+    state.add_share(event.share_id, participant, position)
+
+
+def on_share_refused(state: ComplianceState, item: Item) -> None:
+    position, event = item
+    participant = state.link(event.originator_id)["participant_id"]
+    detail = {"recipient_agency": event.recipient_agency, "category": event.category}
+    state.raise_flag(
+        SHARED_OUTSIDE_ROI,
+        event.attempt_id,
+        item,
+        participant_id=participant,
+        events=[position],
+        detail=detail | {"reason": event.reason},
+    )
+
+
+def check_basis(state: ComplianceState, item: Item, participant: Any, source: object) -> None:
+    position, event = item
+    basis: Basis = event.basis
+    if basis.independent_source:
+        return
+    cited = [state.shares[r]["position"] for r in basis.lead_information_refs if r in state.shares]
+    if basis.lead_information_refs or basis.exceptional_circumstances:
+        state.raise_flag(
+            ACTION_ON_LEAD_INFORMATION,
+            source,
+            item,
+            participant_id=participant,
+            events=[*sorted(cited), position],
+            status=NEEDS_REVIEW if basis.exceptional_circumstances else OPEN,
+            detail={"exceptional_circumstances": basis.exceptional_circumstances},
+        )
+    elif not basis.declared:
+        state.raise_flag(
+            ACTION_WITHOUT_BASIS, source, item, participant_id=participant, events=[position]
+        )
+
+
+def on_adverse_action(state: ComplianceState, item: Item) -> None:
+    position, event = item
+    participant = state.link(event.originator_id)["participant_id"]
+    check_basis(state, item, participant, event.action_id)
+    if event.kind == SUBPOENA:
+        state.raise_flag(
+            CASE_MANAGER_SUBPOENAED,
+            event.action_id,
+            item,
+            participant_id=participant,
+            events=[position],
+        )
+    if event.kind == "charge_filed" and event.matter_id in state.links:
+        filed(state, item, event.matter_id, event.action_id)
+
+
+def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) -> None:
+    """A filing on a diverted charge: remembered, and flagged if the person enrolled."""
+    position, _ = item
+    matter = state.link(matter_id)
+    if matter["kind"] != DIVERTED_CHARGE:
+        return
+    matter = state.link(matter_id, filed_positions=[*matter["filed_positions"], position])
+    if matter["enrolled_position"] is not None:
+        events = [matter["enrolled_position"], position]
+        charge_flag(state, item, matter, source, events)
+
+
+def charge_flag(
+    state: ComplianceState, item: Item, matter: dict[str, Any], source: object, events: list[int]
+) -> None:
+    state.raise_flag(
+        DIVERTED_CHARGE_FILED,
+        source,
+        item,
+        participant_id=matter["participant_id"],
+        events=sorted(events),
+        detail={"matter_id": str(matter["aggregate_id"])},
+    )
+
+
+def on_charge_filed(state: ComplianceState, item: Item) -> None:
+    _, event = item
+    source = f"{event.originator_id}:{event.originator_version}"
+    check_basis(state, item, state.link(event.originator_id)["participant_id"], source)
+    filed(state, item, event.originator_id, source)
+
+
+def on_enrolled_with_matter(state: ComplianceState, item: Item) -> None:
+    """ChargeNotFiled or EnrolledWhileFiled: the person enrolled; any filing is a flag."""
+    position, event = item
+    matter = state.link(event.originator_id, enrolled_position=position)
+    if matter["filed_positions"]:
+        source = f"{event.originator_id}:{event.originator_version}"
+        charge_flag(state, item, matter, source, [*matter["filed_positions"], position])
+
+
+def on_referral(state: ComplianceState, item: Item) -> None:
+    """Post-filing referrals must never crowd out priority ones: accepting one while the
+    last priority referrals were declined for capacity (none accepted since) is a flag."""
+    position, event = item
+    door, capacity = event.referral.door, state.capacity
+    if door in PRIORITY_DOORS and event.status == DECLINED:
+        declined = [*capacity["declined_positions"], position][-KEPT_DECLINES:]
+        state.capacity = capacity | {
+            "declined_positions": declined,
+            "declined_participant_id": event.originator_id,
+        }
+    elif door in PRIORITY_DOORS and event.status == REFERRED:
+        state.capacity = capacity | {"declined_positions": [], "declined_participant_id": None}
+    elif door in POST_FILING_DOORS and event.status == REFERRED and capacity["declined_positions"]:
+        state.raise_flag(
+            POST_FILING_CROWDED_OUT,
+            event.referral_id,
+            item,
+            participant_id=capacity["declined_participant_id"],
+            events=[*capacity["declined_positions"], position],
+            detail={"post_filing_participant_id": str(event.originator_id), "door": door},
+        )
+
+
+def on_reviewed(state: ComplianceState, item: Item) -> None:
+    _, event = item
+    state.change_flag(
+        event.flag_id,
+        status=REVIEWED,
+        reviewed_at=event.timestamp,
+        reviewed_by=f"{event.meta.agency}/{event.meta.actor}",
+        review_note=event.note,
+    )
+
+
+FOLDS: dict[type[Any], Callable[[ComplianceState, Item], None]] = {
+    C.Opened: on_record_opened,
+    C.InformationShared: on_shared,
+    C.InformationShareRefused: on_share_refused,
+    C.AdverseActionRecorded: on_adverse_action,
+    M.Opened: on_matter_opened,
+    M.ChargeFiled: on_charge_filed,
+    M.ChargeNotFiled: on_enrolled_with_matter,
+    M.EnrolledWhileFiled: on_enrolled_with_matter,
+    P.Referred: on_referral,
+    P.ReferredAgain: on_referral,
+    FlagReview.Reviewed: on_reviewed,
+}

@@ -1,0 +1,49 @@
+"""The compliance view's tables: the flags, and what the folds must remember to raise them
+(which participant a coordination record or legal matter belongs to, where each share was
+recorded, and whether priority referrals are being declined for capacity)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, Table, Text, Uuid
+
+from infra.tables import metadata
+
+compliance_flags = Table(
+    "compliance_flags",
+    metadata,
+    Column("flag_id", Uuid, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),  # position * 16 + rule: the order
+    Column("rule", String(64), nullable=False, index=True),
+    Column("participant_id", Uuid, nullable=False, index=True),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("detail", JSON, nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
+    Column("reviewed_by", String(200), nullable=True),
+    Column("review_note", Text, nullable=True),
+)
+compliance_links = Table(
+    "compliance_links",
+    metadata,
+    Column("aggregate_id", Uuid, primary_key=True),  # a coordination record or a legal matter
+    Column("participant_id", Uuid, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("enrolled_position", BigInteger, nullable=True),  # a diverted charge now protected
+    Column("filed_positions", JSON, nullable=False),
+)
+compliance_shares = Table(
+    "compliance_shares",
+    metadata,
+    Column("share_id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, nullable=False),
+    Column("position", BigInteger, nullable=False),
+)
+compliance_capacity = Table(
+    "compliance_capacity",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("declined_positions", JSON, nullable=False),  # priority declines since an accept
+    Column("declined_participant_id", Uuid, nullable=True),
+)
+TABLES = (compliance_flags, compliance_links, compliance_shares, compliance_capacity)
