@@ -13,6 +13,8 @@ from api.background import BackgroundLoop
 from api.middleware import RequestMiddleware
 from api.routes import audit as audit_routes
 from api.routes import auth, legal, ops, participants, queues, referrals, staff
+from api.routes import compliance as compliance_routes
+from api.routes import evaluation as evaluation_routes
 from infra.bootstrap import Container
 
 DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
@@ -40,6 +42,8 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     for module in (auth, staff, referrals, participants, legal, queues, ops):
         app.include_router(module.router)
     app.include_router(audit_routes.router)
+    app.include_router(evaluation_routes.router)
+    app.include_router(compliance_routes.router)
     app.add_middleware(DeniedAudit)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)
     return app

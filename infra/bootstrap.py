@@ -18,13 +18,14 @@ from projections.engine import Projector
 from projections.freshness import Freshness
 from projections.liaison_queue import LiaisonQueueProjection
 from projections.participant_events import ParticipantEvents
+from services.audit.queue_reads import AccountedLiaisonQueue
 from services.audit.reads import AccountedParticipantReader
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
-from services.legal_coordination.queue import LiaisonQueue
 from services.legal_coordination.reactions import LegalReactions
 from services.legal_coordination.sharing import CoordinationService
 from services.legal_coordination.store import LegalRepository
+from services.read_side.views import ReadSide, Wiring, build_read_side, read_models
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
@@ -51,9 +52,10 @@ class Container:
     projector: Projector
     legal: LegalMatterService
     coordination: CoordinationService
-    liaison_queue: LiaisonQueue
+    liaison_queue: AccountedLiaisonQueue
     deadlines: DeadlineWorker
     audit: Audit
+    read_side: ReadSide
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -88,11 +90,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
     projector = Projector(
-        store, sql, [IntakeDeadlines(), LiaisonQueueProjection(), ParticipantEvents()]
+        store,
+        sql,
+        [IntakeDeadlines(), LiaisonQueueProjection(), ParticipantEvents(), *read_models()],
     )
     clients = ClientRegistry(sql)
     audit = build_audit(settings, store, sql, clock, clients)
     listing = LegalMatterListing(legal)
+    reader = AccountedParticipantReader(
+        audit.disclosures, repository, referrals, clock, listing.for_participant
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -104,13 +111,16 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         referrals=referrals,
         participants=ParticipantService(repository, uow, clock, skew),
         caseload=CaseloadService(repository, uow, clock, skew),
-        reader=AccountedParticipantReader(
-            audit.disclosures, repository, referrals, clock, listing.for_participant
-        ),
+        reader=reader,
         projector=projector,
         legal=LegalMatterService(repository, legal, uow, clock, skew),
         coordination=CoordinationService(repository, legal, uow, clock, skew),
-        liaison_queue=LiaisonQueue(async_sql, Freshness(async_sql, projector), clock),
+        liaison_queue=AccountedLiaisonQueue(
+            audit.disclosures, async_sql, Freshness(async_sql, projector), clock
+        ),
         deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
         audit=audit,
+        read_side=build_read_side(
+            Wiring(async_sql, sql, store, uow, projector, reader, audit.disclosures.read)
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,12 +13,15 @@ from api.audit_deps import viewer_for
 from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import ReferralWritten, problems, written
 from api.schemas import Timestamp
-from domain.values import Identifier
 from services.context import RequestContext, Viewer
+from services.read_side.directory import DirectorySearch, identifier_of
 
 router = APIRouter(prefix="/v1", tags=["referrals and participants"])
 
 REFERRING_ROLES = ("police", "community_partner", "prosecutor", "case_manager")
+ParticipantStatus = Literal[
+    "referred", "enrolled", "intake_deadline_expired", "discharged", "declined"
+]
 
 
 @router.post(
@@ -45,14 +48,29 @@ def get_participant(
     return view
 
 
-@router.get("/participants", responses=problems())
-def find_participants(
+@router.get("/participants", responses=problems(503))
+async def find_participants(
     container: ContainerDep,
     viewer: Annotated[Viewer, Depends(viewer_for("police", "case_manager", "prosecutor"))],
-    identifier_system: Annotated[str, Query(min_length=1, max_length=64)],
-    identifier_value: Annotated[str, Query(min_length=1, max_length=64)],
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,  # noqa: ARG001 (one match at most)
-    cursor: Annotated[str | None, Query(max_length=200)] = None,  # noqa: ARG001
+    identifier_system: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    identifier_value: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    status: Annotated[ParticipantStatus | None, Query()] = None,
+    case_manager_id: Annotated[UUID | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
-    items = container.reader.find(viewer, Identifier(identifier_system, identifier_value))
-    return {"items": items, "next": None}
+    """With `identifier_system` and `identifier_value` (police, case managers, prosecutors):
+    the person that agency identifier names, as `GET /v1/participants/{id}` shows them.
+    Without (case managers, prosecutors): the participant list in referral order, filtered
+    by `status` and `case_manager_id`, paged by `cursor`; items are summaries under the same
+    least-privilege rules. `min_position` waits (up to 5 s) for the list to include a write."""
+    search = DirectorySearch(
+        status,
+        case_manager_id,
+        identifier_of(identifier_system, identifier_value),
+        limit,
+        cursor,
+        min_position,
+    )
+    return await container.read_side.directory.search(viewer, search)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from api import schemas, translate
@@ -43,8 +43,13 @@ def register_case_manager(
     return written(container.staff.register_case_manager(ctx, body.name))
 
 
-@router.get("/capacity", responses=problems())
-def get_capacity(
-    container: ContainerDep, _: Annotated[Caller, Depends(allow(*CAPACITY_ROLES))]
+@router.get("/capacity", responses=problems(503))
+async def get_capacity(
+    container: ContainerDep,
+    _: Annotated[Caller, Depends(allow(*CAPACITY_ROLES))],
+    min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
-    return container.staff.capacity_body()
+    """Caseload per case manager, the average and the two accepting flags (the rule the
+    referral desk applies), from the capacity view as of `position`. With `min_position`
+    (a write's position) it waits up to 5 s for the view to include it, else 503."""
+    return await container.read_side.capacity.body(min_position)

@@ -3,6 +3,7 @@ projection; the identifier look-up (police too) stays on the store, always curre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -10,7 +11,7 @@ from uuid import UUID
 import anyio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.errors import Forbidden
+from domain.errors import Forbidden, InvalidInput
 from domain.values import Identifier
 from projections.directory import DirectoryProjection
 from projections.directory_queries import DirectoryQuery, directory_page
@@ -23,6 +24,8 @@ from services.referrals.reads import ParticipantReader
 from services.referrals.views import FULL_VIEW_ROLES, IDENTITY_ROLES
 
 LIST_ROLES = frozenset({"case_manager", "prosecutor"})
+# Every read of a participant is accounted for: who read whom, and which sections.
+RecordReads = Callable[[Viewer, list[UUID], list[str]], None]
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,26 @@ class DirectorySearch:
     min_position: int | None = None
 
 
+def identifier_of(system: str | None, value: str | None) -> Identifier | None:
+    """Both halves of an agency identifier, or neither."""
+    if (system is None) != (value is None):
+        field = "identifier_value" if value is None else "identifier_system"
+        raise InvalidInput("identifier_system and identifier_value go together", field=field)
+    return None if system is None or value is None else Identifier(system, value)
+
+
 class ParticipantDirectory:
     def __init__(
-        self, engine: AsyncEngine, freshness: Freshness, reader: ParticipantReader
+        self,
+        engine: AsyncEngine,
+        freshness: Freshness,
+        reader: ParticipantReader,
+        record_reads: RecordReads | None = None,
     ) -> None:
         self.engine = engine
         self.freshness = freshness
         self.reader = reader
+        self.record_reads = record_reads
 
     async def search(self, viewer: Viewer, search: DirectorySearch) -> dict[str, Any]:
         if search.identifier is not None:
@@ -54,9 +70,13 @@ class ParticipantDirectory:
         async with self.engine.connect() as conn:
             rows = await directory_page(conn, query)
         shown = rows[: search.limit]
+        items = [summary(row, viewer) for row in shown]
+        if self.record_reads is not None and items:
+            sections = sorted({key for item in items for key in item} - {"participant_id"})
+            self.record_reads(viewer, [row["participant_id"] for row in shown], sections)
         more = len(rows) > search.limit
         return {
-            "items": [summary(row, viewer) for row in shown],
+            "items": items,
             "next": encode_cursor(shown[-1]["first_position"]) if more else None,
         }
 

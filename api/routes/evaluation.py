@@ -1,0 +1,62 @@
+"""Evaluation and equity figures, as JSON or (with `Accept: text/csv`) as CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import ContainerDep, allow
+from api.responses import problems
+from api.schemas import Timestamp
+from api.security import Caller
+from projections.evaluation_queries import EvaluationQuery
+from services.read_side.evaluation import report_csv, report_json
+
+router = APIRouter(prefix="/v1/metrics", tags=["evaluation and audit"])
+
+CSV = "text/csv"
+BY_PATTERN = r"^[a-z_]+(,[a-z_]+)*$"
+
+
+@router.get(
+    "/evaluation",
+    responses={
+        **problems(503),
+        200: {
+            "description": "counts and rates per stage, per group",
+            "content": {"application/json": {}, CSV: {}},
+        },
+    },
+)
+async def evaluation(
+    container: ContainerDep,
+    _: Annotated[Caller, Depends(allow("project_manager", "auditor"))],
+    start: Annotated[Timestamp | None, Query(alias="from")] = None,
+    end: Annotated[Timestamp | None, Query(alias="to")] = None,
+    by: Annotated[
+        str | None,
+        Query(
+            max_length=60,
+            pattern=BY_PATTERN,
+            description="comma-separated: door, race, ethnicity, gender, period",
+        ),
+    ] = None,
+    period: Annotated[Literal["month", "quarter", "year"], Query()] = "month",
+    min_position: Annotated[int | None, Query(ge=0)] = None,
+    accept: Annotated[str | None, Header(max_length=500)] = None,
+) -> Response:
+    """Referrals made in [from, to) (the cohort), by group: how many were referred,
+    declined, enrolled, had the intake deadline expire, were discharged, readmitted; each
+    stage's rate among those referred; days from referral to intake (median, mean). Race is
+    recorded as reported: one race, `multiracial`, or `unknown`."""
+    query = EvaluationQuery(start, end, tuple(by.split(",")) if by else (), period)
+    report = await container.read_side.evaluation.report(query, min_position)
+    if accept and CSV in accept:
+        return Response(
+            report_csv(report),
+            media_type=f"{CSV}; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="lead-evaluation.csv"'},
+        )
+    return JSONResponse(report_json(report))
