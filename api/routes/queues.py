@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import ContainerDep, allow
+from api.audit_deps import viewer_for
+from api.deps import ContainerDep
 from api.responses import problems
-from api.security import Caller
+from services.context import Viewer
 from services.legal_coordination.queue import QueueQuery
 
 router = APIRouter(prefix="/v1/queues", tags=["legal coordination"])
@@ -26,7 +27,7 @@ Reason = Literal[
 @router.get("/liaison-prosecutor", responses=problems(503))
 async def liaison_prosecutor_queue(
     container: ContainerDep,
-    _: Annotated[Caller, Depends(allow("prosecutor"))],
+    viewer: Annotated[Viewer, Depends(viewer_for("prosecutor"))],
     participant_id: Annotated[UUID | None, Query()] = None,
     reason: Annotated[Reason | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -37,4 +38,4 @@ async def liaison_prosecutor_queue(
     appears once its review date has come. 503 (with Retry-After) when `min_position` is not
     reached within 5 s."""
     query = QueueQuery(participant_id, reason, limit, cursor, min_position)
-    return await container.liaison_queue.page(query)
+    return await container.liaison_queue.page_for(viewer, query)

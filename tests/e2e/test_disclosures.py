@@ -15,6 +15,7 @@ from infra.clock import SettableClock
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor, diverted_and_enrolled, share
 from tests.e2e.helpers import iso, refer, social_contact
+from tests.e2e.legal_helpers import head, open_matter, queue
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +141,17 @@ async def test_the_accounting_is_for_auditors_and_checks_its_input(
         assert response.status_code == 422, params
     unknown = {"participant_id": "00000000-0000-4000-8000-000000000000"}
     assert (await http.get(url, params=unknown, headers=auditor(container))).status_code == 404
+
+
+async def test_queue_entries_are_reads_of_the_participants_they_name(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    pid = (await refer(http, container, social_contact(n=3)))["participant_id"]
+    await open_matter(http, container, pid, "pending_case")
+    clock.advance(timedelta(seconds=1))
+    page = await queue(http, container, min_position=head(container))
+    assert [entry["participant_id"] for entry in page["items"]] == [pid]
+    [read] = await all_pages(http, "/v1/audit/disclosures", auditor(container), participant_id=pid)
+    assert read["endpoint"] == "GET /v1/queues/liaison-prosecutor"
+    assert (read["role"], read["actor"]) == ("prosecutor", "dpa-7")
+    assert read["categories"][0] == "liaison_queue"
