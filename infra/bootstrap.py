@@ -15,7 +15,6 @@ from infra.eventstore import LeadStore, open_store
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
-from projections.freshness import Freshness
 from projections.liaison_queue import LiaisonQueueProjection
 from projections.participant_events import ParticipantEvents
 from services.audit.queue_reads import AccountedLiaisonQueue
@@ -100,6 +99,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
     reader = AccountedParticipantReader(
         audit.disclosures, repository, referrals, clock, listing.for_participant
     )
+    read_side = build_read_side(
+        Wiring(async_sql, sql, store, uow, projector, reader, audit.disclosures.read)
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -116,11 +118,9 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         legal=LegalMatterService(repository, legal, uow, clock, skew),
         coordination=CoordinationService(repository, legal, uow, clock, skew),
         liaison_queue=AccountedLiaisonQueue(
-            audit.disclosures, async_sql, Freshness(async_sql, projector), clock
+            audit.disclosures, async_sql, read_side.freshness, clock
         ),
         deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
         audit=audit,
-        read_side=build_read_side(
-            Wiring(async_sql, sql, store, uow, projector, reader, audit.disclosures.read)
-        ),
+        read_side=read_side,
     )

@@ -313,3 +313,15 @@ async def test_the_identifier_look_up_keeps_its_roles_and_takes_the_filters(
     for role in ("defense", "community_partner", "auditor"):
         response = await get(http, container, "/v1/participants", role, **lookup)
         assert response.status_code == 403
+
+
+async def test_every_views_lag_is_in_metrics_and_readyz(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    await refer(http, container, social_contact(n=1))
+    names = ("capacity", "evaluation", "participant_directory", "golden_rule_compliance")
+    ready = (await http.get("/readyz")).json()
+    assert {name: ready["projection_lag"][name] > 0 for name in names} == dict.fromkeys(names, True)
+    metrics = (await http.get("/metrics")).text
+    for name in names:
+        assert f'lead_projection_lag_events{{projection="{name}"}}' in metrics
