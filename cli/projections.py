@@ -34,16 +34,20 @@ def status() -> None:
 
 @app.command()
 def rebuild(
-    name: Annotated[str | None, typer.Argument(help="one projection; all when omitted")] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="projections to rebuild; all when omitted")
+    ] = None,
     batch_size: int = 10_000,
 ) -> None:
     """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps
     serving the old view meanwhile. All projections rebuild in one pass over the store."""
     container = build(Settings())
     try:
-        chosen = [p for p in container.projector.projections if name in (None, p.name)]
-        if not chosen:
-            raise typer.BadParameter(f"no projection named {name!r}")
+        known = {p.name for p in container.projector.projections}
+        unknown = sorted(set(names or ()) - known)
+        if unknown:
+            raise typer.BadParameter(f"no projection named {', '.join(unknown)}")
+        chosen = [p for p in container.projector.projections if not names or p.name in names]
         rebuilder = Rebuilder(container.store, container.sql, chosen, batch_size)
         columns = (
             TextColumn("{task.description}"),

@@ -22,6 +22,7 @@ from infra.eventstore import LeadStore
 from infra.positions import head_position
 from projections.engine import Decoder, Projection, apply_items
 from projections.reader import EventDecoder, NotificationReader, Stored
+from projections.sql import insert_missing
 from projections.tables import projection_positions
 
 Progress = Callable[[int, int], None]
@@ -149,6 +150,8 @@ class Rebuilder:
         Events up to the head read first are all committed (the store's insert lock keeps
         commit order equal to position order), so the head is where the shadows stand."""
         names = [p.name for p in self.projections]
+        fresh = [{"name": name, "position": 0} for name in names]
+        insert_missing(conn, projection_positions, fresh, keys=["name"])
         lock = select(projection_positions.c.position).where(projection_positions.c.name.in_(names))
         if self.postgres:
             lock = lock.with_for_update()

@@ -53,6 +53,14 @@ def upsert_many(conn: Connection, table: Table, rows: Sequence[Row], keys: Seque
     )
 
 
+def insert_missing(
+    conn: Connection, table: Table, rows: Sequence[Row], keys: Sequence[str]
+) -> None:
+    """Insert the rows whose keys are not there yet; leave the others as they are."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+
 def load_rows(
     conn: Connection, table: Table, column: Column[Any], values: Collection[Any]
 ) -> list[Row]:
