@@ -16,6 +16,7 @@ from api.security import Caller, InvalidToken, read_token
 from domain.base import Meta
 from domain.errors import PreconditionFailed
 from infra.bootstrap import Container
+from infra.clients import ROLES
 from services.context import RequestContext, Viewer
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token")
@@ -66,16 +67,7 @@ def allow(*roles: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
     return check
 
 
-ANY_ROLE = (
-    "police",
-    "community_partner",
-    "case_manager",
-    "supervisor",
-    "prosecutor",
-    "defense",
-    "project_manager",
-    "auditor",
-)
+ANY_ROLE = tuple(sorted(ROLES))
 
 
 def viewer_of(caller: Caller) -> Viewer:
