@@ -13,13 +13,13 @@ from domain.legal_matter import LegalMatter
 from domain.legal_rules import OPENED_BY_HAND, POST_ENROLLMENT_CASE
 from domain.legal_values import Basis, Deliberation, MatterDetails
 from domain.participant import Participant
-from domain.times import check_not_in_future
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.jsonable import json_object
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
 from services.unit_of_work import Decision, UnitOfWork
+from services.write_service import WriteService
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class DecisionCommand:
     basis: Basis | None = None
 
 
-class LegalMatterService:
+class LegalMatterService(WriteService):
     def __init__(
         self,
         repository: Repository,
@@ -40,11 +40,8 @@ class LegalMatterService:
         clock: Clock,
         skew: timedelta,
     ) -> None:
-        self.repository = repository
+        super().__init__(repository, uow, clock, skew)
         self.legal = legal
-        self.uow = uow
-        self.clock = clock
-        self.skew = skew
 
     def open_matter(
         self, ctx: RequestContext, participant_id: UUID, kind: str, details: MatterDetails
@@ -52,7 +49,7 @@ class LegalMatterService:
         """A pending case, a warrant or a post-enrollment case, linked to the participant."""
         if kind not in OPENED_BY_HAND:
             raise InvalidInput(f"kind must be one of {sorted(OPENED_BY_HAND)}", field="kind")
-        check_not_in_future("incident_at", details.incident_at, self.clock.now(), self.skew)
+        self.check_times(incident_at=details.incident_at)
         matter_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision:
@@ -68,7 +65,7 @@ class LegalMatterService:
         return self.uow.run(ctx, 201, decide)
 
     def decide(self, ctx: RequestContext, matter_id: UUID, command: DecisionCommand) -> Outcome:
-        check_not_in_future("decided_at", command.decided_at, self.clock.now(), self.skew)
+        self.check_times(decided_at=command.decided_at)
 
         def decide(stamp: Stamp) -> Decision:
             matter = self.legal.matter(matter_id, ctx.expected_version)

@@ -12,13 +12,13 @@ from domain.coordination import Coordination, check_share
 from domain.legal_errors import RoiDoesNotCover
 from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
-from domain.times import check_not_in_future
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.jsonable import json_object
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
 from services.unit_of_work import Decision, UnitOfWork
+from services.write_service import WriteService
 
 REFUSED = 403
 
@@ -40,7 +40,7 @@ class AdverseActionCommand:
     note: str = ""
 
 
-class CoordinationService:
+class CoordinationService(WriteService):
     def __init__(
         self,
         repository: Repository,
@@ -49,18 +49,15 @@ class CoordinationService:
         clock: Clock,
         skew: timedelta,
     ) -> None:
-        self.repository = repository
+        super().__init__(repository, uow, clock, skew)
         self.legal = legal
-        self.uow = uow
-        self.clock = clock
-        self.skew = skew
 
     def share_information(
         self, ctx: RequestContext, participant_id: UUID, share: ShareCommand
     ) -> Outcome:
         """201 with the share id; a refusal is saved first, then raised as RoiDoesNotCover
         (and raised again when the same Idempotency-Key replays it)."""
-        check_not_in_future("shared_at", share.shared_at, self.clock.now(), self.skew)
+        self.check_times(shared_at=share.shared_at)
         share_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision:
@@ -87,7 +84,7 @@ class CoordinationService:
     def record_adverse_action(
         self, ctx: RequestContext, participant_id: UUID, action: AdverseActionCommand
     ) -> Outcome:
-        check_not_in_future("taken_at", action.taken_at, self.clock.now(), self.skew)
+        self.check_times(taken_at=action.taken_at)
         action_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from domain.base import Stamp
-from domain.times import check_not_in_future
-from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.jsonable import jsonable
-from services.repository import Repository
-from services.unit_of_work import Decision, UnitOfWork
+from services.unit_of_work import Decision
+from services.write_service import WriteService
 
 
-class CaseloadService:
-    def __init__(
-        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
-    ) -> None:
-        self.repository = repository
-        self.uow = uow
-        self.clock = clock
-        self.skew = skew
-
+class CaseloadService(WriteService):
     def assign_case_manager(
         self, ctx: RequestContext, participant_id: UUID, case_manager_id: UUID
     ) -> Outcome:
@@ -56,7 +46,7 @@ class CaseloadService:
         reason: str,
         note: str,
     ) -> Outcome:
-        check_not_in_future("discharged_at", discharged_at, self.clock.now(), self.skew)
+        self.check_times(discharged_at=discharged_at)
 
         def decide(stamp: Stamp) -> Decision:
             participant = self.repository.participant(participant_id, ctx.expected_version)

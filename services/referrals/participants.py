@@ -4,31 +4,21 @@ engagement, discharge, the non-return request."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from domain.base import Stamp
 from domain.participant import Participant
-from domain.times import check_not_in_future
-from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.jsonable import jsonable
-from services.repository import Repository
-from services.unit_of_work import Decision, UnitOfWork
+from services.unit_of_work import Decision
+from services.write_service import WriteService
 
 Act = Callable[[Participant, Stamp], dict[str, Any] | None]
 
 
-class ParticipantService:
-    def __init__(
-        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
-    ) -> None:
-        self.repository = repository
-        self.uow = uow
-        self.clock = clock
-        self.skew = skew
-
+class ParticipantService(WriteService):
     def command(
         self,
         ctx: RequestContext,
@@ -38,9 +28,7 @@ class ParticipantService:
         **business_times: datetime | None,
     ) -> Outcome:
         """Load, act, save: the shape every participant command shares."""
-        now = self.clock.now()
-        for name, value in business_times.items():
-            check_not_in_future(name, value, now, self.skew)
+        self.check_times(**business_times)
 
         def decide(stamp: Stamp) -> Decision:
             participant = self.repository.participant(participant_id, ctx.expected_version)

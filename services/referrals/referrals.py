@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -15,13 +14,11 @@ from domain.eligibility import DOORS_BY_ROLE, check_eligible
 from domain.errors import Forbidden, IdentifierConflict
 from domain.identifiers import IdentifierClaim, identifier_index_id
 from domain.participant import Participant
-from domain.times import check_not_in_future
 from domain.values import Identifier, Person, Referral
-from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.jsonable import json_object
-from services.repository import Repository
-from services.unit_of_work import Decision, UnitOfWork
+from services.unit_of_work import Decision
+from services.write_service import WriteService
 
 
 @dataclass(frozen=True)
@@ -31,22 +28,12 @@ class ReferralCommand:
     participant_id: UUID | None = None
 
 
-class ReferralService:
-    def __init__(
-        self, repository: Repository, uow: UnitOfWork, clock: Clock, skew: timedelta
-    ) -> None:
-        self.repository = repository
-        self.uow = uow
-        self.clock = clock
-        self.skew = skew
-
+class ReferralService(WriteService):
     def refer(self, ctx: RequestContext, command: ReferralCommand) -> Outcome:
         self.check_door_allowed(ctx.role, command.referral.door)
         referral = command.referral
-        now = self.clock.now()
-        check_not_in_future("referred_at", referral.referred_at, now, self.skew)
-        if referral.arrest is not None:
-            check_not_in_future("arrest.released_at", referral.arrest.released_at, now, self.skew)
+        released_at = referral.arrest.released_at if referral.arrest else None
+        self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
         referral_id = uuid4()
         new_participant_id = uuid4()
 
