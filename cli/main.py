@@ -15,6 +15,7 @@ import uvicorn
 
 from cli import audit as audit_cli
 from cli import projections as projections_cli
+from cli import seed as seed_cli
 from infra import background, migrations
 from infra.bootstrap import build, sql_engine
 from infra.clients import ROLES, ClientRegistry
@@ -25,6 +26,7 @@ app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
 clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
 app.add_typer(clients, name="clients")
 app.add_typer(projections_cli.app, name="projections")
+app.command(name="seed")(seed_cli.seed)
 app.add_typer(audit_cli.app, name="audit")
 
 

@@ -1,0 +1,241 @@
+"""Play planned histories through the service's own use cases, in time order, with the
+clock set to each step's moment, so every rule, reaction and projection runs as in life."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from uuid import UUID
+
+from domain.base import Meta
+from domain.errors import DomainError
+from domain.legal_values import Basis, MatterDetails
+from domain.values import (
+    Arrest,
+    Criteria,
+    Demographics,
+    Identifier,
+    Location,
+    Person,
+    PolicyTerms,
+    Referral,
+)
+from infra.bootstrap import Container
+from infra.clock import SettableClock
+from services.context import RequestContext
+from services.legal_coordination.matters import DecisionCommand
+from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
+from services.referrals.referrals import ReferralCommand
+from services.seeding.plan import DIVERTIBLE, PersonPlan, Step
+
+LAG = timedelta(hours=1)  # paperwork is recorded after the release it describes
+CRITERIA = Criteria(chronic_law_violations=True, public_expectation_of_response=True)
+Progress = Callable[[int, int], None]
+
+
+def as_role(role: str, agency: str, actor: str = "seed") -> RequestContext:
+    return RequestContext(Meta(actor=actor, client_id=f"seed-{agency}", agency=agency, role=role))
+
+
+class SiteSeeder:
+    def __init__(self, container: Container, clock: SettableClock) -> None:
+        self.c = container
+        self.clock = clock
+        self.case_managers: dict[int, list[UUID]] = {}
+        self.outcomes: Counter[str] = Counter()
+
+    def prepare(self, sites: int, participants_per_site: int) -> None:
+        self.c.staff.set_policy(
+            as_role("project_manager", "pcg"),
+            PolicyTerms(
+                divertible_charges=DIVERTIBLE, caseload_max=25, caseload_average_threshold=20
+            ),
+        )
+        per_site = max(1, participants_per_site // 16)
+        for site in range(sites):
+            sup = as_role("supervisor", f"lead{site}")
+            self.case_managers[site] = [
+                UUID(
+                    self.c.staff.register_case_manager(sup, f"CM {site}-{n}").body[
+                        "case_manager_id"
+                    ]
+                )
+                for n in range(per_site)
+            ]
+
+    def run(self, steps: list[Step], progress: Progress | None = None) -> Counter[str]:
+        heapq.heapify(steps)
+        total, done = len(steps), 0
+        next_tick = steps[0].at if steps else None
+        while steps:
+            step = heapq.heappop(steps)
+            self.clock.set(step.at + LAG)
+            if next_tick is not None and step.at >= next_tick:
+                self.c.deadlines.tick()  # deadlines expire as days pass
+                next_tick = step.at + timedelta(days=7)
+            self.play(step)
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done, total)
+        self.c.deadlines.tick()
+        return self.outcomes
+
+    def play(self, step: Step) -> None:
+        if step.person.participant_id is None and step.kind != "refer":
+            self.outcomes[f"{step.kind}:skipped"] += 1
+            return
+        try:
+            getattr(self, f"do_{step.kind}")(step, step.person)
+            self.outcomes[step.kind] += 1
+        except DomainError as refused:
+            self.outcomes[f"{step.kind}:{type(refused).__name__}"] += 1
+
+    def pid(self, who: PersonPlan) -> UUID:
+        assert who.participant_id is not None
+        return who.participant_id
+
+    def do_refer(self, step: Step, who: PersonPlan) -> None:
+        door, site, at = step.data["door"], who.site, step.at
+        arrest = None
+        if door == "arrest_diversion":
+            arrest = Arrest(
+                (step.data["charge"],),
+                Location(f"Block {who.index % 90} St"),
+                at + timedelta(minutes=40),
+            )
+        referral = Referral(
+            door=door,
+            referred_at=at,
+            arrest=arrest,
+            demographics=Demographics((who.race,), who.ethnicity, who.gender),
+            criteria=CRITERIA if door in ("social_contact", "community") else None,
+            referring_organization="Outreach CBO" if door == "community" else None,
+        )
+        person = Person(
+            who.given_name,
+            who.family_name,
+            who.date_of_birth,
+            (Identifier(f"pd{site}-person", who.identifier),),
+        )
+        role, agency = {
+            "arrest_diversion": ("police", f"pd{site}"),
+            "social_contact": ("police", f"pd{site}"),
+            "community": ("community_partner", f"cbo{site}"),
+            "prosecutor": ("prosecutor", f"pao{site}"),
+        }[door]
+        out = self.c.referrals.refer(as_role(role, agency), ReferralCommand(person, referral))
+        who.participant_id = UUID(out.body["participant_id"])
+
+    def do_extend(self, step: Step, who: PersonPlan) -> None:
+        deadline = step.at + timedelta(days=5 + step.data["days"])
+        self.c.participants.extend_intake_deadline(
+            as_role("police", f"pd{who.site}"),
+            self.pid(who),
+            deadline,
+            "Sgt. Seed",
+            "specific_reason",
+            "housing placement pending",
+        )
+
+    def do_intake(self, step: Step, who: PersonPlan) -> None:
+        self.c.participants.complete_intake(
+            as_role("case_manager", f"lead{who.site}"), self.pid(who), step.at, "stabilize housing"
+        )
+
+    def do_roi(self, step: Step, who: PersonPlan) -> None:
+        site = who.site
+        self.c.participants.sign_roi(
+            as_role("case_manager", f"lead{site}"),
+            self.pid(who),
+            step.at,
+            (f"lead{site}", f"pd{site}", f"pao{site}"),
+            ("engagement", "legal_status"),
+            None,
+        )
+
+    def do_assign(self, _step: Step, who: PersonPlan) -> None:
+        sup = as_role("supervisor", f"lead{who.site}")
+        managers = self.case_managers[who.site]
+        start = who.index % len(managers)  # spread people across the site's case managers
+        for case_manager in managers[start:] + managers[:start]:
+            try:
+                self.c.caseload.assign_case_manager(sup, self.pid(who), case_manager)
+                return
+            except DomainError:
+                continue
+
+    def do_contact(self, step: Step, who: PersonPlan) -> None:
+        self.c.participants.record_contact(
+            as_role("case_manager", f"lead{who.site}"), self.pid(who), step.at, step.data["kind"]
+        )
+
+    def do_discharge(self, step: Step, who: PersonPlan) -> None:
+        self.c.caseload.discharge(
+            as_role("case_manager", f"lead{who.site}"),
+            self.pid(who),
+            step.at,
+            "sustained_non_engagement",
+            "no contact in 90 days",
+        )
+
+    def do_readmit(self, step: Step, who: PersonPlan) -> None:
+        self.c.participants.readmit(
+            as_role("case_manager", f"lead{who.site}"), self.pid(who), step.at, "asked to come back"
+        )
+
+    def do_non_return_exception(self, _step: Step, who: PersonPlan) -> None:
+        self.c.participants.grant_non_return_exception(
+            as_role("case_manager", f"lead{who.site}"), self.pid(who), "Ofc. Seed", "clinic"
+        )
+
+    def do_non_return_violation(self, step: Step, who: PersonPlan) -> None:
+        self.c.participants.report_non_return_violation(
+            as_role("police", f"pd{who.site}"), self.pid(who), step.at, "returned to corner"
+        )
+
+    def do_matter(self, step: Step, who: PersonPlan) -> None:
+        details = MatterDetails(
+            case_number=f"C-{who.identifier}",
+            court="District",
+            charges=(DIVERTIBLE[who.index % len(DIVERTIBLE)],),
+            incident_at=step.at - timedelta(days=60),
+        )
+        out = self.c.legal.open_matter(
+            as_role("prosecutor", f"pao{who.site}"), self.pid(who), step.data["kind"], details
+        )
+        who.matter_ids.append(UUID(out.body["matter_id"]))
+
+    def do_decide(self, step: Step, who: PersonPlan) -> None:
+        if not who.matter_ids:
+            raise DomainError("no matter")
+        decision = step.data["decision"]
+        review = step.at + timedelta(days=60) if decision == "hold" else None
+        self.c.legal.decide(
+            as_role("prosecutor", f"pao{who.site}"),
+            who.matter_ids[-1],
+            DecisionCommand(decision, "seeded", step.at, review),
+        )
+
+    def do_share(self, step: Step, who: PersonPlan) -> None:
+        agency = f"probation{who.site}" if step.data["refused"] else f"pd{who.site}"
+        out = self.c.coordination.share_information(
+            as_role("case_manager", f"lead{who.site}"),
+            self.pid(who),
+            ShareCommand(agency, "engagement", "engaged this month", step.at),
+        )
+        who.share_ids.append(UUID(out.body["share_id"]))
+
+    def do_adverse(self, step: Step, who: PersonPlan) -> None:
+        cites = step.data["cites_share"] and who.share_ids
+        basis = (
+            Basis(lead_information_refs=(who.share_ids[-1],))
+            if cites
+            else Basis(independent_source="officer observation")
+        )
+        self.c.coordination.record_adverse_action(
+            as_role("police", f"pd{who.site}"),
+            self.pid(who),
+            AdverseActionCommand("booking", step.at, basis),
+        )
