@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint fmt migrate bench clean
+.PHONY: install run test test-unit test-integration test-e2e lint fmt migrate bench bench-full reliability clean
 
 install: $(STAMP)
 
@@ -36,6 +36,17 @@ test-e2e: install
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
+
+# Adds a 100x site (about 2,000,000 events): long; see README "Benchmarks".
+bench-full: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench --full
+
+# Fault injection (kill -9, PostgreSQL crashes, a hostile proxy, conflicting commands) against
+# the real service on loopback; needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster.
+# Crashing PostgreSQL waits until no other test run is active here. ≤ 10 minutes.
+reliability: install
+	$(BIN)/python -m reliability
 
 lint: install
 	$(BIN)/ruff check .
