@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from api.security import issue_token
 from bench.harness import Figure, run_wrk, served
+from bench.site import serve_tree_peak_rss_mb
 from domain.base import Meta, Stamp
 from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
@@ -100,6 +101,7 @@ def measure(
         run_wrk(url, SCRIPT, env, seconds=2, connections=connections)  # warm-up
         env["BENCH_RUN"] = uuid4().hex[:8]
         result = run_wrk(url, SCRIPT, env, seconds=seconds, connections=connections)
+        rss = serve_tree_peak_rss_mb(int(url.rsplit(":", 1)[1]))
     return [
         Figure(
             f"referral_post_{label}_throughput",
@@ -111,6 +113,7 @@ def measure(
         Figure(f"referral_post_{label}_p50", result.p50_ms, "ms"),
         Figure(f"referral_post_{label}_p99", result.p99_ms, "ms"),
         Figure(f"referral_post_{label}_non_2xx", result.errors, "count"),
+        Figure(f"api_peak_rss_{label}_write_load", rss, "MB"),
     ]
 
 

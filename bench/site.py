@@ -1,0 +1,196 @@
+"""Benchmarks on a seeded site: projection rebuild against raw read + decode, audit verify,
+read latencies, and peak RSS. The site is written by `leadctl seed`'s planner and runner."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
+
+import httpx
+
+from api.security import issue_token
+from bench.harness import Figure, served
+from domain.base import Meta, Stamp
+from domain.values import Identifier
+from infra.bootstrap import Container, build
+from infra.clients import Client
+from infra.clock import SettableClock
+from infra.positions import head_position
+from infra.settings import Settings
+from projections.rebuild import Rebuilder
+from services.seeding.plan import plan_site
+from services.seeding.runner import SiteSeeder
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+META = Meta(actor="bench", client_id="bench", agency="lead0", role="case_manager")
+
+
+def seed_site(settings: Settings, participants: int, years: float) -> tuple[Container, float]:
+    clock = SettableClock(END - timedelta(days=365 * years))
+    container = build(settings, clock=clock)
+    seeder = SiteSeeder(container, clock)
+    seeder.prepare(1, participants)
+    steps = plan_site(random.Random(1), 0, participants, clock.now(), END)  # noqa: S311
+    started = time.perf_counter()
+    seeder.run(steps)
+    return container, head_position(container.store) / (time.perf_counter() - started)
+
+
+def long_history(container: Container, events: int) -> UUID:
+    """The first seeded person, given `events` events in all, for the history read."""
+    pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000000"))
+    assert pid is not None
+    participant = container.store.repository.get(pid)
+    at = END - timedelta(days=1)
+    stamp = Stamp(META, at)
+    for _ in range(events - participant.version):
+        participant.record_contact(at, "phone", stamp)
+    container.store.save(participant)
+    return pid
+
+
+def rebuild_figures(container: Container) -> list[Figure]:
+    head = head_position(container.store)
+    started = time.perf_counter()
+    for position in range(0, head, 1000):
+        for notification in container.store.recorder.select_notifications(
+            start=position, limit=1000, inclusive_of_start=False
+        ):
+            container.store.mapper.to_domain_event(notification)
+    baseline = head / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for projection in container.projector.projections:
+        Rebuilder(container.store, container.sql, projection).run()
+    seconds = time.perf_counter() - started
+    rate = head * len(container.projector.projections) / seconds
+    return [
+        Figure("rebuild_all_projections", rate, "ev/s", baseline, rate / baseline),
+        Figure("store_events", head, "count"),
+    ]
+
+
+def verify_figure(container: Container) -> Figure:
+    container.audit.sealer.run_until_caught_up()
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        report = container.audit.verifier.verify()
+        runs.append(report["events_checked"] / (time.perf_counter() - started))
+    return Figure("audit_verify", statistics.median(runs), "ev/s")
+
+
+def token(settings: Settings, role: str, agency: str) -> str:
+    client = Client(f"bench-{role}", agency, role, "bench", locked=False)
+    return issue_token(client, settings, datetime.now(tz=UTC) - timedelta(seconds=1))
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def read_figures(
+    settings: Settings, pid: UUID, long_pid: UUID, label: str, samples: int = 100
+) -> list[Figure]:
+    reads = {
+        "get_participant": ("auditor", f"/v1/participants/{pid}", {}),
+        "get_participant_as_of": (
+            "auditor",
+            f"/v1/participants/{pid}",
+            {"as_of": (END - timedelta(days=200)).isoformat()},
+        ),
+        "history_1000_events": (
+            "auditor",
+            f"/v1/participants/{long_pid}/history",
+            {"limit": "500"},
+        ),
+        "liaison_queue": ("prosecutor", "/v1/queues/liaison-prosecutor", {"limit": "50"}),
+        "compliance_view": ("auditor", "/v1/compliance/golden-rule", {"limit": "50"}),
+        "evaluation_metrics": ("project_manager", "/v1/metrics/evaluation", {"by": "door,race"}),
+    }
+    figures = []
+    with served(settings, workers=2) as url, httpx.Client(base_url=url, timeout=30) as http:
+        for name, (role, path, params) in reads.items():
+            headers = {
+                "Authorization": f"Bearer {token(settings, role, 'pao0')}",
+                "X-Actor": "bench",
+            }
+            http.get(path, params=params, headers=headers).raise_for_status()
+            timings = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                http.get(path, params=params, headers=headers)
+                timings.append((time.perf_counter() - started) * 1000)
+            figures += [
+                Figure(f"{name}_{label}_p50", percentile(timings, 0.5), "ms"),
+                Figure(f"{name}_{label}_p99", percentile(timings, 0.99), "ms"),
+            ]
+    return figures
+
+
+def serve_tree_peak_rss_mb(port: int) -> float:
+    """The largest peak RSS among `leadctl serve --port PORT` and its worker processes."""
+    procs = {int(p.name): p for p in Path("/proc").iterdir() if p.name.isdigit()}
+    parents = [
+        pid for pid, p in procs.items() if f"--port\0{port}\0".encode() in _read(p / "cmdline")
+    ]
+    family = set(parents)
+    for pid, p in procs.items():
+        stat = _read(p / "stat").decode(errors="replace").rsplit(")", 1)[-1].split()
+        if len(stat) > 1 and int(stat[1]) in family:
+            family.add(pid)
+    peaks = []
+    for pid in family:
+        for line in _read(procs[pid] / "status").decode(errors="replace").splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=0.0)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def rebuild_rss_mb(settings: Settings) -> float:
+    """Peak RSS of `leadctl projections rebuild` run as a child (call before other children:
+    RUSAGE_CHILDREN reports the largest child so far)."""
+    import os  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    env = os.environ | {
+        "LEAD_DATABASE_URL": settings.database_url,
+        "LEAD_SECRET_KEY": settings.secret_key.get_secret_value(),
+    }
+    command = [str(Path(sys.executable).parent / "leadctl"), "projections", "rebuild"]
+    subprocess.run(  # noqa: S603 (our own CLI)
+        command,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def measure_site(
+    settings: Settings, participants: int, years: float, label: str
+) -> tuple[list[Figure], Container]:
+    container, seed_rate = seed_site(settings, participants, years)
+    long_pid = long_history(container, 1000)
+    pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000001"))
+    assert pid is not None
+    container.deadlines.tick()
+    figures = [Figure(f"seed_{label}", seed_rate, "ev/s")]
+    figures += rebuild_figures(container)
+    figures.append(verify_figure(container))
+    figures.append(Figure("projector_rebuild_peak_rss", rebuild_rss_mb(settings), "MB"))
+    figures += read_figures(settings, pid, long_pid, label)
+    return figures, container
