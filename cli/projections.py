@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
@@ -9,10 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from cli.rebuild_jobs import partition, run_groups
 from infra.bootstrap import build
 from infra.positions import head_position
 from infra.settings import Settings
-from projections.rebuild import Rebuilder
+from projections.reader import topic_counts
 
 app = typer.Typer(help="Read models built from the event stream.", no_args_is_help=True)
 console = Console()
@@ -38,9 +40,11 @@ def rebuild(
         list[str] | None, typer.Argument(help="projections to rebuild; all when omitted")
     ] = None,
     batch_size: int = 10_000,
+    jobs: Annotated[int, typer.Option(min=1, max=8, help="processes to rebuild in")] = 1,
 ) -> None:
     """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps
-    serving the old view meanwhile. All projections rebuild in one pass over the store."""
+    serving the old view meanwhile. Projections in one process share one pass over the
+    store; with --jobs they are split into groups of about equal work, one process each."""
     container = build(Settings())
     try:
         known = {p.name for p in container.projector.projections}
@@ -48,30 +52,37 @@ def rebuild(
         if unknown:
             raise typer.BadParameter(f"no projection named {', '.join(unknown)}")
         chosen = [p for p in container.projector.projections if not names or p.name in names]
-        rebuilder = Rebuilder(container.store, container.sql, chosen, batch_size)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
-            TextColumn("{task.fields[rate]:,.0f} ev/s"),
-            TimeRemainingColumn(),
-        )
+        groups = partition(chosen, topic_counts(container.store), jobs)
         head = head_position(container.store)
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("rebuild", total=head, rate=0.0)
-
-            def advance(position: int, head: int) -> None:
-                elapsed = bar.tasks[task].elapsed or 1e-9
-                bar.update(task, completed=position, total=head, rate=position / elapsed)
-
-            report = rebuilder.run(advance)
-        seconds = max(report.seconds, 1e-9)
-        console.print(
-            f"{report.projection}: {report.position:,} store positions "
-            f"({report.events_read:,} events read and applied) in {report.seconds:.1f} s: "
-            f"{report.position / seconds:,.0f} positions/s, "
-            f"{report.events_read / seconds:,.0f} applied events/s; swapped in at position "
-            f"{report.position:,}"
-        )
     finally:
         container.close()
+    started = time.perf_counter()
+    with Progress(*COLUMNS, console=console) as bar:
+        task = bar.add_task("rebuild", total=head, rate=0.0)
+
+        def advance(position: int) -> None:
+            elapsed = bar.tasks[task].elapsed or 1e-9
+            bar.update(task, completed=position, rate=position / elapsed)
+
+        reports = run_groups(groups, batch_size, advance)
+    seconds = time.perf_counter() - started
+    for report in reports:
+        console.print(
+            f"{report.projection}: swapped in at position {report.position:,} after "
+            f"{report.seconds:.1f} s ({report.events_read:,} events read)"
+        )
+    position = min(report.position for report in reports)
+    console.print(
+        f"rebuilt {len(chosen)} projections over {position:,} store positions in "
+        f"{seconds:.1f} s: {position / seconds:,.0f} events/s "
+        f"({sum(r.events_read for r in reports):,} events read, {len(groups)} process(es))"
+    )
+
+
+COLUMNS = (
+    TextColumn("{task.description}"),
+    BarColumn(),
+    TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+    TextColumn("{task.fields[rate]:,.0f} ev/s"),
+    TimeRemainingColumn(),
+)

@@ -73,6 +73,20 @@ class NotificationReader:
             return [Record._make(row) for row in cursor.fetchall()]
 
 
+def topic_counts(store: LeadStore) -> dict[str, int]:
+    """How many stored events each topic has (what a rebuild of a projection must read)."""
+    sql = f"SELECT topic, count(*) FROM {store.events_table} GROUP BY topic"  # noqa: S608
+    recorder: Any = store.recorder
+    if store.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        with recorder.datastore.get_connection() as conn:
+            rows = conn.cursor(row_factory=tuple_row).execute(sql).fetchall()
+    else:
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+    return {str(topic): int(count) for topic, count in rows}
+
+
 class EventDecoder:
     """`Mapper.to_domain_event`, with the transcoder's object hook made cheaper for the two
     things every event holds many of: value dataclasses and UUIDs. Values come out equal to
