@@ -1,6 +1,7 @@
-"""PostgreSQL bulk upsert for large batches: COPY the rows into a temporary table, then one
-INSERT … ON CONFLICT. A fraction of executemany's per-row cost (SQLAlchemy's bind processing
-and a pipelined statement per row), which is what a rebuild of millions of events spends."""
+"""PostgreSQL bulk writes for large batches: COPY. Rows that cannot exist yet (new in this
+batch) go straight into the table; rows that may exist are COPYed into a temporary table and
+upserted with one INSERT … ON CONFLICT. A fraction of executemany's per-row cost (bind
+processing and a pipelined statement per row), which is what a rebuild spends most on."""
 
 from __future__ import annotations
 
@@ -21,6 +22,25 @@ def target_name(conn: Connection, table: Table) -> str:
     return f'"{schema}"."{table.name}"' if schema else f'"{table.name}"'
 
 
+def copy_rows(cursor: Any, into: str, table: Table, rows: Sequence[Row]) -> None:
+    columns = list(rows[0])
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    with cursor.copy(f"COPY {into} ({listed}) FROM STDIN") as copy:
+        for row in rows:
+            values = [row[c] for c in columns]
+            for i in json_at:
+                values[i] = Json(values[i])
+            copy.write_row(values)
+
+
+def copy_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Rows whose keys are new: a duplicate is an error, never a silent overwrite."""
+    raw: Any = conn.connection.driver_connection
+    with raw.cursor() as cursor:
+        copy_rows(cursor, target_name(conn, table), table, rows)
+
+
 def copy_upsert(conn: Connection, table: Table, rows: Sequence[Row], keys: Sequence[str]) -> None:
     """Rows must have distinct keys (one row per key per batch, as the folds produce)."""
     columns = list(rows[0])
@@ -28,22 +48,15 @@ def copy_upsert(conn: Connection, table: Table, rows: Sequence[Row], keys: Seque
     tag = hashlib.sha1(",".join(columns).encode(), usedforsecurity=False).hexdigest()[:8]
     stage = f"stage_{table.name}_{tag}"
     listed = ", ".join(f'"{c}"' for c in columns)
-    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in keys)
     conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    # Identifiers from our own table declarations, never from input.
+    empty = f"SELECT {listed} FROM {target} LIMIT 0"  # noqa: S608
+    create = f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS {empty}"
+    upsert = f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {stage} "  # noqa: S608
     raw: Any = conn.connection.driver_connection
     with raw.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {listed} FROM {target} LIMIT 0"  # noqa: S608 (our identifiers)
-        )
+        cursor.execute(create)
         cursor.execute(f"TRUNCATE {stage}")
-        with cursor.copy(f"COPY {stage} ({listed}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row[c] for c in columns]
-                for i in json_at:
-                    values[i] = Json(values[i])
-                copy.write_row(values)
-        cursor.execute(
-            f"INSERT INTO {target} ({listed}) SELECT {listed} FROM {stage} "  # noqa: S608 (ours)
-            f"ON CONFLICT ({', '.join(keys)}) {conflict}"
-        )
+        copy_rows(cursor, stage, table, rows)
+        cursor.execute(f"{upsert} ON CONFLICT ({', '.join(keys)}) {conflict}")

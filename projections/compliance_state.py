@@ -19,7 +19,7 @@ from projections.compliance_tables import (
     compliance_shares,
 )
 from projections.engine import Item
-from projections.sql import Row, load_by_key, upsert_many
+from projections.sql import Row, load_by_key, save_rows, upsert_many
 
 EMPTY_CAPACITY: Row = {"id": 1, "declined_positions": [], "declined_participant_id": None}
 
@@ -33,6 +33,7 @@ class ComplianceState:
     changed_links: set[UUID] = field(default_factory=set)
     new_shares: set[UUID] = field(default_factory=set)
     changed_flags: set[UUID] = field(default_factory=set)
+    loaded: set[UUID] = field(default_factory=set)  # keys read from the tables: they exist
 
     def link(self, aggregate_id: UUID, **values: Any) -> Row:
         """A record's or matter's link to its participant, changed by `values` if given."""
@@ -104,19 +105,21 @@ def wanted(items: list[Item]) -> tuple[set[UUID], set[UUID], set[UUID]]:
 def load(conn: Connection, items: list[Item]) -> ComplianceState:
     links, shares, flags = wanted(items)
     capacity = load_by_key(conn, compliance_capacity, "id", [1]).get(1, dict(EMPTY_CAPACITY))
-    return ComplianceState(
+    state = ComplianceState(
         links=load_by_key(conn, compliance_links, "aggregate_id", links),
         shares=load_by_key(conn, compliance_shares, "share_id", shares),
         flags=load_by_key(conn, compliance_flags, "flag_id", flags),
         capacity=capacity,
     )
+    state.loaded = set(state.links) | set(state.shares) | set(state.flags)
+    return state
 
 
 def write(conn: Connection, state: ComplianceState) -> None:
     links = [state.links[i] for i in state.changed_links]
-    upsert_many(conn, compliance_links, links, keys=["aggregate_id"])
+    save_rows(conn, compliance_links, links, "aggregate_id", state.loaded)
     shares = [state.shares[i] for i in state.new_shares]
-    upsert_many(conn, compliance_shares, shares, keys=["share_id"])
+    save_rows(conn, compliance_shares, shares, "share_id", state.loaded)
     flags = [state.flags[i] for i in state.changed_flags]
-    upsert_many(conn, compliance_flags, flags, keys=["flag_id"])
+    save_rows(conn, compliance_flags, flags, "flag_id", state.loaded)
     upsert_many(conn, compliance_capacity, [state.capacity], keys=["id"])

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 
 from domain.participant import Participant
 from projections.engine import BatchProjection, Item
-from projections.sql import Row, load_rows, upsert_many
+from projections.sql import Row, load_rows, save_rows
 from projections.tables import intake_deadlines
 
 P = Participant
@@ -81,9 +81,10 @@ class IntakeDeadlines(BatchProjection):
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         rows = DeadlineRows(load(conn, [event for _, event in items]))
+        known = set(rows.rows)
         for _, event in items:
             fold(rows, event)
-        upsert_many(conn, intake_deadlines, rows.written(), keys=["referral_id"])
+        save_rows(conn, intake_deadlines, rows.written(), "referral_id", known)
 
 
 def load(conn: Connection, events: list[Any]) -> list[Row]:

@@ -17,7 +17,7 @@ from domain.participant_state import DECLINED, DISCHARGED, ENROLLED, EXPIRED, RE
 from domain.values import Demographics, Person
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
-from projections.sql import Row, load_by_key, upsert_many
+from projections.sql import Row, load_by_key, save_rows
 
 P = Participant
 
@@ -147,7 +147,9 @@ class DirectoryProjection(BatchProjection):
         touched = {e.originator_id for _, e in items if not isinstance(e, P.Referred)}
         table = participant_directory
         rows: dict[UUID, Row] = load_by_key(conn, table, "participant_id", touched)
+        known = set(rows)
         for position, event in items:
             row = rows.setdefault(event.originator_id, {"participant_id": event.originator_id})
             fold(row, event, position)
-        upsert_many(conn, table, [finish(row) for row in rows.values()], ["participant_id"])
+        finished = [finish(row) for row in rows.values()]
+        save_rows(conn, table, finished, "participant_id", known)

@@ -135,9 +135,11 @@ class Projector:
     def apply_batch(
         conn: Connection, projection: Projection, old: int, last: int, items: list[Item]
     ) -> None:
+        """Claim the batch first: the conditional position update locks the projection's row
+        (a second projector waits on it, then finds it moved and applies nothing), so rows
+        are only ever written by the transaction that advances the position."""
         if last <= old:
             return
-        apply_items(conn, projection, items)
         moved = conn.execute(
             update(projection_positions)
             .where(
@@ -148,6 +150,7 @@ class Projector:
         )
         if moved.rowcount != 1:
             raise ProjectorRaced(projection.name)
+        apply_items(conn, projection, items)
 
     @staticmethod
     def holds_lease(conn: Connection) -> bool:

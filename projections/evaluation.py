@@ -32,7 +32,7 @@ from domain.participant_state import DECLINED, ENROLLED, EXPIRED, REFERRED
 from domain.values import Demographics
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
-from projections.sql import Row, load_rows, upsert_many
+from projections.sql import Row, load_rows, save_rows
 
 P = Participant
 UNKNOWN = "unknown"
@@ -166,9 +166,10 @@ class EvaluationProjection(BatchProjection):
         touched = {e.originator_id for _, e in items if not isinstance(e, P.Referred)}
         table = evaluation_referrals
         by_participant: dict[UUID, list[Row]] = {}
-        for row in load_rows(conn, table, table.c.participant_id, touched):
+        loaded = load_rows(conn, table, table.c.participant_id, touched)
+        for row in loaded:
             by_participant.setdefault(row["participant_id"], []).append(row)
         for position, event in items:
             fold(by_participant.setdefault(event.originator_id, []), event, position)
         rows = [row for rows in by_participant.values() for row in rows]
-        upsert_many(conn, table, rows, keys=["referral_id"])
+        save_rows(conn, table, rows, "referral_id", {row["referral_id"] for row in loaded})

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from projections.bulk import copy_upsert
+from projections.bulk import copy_insert, copy_upsert
 
 # SQLite caps bound parameters per statement; PostgreSQL takes more, but the plan is the same.
 CHUNK = 5000
@@ -59,6 +59,24 @@ def insert_missing(
     """Insert the rows whose keys are not there yet; leave the others as they are."""
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+
+def save_rows(
+    conn: Connection, table: Table, rows: Sequence[Row], key: str, known: Collection[Any]
+) -> None:
+    """Write a batch's rows: those whose key was not `known` (loaded from the table) are new
+    and inserted plainly; the others are upserted."""
+    new = [row for row in rows if row[key] not in known]
+    upsert_many(conn, table, [row for row in rows if row[key] in known], keys=[key])
+    if not new:
+        return
+    if conn.dialect.name == "postgresql" and len(new) >= COPY_FROM:
+        copy_insert(conn, table, new)
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    if conn.dialect.name != "postgresql":
+        new = [in_utc(row) for row in new]
+    conn.execute(insert(table), new)
 
 
 def load_rows(

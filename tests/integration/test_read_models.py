@@ -108,6 +108,7 @@ def test_two_projectors_at_once_agree_with_a_rebuild(
         for c in (container, second_container)
     ]
     done = threading.Event()
+    errors: list[BaseException] = []
 
     def follow(projector: Projector) -> None:
         while not done.is_set():
@@ -115,6 +116,9 @@ def test_two_projectors_at_once_agree_with_a_rebuild(
                 projector.run_until_caught_up()
             except ProjectorRaced:
                 continue
+            except Exception as exc:  # noqa: BLE001 (the test reports it below)
+                errors.append(exc)
+                return
 
     threads = [threading.Thread(target=follow, args=(p,)) for p in projectors]
     for thread in threads:
@@ -125,6 +129,7 @@ def test_two_projectors_at_once_agree_with_a_rebuild(
         done.set()
         for thread in threads:
             thread.join(timeout=60)
+    assert errors == []
     projectors[0].run_until_caught_up()
     live = rows(container, projectors[0].projections)
     Rebuilder(container.store, container.sql, read_models()).run()
