@@ -71,7 +71,10 @@ def run_groups(groups: list[list[str]], batch_size: int, progress: Progress) -> 
             reports.append(results.get())
         if any(w.exitcode not in (None, 0) for w in workers):
             failed = [w.exitcode for w in workers]
-            msg = f"a rebuild process failed (exit codes {failed})"
+            for worker in workers:  # the others' shadows are dropped by the next rebuild
+                worker.terminate()
+                worker.join()
+            msg = f"a rebuild process failed (exit codes {failed}); the live views are as they were"
             raise RuntimeError(msg)
         time.sleep(0.2)
     for worker in workers:

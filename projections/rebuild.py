@@ -10,7 +10,6 @@ decoded once, and only events some projection wants are read at all."""
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,13 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from infra.eventstore import LeadStore
 from infra.positions import head_position
 from projections.engine import Decoder, Projection, apply_items
-from projections.reader import EventDecoder, NotificationReader, Stored
+from projections.reader import (
+    EventDecoder,
+    NotificationReader,
+    Stored,
+    relaxed_gc,
+    wanted_topics,
+)
 from projections.sql import insert_missing
 from projections.tables import projection_positions
 
@@ -35,28 +40,6 @@ class RebuildReport:
     events_read: int
     position: int
     seconds: float
-
-
-@contextlib.contextmanager
-def relaxed_gc() -> Iterator[None]:
-    """A replay allocates millions of short-lived, acyclic objects (decoded events, rows)
-    that reference counting frees; the cyclic collector would keep rescanning everything
-    the process holds (a third of the replay's time). Park what exists and collect seldom."""
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(200_000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def wanted_topics(projections: Sequence[Projection]) -> tuple[str, ...]:
-    """The topics to read; none (read everything) if a projection wants an open-ended set."""
-    if any(type(p.topics) is not frozenset for p in projections):
-        return ()
-    return tuple(sorted(frozenset().union(*(p.topics for p in projections))))
 
 
 class Rebuilder:
