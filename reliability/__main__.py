@@ -39,19 +39,19 @@ TESTS = [
     Test(
         "R3a",
         "R3a kill -9 API, writers without keys",
-        20,
+        10,
         lambda n: r1_kill_api.run(n, keyed=False, name="R3a kill -9 API, no Idempotency-Key"),
         expected_to_fail=True,
     ),
     Test("R5", "R5 16 concurrent conflicting commands", 200, r5_conflicts.run),
     Test("R8", "R8 kill -9 projector", 20, r8_kill_projector.run),
-    Test("R9", "R9 projections equal committed positions", 15, r9_positions.run),
-    Test("R10", "R10 delay/reset/blackhole proxy", 3, r10_network.run),
+    Test("R9", "R9 projections equal committed positions", 10, r9_positions.run),
+    Test("R10", "R10 delay/reset/blackhole proxy", 2, r10_network.run),
     Test("R2", "R2 PostgreSQL crash", 10, r2_crash_postgres.run, crashes_postgres=True),
     Test(
         "R3b",
         "R3b PostgreSQL crash, synchronous_commit=off",
-        6,
+        5,
         lambda n: r2_crash_postgres.run(
             n, durable=False, name="R3b PostgreSQL crash, synchronous_commit=off"
         ),

@@ -48,7 +48,7 @@ def crash_cycles(writers: Writers, crashes: int, found: Findings) -> tuple[Ledge
                 break
             down = time.monotonic()
             postgres.crash()
-            time.sleep(random.uniform(0.1, 4.0))  # noqa: S311 (down for a while)
+            time.sleep(random.uniform(0.1, 3.0))  # noqa: S311 (down for a while)
             postgres.start()
             up = postgres.wait_accepting()
             outages.append(up - down)
