@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
+import httpx
+
 from api.security import issue_token
 from bench.harness import Figure, run_wrk, served
-from bench.site import serve_tree_peak_rss_mb
+from bench.site import percentile, serve_tree_peak_rss_mb
 from domain.base import Meta, Stamp
 from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
@@ -102,7 +104,10 @@ def measure(
         env["BENCH_RUN"] = uuid4().hex[:8]
         result = run_wrk(url, SCRIPT, env, seconds=seconds, connections=connections)
         rss = serve_tree_peak_rss_mb(int(url.rsplit(":", 1)[1]))
+        alone = sequential_latencies(url, env["BENCH_TOKEN"])
     return [
+        Figure(f"referral_post_{label}_one_client_p50", percentile(alone, 0.5), "ms"),
+        Figure(f"referral_post_{label}_one_client_p99", percentile(alone, 0.99), "ms"),
         Figure(
             f"referral_post_{label}_throughput",
             result.requests_per_second,
@@ -115,6 +120,33 @@ def measure(
         Figure(f"referral_post_{label}_non_2xx", result.errors, "count"),
         Figure(f"api_peak_rss_{label}_write_load", rss, "MB"),
     ]
+
+
+def sequential_latencies(url: str, bearer: str, requests: int = 300) -> list[float]:
+    """One officer, one referral at a time: the latency a client sees on an idle service."""
+    headers = {"Authorization": f"Bearer {bearer}", "X-Actor": "badge-1"}
+    timings = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for n in range(requests):
+            person, value = referral(f"seq-{uuid4().hex[:6]}-{n}")
+            body = {
+                "door": "arrest_diversion",
+                "referred_at": value.referred_at.isoformat(),
+                "person": {
+                    "given_name": person.given_name,
+                    "family_name": person.family_name,
+                    "identifiers": [{"system": "bench-seq", "value": person.identifiers[0].value}],
+                },
+                "arrest": {
+                    "charges": [{"code": POSSESSION.code}],
+                    "location": {"description": "3rd Ave and Pine St"},
+                    "released_at": value.arrest.released_at.isoformat(),
+                },
+            }
+            started = time.perf_counter()
+            http.post("/v1/referrals", json=body, headers=headers).raise_for_status()
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 def sqlite_figures(seconds: int) -> list[Figure]:
