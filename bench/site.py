@@ -55,18 +55,17 @@ def long_history(container: Container, events: int) -> UUID:
 
 def rebuild_figures(container: Container) -> list[Figure]:
     head = head_position(container.store)
-    started = time.perf_counter()
-    for position in range(0, head, 1000):
-        for notification in container.store.recorder.select_notifications(
-            start=position, limit=1000, inclusive_of_start=False
-        ):
+    started, position = time.perf_counter(), 0
+    while page := container.store.recorder.select_notifications(
+        start=position, limit=1000, inclusive_of_start=False
+    ):
+        for notification in page:
             container.store.mapper.to_domain_event(notification)
-    baseline = head / (time.perf_counter() - started)
+        position = page[-1].id
+    baseline = head / (time.perf_counter() - started)  # raw read + decode, nothing written
     started = time.perf_counter()
-    for projection in container.projector.projections:
-        Rebuilder(container.store, container.sql, projection).run()
-    seconds = time.perf_counter() - started
-    rate = head * len(container.projector.projections) / seconds
+    Rebuilder(container.store, container.sql, container.projector.projections).run()
+    rate = head / (time.perf_counter() - started)  # every projection, one pass over the store
     return [
         Figure("rebuild_all_projections", rate, "ev/s", baseline, rate / baseline),
         Figure("store_events", head, "count"),
