@@ -35,12 +35,19 @@ class LegalHistory:
         return LegalMatter.divert(referral.referral_id, p.id, charges, at, self.stamp(DPA, at))
 
     def expired(self, matter: LegalMatter, deadline: datetime) -> None:
-        """Standard processing; the prosecutor files one in five."""
+        """Standard processing: the prosecutor files one in five, holds one in five (and
+        declines after the review), and leaves the rest in the queue."""
         matter.refer_for_filing(deadline, self.stamp(DPA, deadline))
-        if self.rng.random() < 0.2:
-            at = deadline + timedelta(days=self.rng.uniform(1, 20))
-            how = Deliberation(self.stamp(DPA, at), at, "filed", 1)
-            matter.decide("file", how, basis=Basis(independent_source="police report"))
+        at = deadline + timedelta(days=self.rng.uniform(1, 20))
+        chance = self.rng.random()
+        if chance < 0.2:
+            matter.decide("file", self.how(at), basis=Basis(independent_source="police report"))
+        elif chance < 0.4:
+            matter.decide("hold", self.how(at), review_at=at + timedelta(days=30))
+            matter.decide("decline", self.how(at + timedelta(days=31)))
+
+    def how(self, at: datetime) -> Deliberation:
+        return Deliberation(self.stamp(DPA, at), at, "see the file", 1)
 
     def enrolled(self, matter: LegalMatter, at: datetime) -> None:
         matter.close_on_enrollment(at, self.stamp(DPA, at))

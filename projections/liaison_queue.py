@@ -5,6 +5,7 @@ review date comes, comparing with the injected clock at query time."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -12,7 +13,8 @@ from sqlalchemy import Connection, select, update
 
 from domain.legal_matter import EVENT_OF, LegalMatter
 from domain.legal_rules import queue_reason
-from projections.sql import upsert
+from projections.engine import Item
+from projections.sql import Row, load_by_key, save_rows, upsert
 from projections.tables import liaison_queue
 
 M = LegalMatter
@@ -36,19 +38,24 @@ class LiaisonQueueProjection:
         elif isinstance(event, M.Moved):
             self.moved(conn, event)
 
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        """The same rules for a whole batch (rebuilds): each matter's row loaded once,
+        changed in memory by its events in order, written once."""
+        moved = {e.originator_id for _, e in items if isinstance(e, M.Moved)}
+        rows = load_by_key(conn, liaison_queue, "matter_id", moved)
+        known, changed = set(rows), set()
+        for _, event in items:
+            if isinstance(event, M.Opened):
+                rows[event.originator_id] = opened_row(event)
+            elif isinstance(event, M.Moved) and event.originator_id in rows:
+                rows[event.originator_id] = moved_row(rows[event.originator_id], event)
+            changed.add(event.originator_id)
+        written = [rows[matter] for matter in changed if matter in rows]
+        save_rows(conn, liaison_queue, written, "matter_id", known)
+
     @staticmethod
     def opened(conn: Connection, event: Any) -> None:
-        reason = queue_reason(event.kind, event.state)
-        row = {
-            "matter_id": event.originator_id,
-            "participant_id": event.participant_id,
-            "kind": event.kind,
-            "state": event.state,
-            "case_number": event.details.case_number,
-            "reason": reason,
-            "due_at": event.occurred_at if reason else None,
-        }
-        upsert(conn, liaison_queue, row, keys=["matter_id"])
+        upsert(conn, liaison_queue, opened_row(event), keys=["matter_id"])
 
     @staticmethod
     def moved(conn: Connection, event: Any) -> None:
@@ -66,6 +73,26 @@ class LiaisonQueueProjection:
             .where(table.c.matter_id == event.originator_id)
             .values(state=event.state, reason=reason, due_at=due_at(event, reason, row))
         )
+
+
+def opened_row(event: Any) -> Row:
+    reason = queue_reason(event.kind, event.state)
+    return {
+        "matter_id": event.originator_id,
+        "participant_id": event.participant_id,
+        "kind": event.kind,
+        "state": event.state,
+        "case_number": event.details.case_number,
+        "reason": reason,
+        "due_at": event.occurred_at if reason else None,
+    }
+
+
+def moved_row(row: Row, event: Any) -> Row:
+    """`moved` on a row in memory."""
+    reason = queue_reason(row["kind"], event.state)
+    due = due_at(event, reason, SimpleNamespace(**row))
+    return row | {"state": event.state, "reason": reason, "due_at": due}
 
 
 def due_at(event: Any, reason: str | None, row: Any) -> datetime | None:

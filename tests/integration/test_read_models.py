@@ -21,6 +21,7 @@ from projections.deadlines import IntakeDeadlines
 from projections.directory import DirectoryProjection
 from projections.engine import BatchProjection, Item, Projection, Projector, ProjectorRaced
 from projections.evaluation import EvaluationProjection
+from projections.liaison_queue import LiaisonQueueProjection
 from projections.reader import EventDecoder, NotificationReader
 from projections.rebuild import Rebuilder
 
@@ -66,6 +67,27 @@ def test_a_rebuild_equals_the_incremental_build(
     Rebuilder(container.store, container.sql, read_models(), batch_size=rebuild_batch).run()
     assert rows(container, projector.projections) == incremental
     assert projector.run_until_caught_up() == 0
+
+
+class PerEvent:
+    """A projection through its per-event handler only."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name, self.topics, self.tables = inner.name, inner.topics, inner.tables
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self.inner.apply(conn, event, position)
+
+
+def test_the_liaison_queue_batched_equals_its_per_event_build(container: Container) -> None:
+    write_history(container, 1500, seed=9)
+    queue = LiaisonQueueProjection()
+    Projector(container.store, container.sql, [PerEvent(queue)], 50).run_until_caught_up()
+    per_event = rows(container, [queue])
+    assert len(per_event["liaison_queue"]) > 50
+    Rebuilder(container.store, container.sql, [queue], batch_size=700).run()
+    assert rows(container, [queue]) == per_event
 
 
 class Crash(Exception):
