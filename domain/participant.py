@@ -218,8 +218,9 @@ class Participant(LeadAggregate):
         policy_version: int,
         stamp: Stamp,
     ) -> Participant:
-        status, decline_reason = (REFERRED, None) if accepted else (DECLINED, "capacity")
-        deadline, non_return = _deadlines(referral, terms) if accepted else (None, None)
+        status, decline_reason, deadline, non_return = _outcome(
+            referral, terms, taken_in=accepted, enrolled=False
+        )
         return cls._create(
             cls.Referred,
             id=participant_id,
@@ -246,14 +247,10 @@ class Participant(LeadAggregate):
         stamp: Stamp,
     ) -> None:
         # An enrolled participant already has case management: a new referral takes no slot.
-        taken_in = accepted or self.status == ENROLLED
-        deadline, non_return = _deadlines(referral, terms) if taken_in else (None, None)
-        if not taken_in:
-            status, decline_reason = DECLINED, "capacity"
-        elif self.status == ENROLLED:
-            status, decline_reason, deadline = ENROLLED, None, None
-        else:
-            status, decline_reason = REFERRED, None
+        enrolled = self.status == ENROLLED
+        status, decline_reason, deadline, non_return = _outcome(
+            referral, terms, taken_in=accepted or enrolled, enrolled=enrolled
+        )
         self._emit(
             self.ReferredAgain,
             stamp,
@@ -573,6 +570,19 @@ class Participant(LeadAggregate):
         since = self.effort_since
         last = max(since, self.engagement.last_contact_at or since)
         return at - last < timedelta(days=terms.inactive_after_days)
+
+
+def _outcome(
+    referral: Referral, terms: PolicyTerms, *, taken_in: bool, enrolled: bool
+) -> tuple[str, str | None, datetime | None, datetime | None]:
+    """What a referral becomes: status, decline reason, intake deadline, non-return until.
+    Declined for capacity carries neither request; an enrolled person needs no new intake."""
+    if not taken_in:
+        return DECLINED, "capacity", None, None
+    deadline, non_return = _deadlines(referral, terms)
+    if enrolled:
+        return ENROLLED, None, None, non_return
+    return REFERRED, None, deadline, non_return
 
 
 def _deadlines(referral: Referral, terms: PolicyTerms) -> tuple[datetime | None, datetime | None]:
