@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,6 +12,7 @@ from infra.audit_wiring import Audit, build_audit
 from infra.clients import ClientRegistry
 from infra.clock import Clock, SystemClock
 from infra.eventstore import LeadStore, open_store
+from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
@@ -55,7 +56,7 @@ class Container:
     deadlines: DeadlineWorker
     audit: Audit
     read_side: ReadSide
-    extras: dict[str, object] = field(default_factory=dict)
+    rate_limits: RateLimits | None
 
     def close(self) -> None:
         self.audit.close()
@@ -122,5 +123,6 @@ def build(settings: Settings, clock: Clock | None = None) -> Container:
         ),
         deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
         audit=audit,
+        rate_limits=RateLimits.of(settings) if settings.rate_limit_enabled else None,
         read_side=read_side,
     )
