@@ -100,6 +100,7 @@ class Projector:
 
     def positions(self) -> dict[str, int]:
         with self.engine.begin() as conn:
+            take_sqlite_writer_lock(conn)
             selected = select(projection_positions.c.name, projection_positions.c.position)
             rows: dict[str, int] = {row.name: row.position for row in conn.execute(selected)}
             for projection in self.projections:
@@ -156,8 +157,10 @@ class Projector:
     def holds_lease(conn: Connection) -> bool:
         """One projector applies at a time: on PostgreSQL a transaction-scoped advisory lock
         (released at commit, so a killed process never leaves it held); SQLite's single
-        writer lock does the same. The conditional position update stays the real guard."""
+        writer lock, taken up front, does the same. The conditional position update stays the
+        real guard."""
         if conn.dialect.name != "postgresql":
+            take_sqlite_writer_lock(conn)
             return True
         return bool(
             conn.execute(
@@ -181,3 +184,11 @@ class Projector:
 
 def _insert(conn: Connection) -> Any:
     return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+
+
+def take_sqlite_writer_lock(conn: Connection) -> None:
+    """Start an SQLite transaction that reads and then writes as a writer: a reader that tries
+    to become a writer while another writer holds the lock fails at once with "database is
+    locked" (the busy timeout does not apply), whereas BEGIN IMMEDIATE waits for the lock."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
