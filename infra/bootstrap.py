@@ -78,9 +78,12 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def build(settings: Settings, clock: Clock | None = None) -> Container:
+def build(
+    settings: Settings, clock: Clock | None = None, store: LeadStore | None = None
+) -> Container:
+    """`store` is for a sole writer that brings its own (the seeder's write-behind store)."""
     clock = clock or SystemClock()
-    store = open_store(settings)
+    store = store or open_store(settings)
     sql = sql_engine(settings)
     async_sql = create_async_engine(settings.sqlalchemy_url(asynchronous=True))
     repository = Repository(store)

@@ -37,6 +37,12 @@ class LeadStore(Application[UUID]):
         EVENTS_WRITTEN.inc(len(recordings))
         return recordings
 
+    def position_after(self, recordings: list[Any]) -> int:
+        """Where a reader must have read to see a save: its last event, or the head of the
+        log when it saved nothing."""
+        last = max((r.notification.id for r in recordings), default=None)
+        return int(last if last is not None else self.recorder.max_notification_id() or 0)
+
     def take_snapshot(
         self,
         aggregate_id: UUID,
@@ -49,8 +55,7 @@ class LeadStore(Application[UUID]):
         aggregate: Any = self.repository.get(
             aggregate_id, version=version, projector_func=projector_func
         )
-        snapshot = type(aggregate).Snapshot.take(aggregate)
-        self.snapshots.put([replace(snapshot, state=with_encodable_keys(snapshot.state))])
+        self.snapshots.put([snapshot_of(aggregate)])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -60,6 +65,11 @@ class LeadStore(Application[UUID]):
     def events_table(self) -> str:
         is_postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         return POSTGRES_EVENTS_TABLE if is_postgres else SQLITE_EVENTS_TABLE
+
+
+def snapshot_of(aggregate: Any) -> Any:
+    snapshot = type(aggregate).Snapshot.take(aggregate)
+    return replace(snapshot, state=with_encodable_keys(snapshot.state))
 
 
 def store_environment(settings: Settings) -> dict[str, str]:

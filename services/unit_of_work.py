@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.idempotency import IdempotencyRecord, idempotency_record_id
 from infra.clock import Clock
 from infra.eventstore import LeadStore
-from infra.positions import head_position, position_of
+from infra.positions import position_of
 from services.context import Outcome, RequestContext
 
 
@@ -77,10 +77,7 @@ class UnitOfWork:
             except IntegrityError:
                 time.sleep(random.uniform(0, 0.004 * (attempt + 1)))  # noqa: S311
                 continue
-            position = max((r.notification.id for r in recordings), default=None)
-            if position is None:
-                position = head_position(self.store)
-            return Outcome(answer, decision.body, position)
+            return Outcome(answer, decision.body, self.store.position_after(recordings))
         raise StoreBusy("too many concurrent changes to the same record; try again")
 
     def replay(self, ctx: RequestContext) -> Outcome | None:

@@ -24,9 +24,13 @@ from domain.values import (
 )
 from infra.bootstrap import Container
 from infra.clock import SettableClock
+from infra.write_behind import WriteBehindStore
+from projections.deadlines import IntakeDeadlines
+from projections.engine import Projector
 from services.context import RequestContext
 from services.legal_coordination.matters import DecisionCommand
 from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
+from services.referrals.deadlines import DeadlineWorker
 from services.referrals.referrals import ReferralCommand
 from services.seeding.plan import DIVERTIBLE, PersonPlan, Step
 
@@ -45,6 +49,16 @@ class SiteSeeder:
         self.clock = clock
         self.case_managers: dict[int, list[UUID]] = {}
         self.outcomes: Counter[str] = Counter()
+        # Only the deadline index must keep up while days pass: the other read models catch
+        # up once at the end, in large batches, instead of at every weekly tick.
+        d = container.deadlines
+        self.deadlines = DeadlineWorker(
+            d.repository,
+            d.uow,
+            Projector(container.store, container.sql, [IntakeDeadlines()]),
+            container.sql,
+            clock,
+        )
 
     def prepare(self, sites: int, participants_per_site: int) -> None:
         self.c.staff.set_policy(
@@ -73,14 +87,27 @@ class SiteSeeder:
             step = heapq.heappop(steps)
             self.clock.set(step.at + LAG)
             if next_tick is not None and step.at >= next_tick:
-                self.c.deadlines.tick()  # deadlines expire as days pass
+                self.flush()  # the deadline index reads what is stored
+                self.deadlines.tick()  # deadlines expire as days pass
                 next_tick = step.at + timedelta(days=7)
             self.play(step)
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)
-        self.c.deadlines.tick()
+        self.flush()
+        self.deadlines.tick()
+        self.flush()
         return self.outcomes
+
+    def catch_up_read_models(self) -> int:
+        c = self.c
+        return Projector(
+            c.store, c.sql, c.projector.projections, batch_size=5000
+        ).run_until_caught_up()
+
+    def flush(self) -> None:
+        if isinstance(self.c.store, WriteBehindStore):
+            self.c.store.flush()
 
     def play(self, step: Step) -> None:
         if step.person.participant_id is None and step.kind != "refer":

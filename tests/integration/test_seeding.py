@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import UUID
 
 import pytest
 
 from infra.bootstrap import build
 from infra.clock import SettableClock
+from infra.eventstore import LeadStore, store_environment
 from infra.positions import head_position
 from infra.settings import Settings
+from infra.write_behind import WriteBehindStore
 from services.seeding.plan import plan_site
 from services.seeding.runner import SiteSeeder
+from services.seeding.session import SeedPlan, seed_store
 
 pytestmark = pytest.mark.integration
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -45,6 +51,51 @@ def test_seeded_site_enrolls_people_and_records_legal_work(settings: Settings) -
         }
         assert unexpected == {}
         assert head_position(container.store) > outcomes["contact"]
+        assert seeder.catch_up_read_models() > 0
         assert container.projector.run_until_caught_up() == 0
+    finally:
+        container.close()
+
+
+def played(settings: Settings, store: LeadStore | None) -> list[tuple[str, int, int]]:
+    """The stored log of a small seeded site: topic, originator (by first appearance) and
+    version of each event, in log order."""
+    clock = SettableClock(END - timedelta(days=365))
+    container = build(settings, clock=clock, store=store)
+    try:
+        seeder = SiteSeeder(container, clock)
+        seeder.prepare(sites=1, participants_per_site=30)
+        seeder.run(plan_site(random.Random(5), 0, 30, END - timedelta(days=365), END))
+        seeder.flush()
+        first_seen: dict[UUID, int] = {}
+        return [
+            (n.topic, first_seen.setdefault(n.originator_id, len(first_seen)), n.originator_version)
+            for n in container.store.recorder.select_notifications(start=1, limit=100_000)
+        ]
+    finally:
+        container.close()
+
+
+def test_write_behind_store_writes_the_log_a_direct_seed_writes(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    def fresh(name: str) -> Settings:
+        shutil.copy(sqlite_template, tmp_path / name)
+        return Settings(database_url=f"sqlite:///{tmp_path / name}", secret_key="x" * 40)
+
+    direct = played(fresh("direct.sqlite3"), None)
+    behind_settings = fresh("behind.sqlite3")
+    behind = played(behind_settings, WriteBehindStore(env=store_environment(behind_settings)))
+    assert len(direct) > 400
+    assert behind == direct
+
+
+def test_seed_store_leaves_read_models_current(settings: Settings) -> None:
+    report = seed_store(settings, SeedPlan(participants_per_site=40, years=2, end=END))
+    container = build(settings)
+    try:
+        assert report.events == head_position(container.store) > 500
+        assert report.outcomes["refer"] >= 40
+        assert container.projector.run_until_caught_up() == 0  # nothing left to project
     finally:
         container.close()

@@ -1,0 +1,93 @@
+"""The seeder's write-behind store: what it holds reads back as stored, a command that failed
+half-way leaves no trace, and long histories get snapshots as with the ordinary store."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from domain.participant import Participant
+from infra.eventstore import open_store, store_environment
+from infra.settings import Settings
+from infra.write_behind import WriteBehindStore
+from tests.unit.builders import (
+    PERSON,
+    POLICY_VERSION,
+    T0,
+    TERMS,
+    arrest_diversion,
+    cm_stamp,
+    days,
+    stamp,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def referred() -> Participant:
+    return Participant.refer(
+        uuid4(),
+        PERSON,
+        uuid4(),
+        arrest_diversion(),
+        accepted=True,
+        terms=TERMS,
+        policy_version=POLICY_VERSION,
+        stamp=stamp(T0),
+    )
+
+
+def test_held_events_read_back_before_and_after_the_flush(settings: Settings) -> None:
+    store = WriteBehindStore(env=store_environment(settings))
+    participant = referred()
+    store.save(participant)
+    held = store.repository.get(participant.id)
+    held.record_contact(T0 + days(1), "phone", cm_stamp(T0 + days(1)))
+    store.save(held)
+    assert store.repository.get(participant.id).version == 2
+    assert store.flush() == 2
+    store.close()
+    plain = open_store(settings)
+    try:
+        assert plain.repository.get(participant.id).version == 2
+    finally:
+        plain.close()
+
+
+def test_a_command_that_failed_half_way_leaves_nothing_behind(settings: Settings) -> None:
+    store = WriteBehindStore(env=store_environment(settings))
+    try:
+        participant = referred()
+        store.save(participant)
+        broken = store.repository.get(participant.id)
+        broken.record_contact(T0 + days(1), "phone", cm_stamp(T0 + days(1)))  # never saved
+        again = store.repository.get(participant.id)
+        assert again.version == 1
+        assert not again.pending_events
+        assert store.flush() == 0  # the referral was written when the failure was found
+    finally:
+        store.close()
+    plain = open_store(settings)
+    try:
+        assert plain.repository.get(participant.id).version == 1
+    finally:
+        plain.close()
+
+
+def test_long_histories_are_snapshotted_at_the_flush(settings: Settings) -> None:
+    store = WriteBehindStore(env=store_environment(settings))
+    participant = referred()
+    for day in range(1, 121):
+        participant.record_contact(T0 + days(day), "phone", cm_stamp(T0 + days(day)))
+        store.save(participant)
+    store.close()  # flushes
+    plain = open_store(settings)
+    try:
+        assert plain.snapshots is not None
+        snapshots = list(plain.snapshots.get(participant.id))
+        assert [s.originator_version for s in snapshots] == [121]
+        assert plain.repository.get(participant.id).version == 121
+        assert plain.repository.get(participant.id, version=60).version == 60
+    finally:
+        plain.close()
