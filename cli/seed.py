@@ -35,7 +35,7 @@ def seed(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task("seed", total=None)
+        task = bar.add_task("seed", total=0)
         report = seed_store(
             Settings(),
             plan,

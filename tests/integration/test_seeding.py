@@ -9,7 +9,9 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+from typer.testing import CliRunner
 
+from cli.main import app
 from infra.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import LeadStore, store_environment
@@ -19,6 +21,7 @@ from infra.write_behind import WriteBehindStore
 from services.seeding.plan import plan_site
 from services.seeding.runner import SiteSeeder
 from services.seeding.session import SeedPlan, seed_store
+from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.integration
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -97,5 +100,17 @@ def test_seed_store_leaves_read_models_current(settings: Settings) -> None:
         assert report.events == head_position(container.store) > 500
         assert report.outcomes["refer"] >= 40
         assert container.projector.run_until_caught_up() == 0  # nothing left to project
+    finally:
+        container.close()
+
+
+def test_leadctl_seed_reports_what_it_wrote(settings: Settings) -> None:
+    env = {"LEAD_DATABASE_URL": settings.database_url, "LEAD_SECRET_KEY": TEST_SECRET}
+    args = ["seed", "--participants-per-site", "12", "--years", "0.5", "--seed", "4"]
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    container = build(settings)
+    try:
+        assert f"{head_position(container.store):,} events" in result.output
     finally:
         container.close()
