@@ -40,7 +40,7 @@ bench: install
 # Adds a 100x site (about 2,000,000 events): long; see README "Benchmarks".
 bench-full: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m bench --full
+	$(BIN)/python -m bench --full --runs 3
 
 # Fault injection (kill -9, PostgreSQL crashes, a hostile proxy, conflicting commands) against
 # the real service on loopback; needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster.

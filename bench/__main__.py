@@ -4,6 +4,7 @@ embedded SQLite store for the write path. Prints a table; writes var/bench/lates
 from __future__ import annotations
 
 import argparse
+import statistics
 
 from bench import site, write
 from bench.harness import Figure, postgres_database, print_table, write_results
@@ -13,28 +14,56 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=1, help="report the median of this many")
     parser.add_argument("--full", action="store_true", help="also a 100x site (long)")
     args = parser.parse_args()
-    figures: list[Figure] = []
-    with postgres_database() as settings:
-        one, container = site.measure_site(settings, 400, 5, "1x")
-        container.close()
-        figures += one
-    if args.full:
+    sizes = {"1x": 400} | ({"100x": 40_000} if args.full else {})
+    once: list[Figure] = []
+    runs: list[list[Figure]] = [[] for _ in range(args.runs)]
+    for label, participants in sizes.items():
         with postgres_database() as settings:
-            hundred, container = site.measure_site(settings, 40_000, 5, "100x")
-            container.close()
-        figures += hundred + growth(one, hundred)
-    with postgres_database() as settings:
-        figures += write.measure(settings, "postgres", args.workers, args.seconds, 32)
-    figures += write.sqlite_figures(args.seconds)
+            seeded, measured = site.measure_site(settings, participants, 5, label, args.runs)
+        once += seeded
+        for run, figures in zip(runs, measured, strict=True):
+            run.extend(figures)
+    for run in runs:  # the write path last: it adds nothing to the seeded stores
+        with postgres_database() as settings:
+            run.extend(write.measure(settings, "postgres", args.workers, args.seconds, 32))
+        run.extend(write.sqlite_figures(args.seconds))
+    figures = once + medians(runs)
+    figures += growth(figures)
     print_table(figures)
     print(f"written to {write_results(figures)}")  # noqa: T201
 
 
-def growth(one: list[Figure], hundred: list[Figure]) -> list[Figure]:
+def medians(runs: list[list[Figure]]) -> list[Figure]:
+    """Each figure's median over the runs; a ratio is the median of each run's own ratio,
+    measured side by side with its baseline."""
+    by_name: dict[str, list[Figure]] = {}
+    for run in runs:
+        for figure in run:
+            by_name.setdefault(figure.name, []).append(figure)
+    return [
+        Figure(
+            name,
+            statistics.median(f.value for f in figures),
+            figures[0].unit,
+            _median_or_none([f.baseline for f in figures]),
+            _median_or_none([f.ratio for f in figures]),
+            [f.value for f in figures] if len(figures) > 1 else None,
+        )
+        for name, figures in by_name.items()
+    ]
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def growth(figures: list[Figure]) -> list[Figure]:
     """How each read's cost grows with history: 100x over 1x, same read, same percentile."""
-    base = {f.name.replace("_1x_", "_"): f for f in one}
+    base = {f.name.replace("_1x_", "_"): f for f in figures if "_1x_" in f.name}
     return [
         Figure(
             f.name.replace("_100x_", "_growth_"),
@@ -43,8 +72,8 @@ def growth(one: list[Figure], hundred: list[Figure]) -> list[Figure]:
             base[key].value,
             f.value / base[key].value,
         )
-        for f in hundred
-        if (key := f.name.replace("_100x_", "_")) in base and f.unit == "ms"
+        for f in figures
+        if "_100x_" in f.name and (key := f.name.replace("_100x_", "_")) in base and f.unit == "ms"
     ]
 
 

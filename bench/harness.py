@@ -33,6 +33,7 @@ class Figure:
     unit: str
     baseline: float | None = None
     ratio: float | None = None
+    runs: list[float] | None = None  # each run's value, when the figure is a median
 
 
 @contextlib.contextmanager
@@ -142,8 +143,10 @@ def write_results(figures: list[Figure]) -> Path:
 
 
 def print_table(figures: list[Figure]) -> None:
-    print(f"{'figure':<44} {'value':>12} {'unit':<8} {'baseline':>12} {'ratio':>7}")  # noqa: T201
+    header = f"{'figure':<44} {'value':>12} {'unit':<8} {'baseline':>12} {'ratio':>7}  runs"
+    print(header)  # noqa: T201
     for f in figures:
         baseline = f"{f.baseline:12.1f}" if f.baseline is not None else " " * 12
-        ratio = f"{f.ratio:7.2f}" if f.ratio is not None else ""
-        print(f"{f.name:<44} {f.value:12.2f} {f.unit:<8} {baseline} {ratio}")  # noqa: T201
+        ratio = f"{f.ratio:7.2f}" if f.ratio is not None else " " * 7
+        runs = " / ".join(f"{v:.1f}" for v in f.runs) if f.runs else ""
+        print(f"{f.name:<44} {f.value:12.2f} {f.unit:<8} {baseline} {ratio}  {runs}")  # noqa: T201

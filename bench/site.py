@@ -3,7 +3,11 @@ read latencies, and peak RSS. The site is written by `leadctl seed`'s planner an
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,7 +51,7 @@ def long_history(container: Container, events: int) -> UUID:
     return pid
 
 
-def rebuild_figures(container: Container) -> list[Figure]:
+def rebuild_figures(container: Container, label: str) -> list[Figure]:
     head = head_position(container.store)
     started, position = time.perf_counter(), 0
     while page := container.store.recorder.select_notifications(
@@ -60,20 +64,17 @@ def rebuild_figures(container: Container) -> list[Figure]:
     started = time.perf_counter()
     Rebuilder(container.store, container.sql, container.projector.projections).run()
     rate = head / (time.perf_counter() - started)  # every projection, one pass over the store
-    return [
-        Figure("rebuild_all_projections", rate, "ev/s", baseline, rate / baseline),
-        Figure("store_events", head, "count"),
-    ]
+    return [Figure(f"rebuild_all_projections_{label}", rate, "ev/s", baseline, rate / baseline)]
 
 
-def verify_figure(container: Container) -> Figure:
+def verify_figure(container: Container, label: str) -> Figure:
     container.audit.sealer.run_until_caught_up()
     runs = []
     for _ in range(3):
         started = time.perf_counter()
         report = container.audit.verifier.verify()
         runs.append(report["events_checked"] / (time.perf_counter() - started))
-    return Figure("audit_verify", statistics.median(runs), "ev/s")
+    return Figure(f"audit_verify_{label}", statistics.median(runs), "ev/s")
 
 
 def token(settings: Settings, role: str, agency: str) -> str:
@@ -152,41 +153,46 @@ def _read(path: Path) -> bytes:
 
 
 def rebuild_rss_mb(settings: Settings) -> float:
-    """Peak RSS of `leadctl projections rebuild` run as a child (call before other children:
-    RUSAGE_CHILDREN reports the largest child so far)."""
-    import os  # noqa: PLC0415
-    import resource  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
+    """Peak RSS of `leadctl projections rebuild`, run as a child and reaped with wait4."""
     env = os.environ | {
         "LEAD_DATABASE_URL": settings.database_url,
         "LEAD_SECRET_KEY": settings.secret_key.get_secret_value(),
     }
     command = [str(Path(sys.executable).parent / "leadctl"), "projections", "rebuild"]
-    subprocess.run(  # noqa: S603 (our own CLI)
-        command,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)  # noqa: S603 (our own CLI)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"rebuild failed: {errors.read().decode(errors='replace')}")
+    return usage.ru_maxrss / 1024
 
 
 def measure_site(
-    settings: Settings, participants: int, years: float, label: str
-) -> tuple[list[Figure], Container]:
+    settings: Settings, participants: int, years: float, label: str, runs: int
+) -> tuple[list[Figure], list[list[Figure]]]:
+    """Seed once (figures measured once), then measure the store `runs` times."""
     container, seeded = seed_site(settings, participants, years)
-    long_pid = long_history(container, 1000)
-    pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000001"))
-    assert pid is not None
-    container.deadlines.tick()
-    figures = [
-        Figure(f"seed_{label}", seeded.events_per_second, "ev/s"),
-        Figure(f"seed_{label}_minutes", (seeded.seconds + seeded.catch_up_seconds) / 60, "min"),
-    ]
-    figures += rebuild_figures(container)
-    figures.append(verify_figure(container))
-    figures.append(Figure("projector_rebuild_peak_rss", rebuild_rss_mb(settings), "MB"))
-    figures += read_figures(settings, pid, long_pid, label)
-    return figures, container
+    try:
+        long_pid = long_history(container, 1000)
+        pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000001"))
+        assert pid is not None
+        container.deadlines.tick()
+        once = [
+            Figure(f"seed_{label}", seeded.events_per_second, "ev/s"),
+            Figure(f"seed_{label}_minutes", (seeded.seconds + seeded.catch_up_seconds) / 60, "min"),
+            Figure(f"store_events_{label}", head_position(container.store), "count"),
+        ]
+        repeated = [
+            [
+                *rebuild_figures(container, label),
+                verify_figure(container, label),
+                Figure(f"projector_rebuild_peak_rss_{label}", rebuild_rss_mb(settings), "MB"),
+                *read_figures(settings, pid, long_pid, label),
+            ]
+            for _ in range(runs)
+        ]
+    finally:
+        container.close()
+    return once, repeated

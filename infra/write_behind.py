@@ -4,6 +4,7 @@ see held events, and a crash loses them (whole saves only: a flush never splits 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from infra.eventstore import STORE_NAME, LeadStore, snapshot_of
 from infra.observability import EVENTS_WRITTEN
 
 FLUSH_AT = 5_000  # events; about 0.2 s per flush on PostgreSQL
-HOLD_AT_MOST = 50_000  # aggregates kept in memory after a flush; beyond that they are dropped
+HOLD_AT_MOST = 100_000  # aggregates kept in memory after a flush, the most recently used
 
 
 class HeldFirstRepository(Repository[UUID]):
@@ -33,17 +34,22 @@ class HeldFirstRepository(Repository[UUID]):
                 self.write_behind.flush()
                 del self.write_behind.held[aggregate_id]
             else:
+                self.write_behind.held.move_to_end(aggregate_id)
                 return held
-        return super().get(aggregate_id, version=version, **kwargs)
+        aggregate = super().get(aggregate_id, version=version, **kwargs)
+        if version is None:
+            self.write_behind.held[aggregate_id] = aggregate
+        return aggregate
 
 
 class WriteBehindStore(LeadStore):
     name = STORE_NAME  # the library names tables after each class: this one shares LeadStore's
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.held: dict[UUID, Any] = {}
+    def __init__(self, env: dict[str, str], hold_at_most: int = HOLD_AT_MOST) -> None:
+        self.hold_at_most = hold_at_most
+        self.held: OrderedDict[UUID, Any] = OrderedDict()  # least recently used first
         self.pending: list[Any] = []
-        self.due_snapshot: dict[UUID, Any] = {}
+        self.due_snapshot: set[UUID] = set()
         self.stored_head = 0
         super().__init__(env=env)
 
@@ -60,9 +66,10 @@ class WriteBehindStore(LeadStore):
             events = aggregate.collect_events()
             self.pending.extend(events)
             self.held[aggregate.id] = aggregate
+            self.held.move_to_end(aggregate.id)
             interval = self.snapshotting_intervals.get(type(aggregate))
             if interval and any(e.originator_version % interval == 0 for e in events):
-                self.due_snapshot[aggregate.id] = aggregate
+                self.due_snapshot.add(aggregate.id)
         if len(self.pending) >= FLUSH_AT:
             self.flush()
         return []
@@ -71,20 +78,30 @@ class WriteBehindStore(LeadStore):
         """Held events have no position until flushed; the sole writer never waits on one."""
         return self.stored_head
 
-    def flush(self) -> int:
-        """Write every held event in one transaction, then the snapshots that fell due."""
+    def flush(self, final: bool = False) -> int:
+        """Write every held event in one transaction. A snapshot that fell due is taken when
+        its aggregate leaves memory, or at the final flush: an aggregate held throughout
+        (the caseload roster, megabytes at 100x) would otherwise be written at every flush."""
         written = len(self.pending)
         if self.pending:
             recordings = self.events.put(self.pending)
             self.stored_head = max(r.notification.id for r in recordings)
             EVENTS_WRITTEN.inc(written)
-        if self.due_snapshot and self.snapshots is not None:
-            self.snapshots.put([snapshot_of(a) for a in self.due_snapshot.values()])
-        self.pending, self.due_snapshot = [], {}
-        if len(self.held) > HOLD_AT_MOST:
-            self.held.clear()
+        self.pending = []
+        leaving = []
+        while len(self.held) > self.hold_at_most:  # every held event is stored now: safe to drop
+            leaving.append(self.held.popitem(last=False)[1])
+        if final:
+            leaving += list(self.held.values())
+        self.take_due_snapshots(leaving)
         return written
 
+    def take_due_snapshots(self, aggregates: list[Any]) -> None:
+        due = [a for a in aggregates if a.id in self.due_snapshot]
+        if due and self.snapshots is not None:
+            self.snapshots.put([snapshot_of(a) for a in due])
+        self.due_snapshot.difference_update(a.id for a in due)
+
     def close(self) -> None:
-        self.flush()
+        self.flush(final=True)
         super().close()

@@ -27,6 +27,7 @@ from infra.clock import SettableClock
 from infra.write_behind import WriteBehindStore
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
+from projections.rebuild import Rebuilder
 from services.context import RequestContext
 from services.legal_coordination.matters import DecisionCommand
 from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
@@ -100,10 +101,9 @@ class SiteSeeder:
         return self.outcomes
 
     def catch_up_read_models(self) -> int:
+        """A rebuild (blue/green) is ~4x faster than catching up batch by batch."""
         c = self.c
-        return Projector(
-            c.store, c.sql, c.projector.projections, batch_size=5000
-        ).run_until_caught_up()
+        return Rebuilder(c.store, c.sql, c.projector.projections).run().events_read
 
     def flush(self) -> None:
         if isinstance(self.c.store, WriteBehindStore):

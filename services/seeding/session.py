@@ -72,7 +72,7 @@ def seed_store(
         began, first = time.perf_counter(), head_position(store)
         seeder.prepare(plan.sites, plan.participants_per_site)
         outcomes = seeder.run(steps, progress)
-        store.flush()
+        store.flush(final=True)
         played = time.perf_counter()
         seeder.catch_up_read_models()
         return SeedReport(

@@ -3,7 +3,7 @@ half-way leaves no trace, and long histories get snapshots as with the ordinary 
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -75,19 +75,46 @@ def test_a_command_that_failed_half_way_leaves_nothing_behind(settings: Settings
         plain.close()
 
 
-def test_long_histories_are_snapshotted_at_the_flush(settings: Settings) -> None:
+def snapshot_versions(settings: Settings, aggregate_id: UUID) -> list[int]:
+    plain = open_store(settings)
+    try:
+        assert plain.snapshots is not None
+        return [s.originator_version for s in plain.snapshots.get(aggregate_id)]
+    finally:
+        plain.close()
+
+
+def test_a_long_history_held_throughout_is_snapshotted_once_at_the_end(
+    settings: Settings,
+) -> None:
     store = WriteBehindStore(env=store_environment(settings))
     participant = referred()
     for day in range(1, 121):
         participant.record_contact(T0 + days(day), "phone", cm_stamp(T0 + days(day)))
         store.save(participant)
-    store.close()  # flushes
+        if day % 10 == 0:
+            store.flush()
+    assert snapshot_versions(settings, participant.id) == []
+    store.close()  # the final flush
+    assert snapshot_versions(settings, participant.id) == [121]
     plain = open_store(settings)
     try:
-        assert plain.snapshots is not None
-        snapshots = list(plain.snapshots.get(participant.id))
-        assert [s.originator_version for s in snapshots] == [121]
         assert plain.repository.get(participant.id).version == 121
         assert plain.repository.get(participant.id, version=60).version == 60
     finally:
         plain.close()
+
+
+def test_an_aggregate_leaving_memory_takes_its_due_snapshot(settings: Settings) -> None:
+    store = WriteBehindStore(env=store_environment(settings), hold_at_most=1)
+    try:
+        long_one = referred()
+        for day in range(1, 60):
+            long_one.record_contact(T0 + days(day), "phone", cm_stamp(T0 + days(day)))
+        store.save(long_one)
+        store.save(referred())  # the long history is now the least recently used
+        store.flush()
+        assert snapshot_versions(settings, long_one.id) == [60]
+        assert store.repository.get(long_one.id).version == 60  # read back from the store
+    finally:
+        store.close()
