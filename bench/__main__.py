@@ -8,6 +8,7 @@ import statistics
 
 from bench import site, write
 from bench.harness import Figure, postgres_database, print_table, write_results
+from infra.observability import configure_logging
 
 
 def main() -> None:
@@ -17,6 +18,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="report the median of this many")
     parser.add_argument("--full", action="store_true", help="also a 100x site (long)")
     args = parser.parse_args()
+    configure_logging("WARNING", as_json=True)
     sizes = {"1x": 400} | ({"100x": 40_000} if args.full else {})
     once: list[Figure] = []
     runs: list[list[Figure]] = [[] for _ in range(args.runs)]

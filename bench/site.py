@@ -97,7 +97,9 @@ def read_figures(
             f"/v1/participants/{pid}",
             {"as_of": (END - timedelta(days=200)).isoformat()},
         ),
-        "history_1000_events": (
+        # A client's first page (the API's default size), and the largest page it may ask for.
+        "history_1000_events_page_100": ("auditor", f"/v1/participants/{long_pid}/history", {}),
+        "history_1000_events_page_500": (
             "auditor",
             f"/v1/participants/{long_pid}/history",
             {"limit": "500"},
