@@ -1,20 +1,42 @@
 """Evaluation queries: stage counts per cohort group, and the days-to-intake histogram the
-median comes from (in tenths of a day), both grouped in SQL by the dimensions asked for."""
+median comes from (in tenths of a day), both grouped in SQL by the dimensions asked for.
+
+Whole cohort months are read from the cells (projections/evaluation_cells.py); the referral
+rows are read only for the part of a [start, end) window that cuts a month, so a report costs
+about the number of cells, not of referrals, and equals the one the rows alone give."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.evaluation import evaluation_referrals as t
+from projections.evaluation_cells import MICROS_PER_DAY
+from projections.evaluation_cells import evaluation_cells as cells
+from projections.evaluation_cells import evaluation_intake_histogram as bins
 
 DIMENSIONS = ("door", "race", "ethnicity", "gender", "period")
 PERIODS = ("month", "quarter", "year")
 STAGES = ("referred", "declined", "enrolled", "intake_expired", "discharged", "readmitted")
+
+Window = tuple[datetime | None, datetime | None]  # [from, to) of referred_at; None: open
 
 
 @dataclass(frozen=True)
@@ -40,45 +62,146 @@ class Group:
             self.histogram[tenths] = self.histogram.get(tenths, 0) + count
 
 
-def column(dimension: str, period: str) -> ColumnElement[Any]:
-    name = period if dimension == "period" else dimension
-    return t.c[name].label(dimension)
+@dataclass(frozen=True)
+class Split:
+    """Where a query's referrals are read from: the cells of the months in [first, last)
+    (None: no whole month; an open end: None), and the rows in the windows left over."""
+
+    months: tuple[str | None, str | None] | None
+    windows: list[Window]
+
+
+def month_floor(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_ceil(at: datetime) -> datetime:
+    floor = month_floor(at)
+    if floor == at:
+        return floor
+    return floor.replace(year=floor.year + floor.month // 12, month=floor.month % 12 + 1)
+
+
+def month_label(at: datetime | None) -> str | None:
+    return None if at is None else f"{at.year:04d}-{at.month:02d}"
+
+
+def split(query: EvaluationQuery) -> Split:
+    start, end = query.start, query.end
+    first = None if start is None else month_ceil(start)
+    last = None if end is None else month_floor(end)
+    if first is not None and last is not None and first >= last:
+        return Split(None, [(start, end)])
+    windows: list[Window] = []
+    if start is not None and first is not None and start < first:
+        windows.append((start, first))
+    if end is not None and last is not None and last < end:
+        windows.append((last, end))
+    return Split((month_label(first), month_label(last)), windows)
+
+
+def rows_only(query: EvaluationQuery) -> Split:
+    """Every referral from its row: what the cells must always add up to."""
+    return Split(None, [(query.start, query.end)])
+
+
+def in_windows(windows: list[Window]) -> ColumnElement[bool]:
+    def within(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
+        bounds = [] if start is None else [t.c.referred_at >= start]
+        bounds += [] if end is None else [t.c.referred_at < end]
+        return and_(literal(value=True), *bounds)
+
+    return or_(*(within(start, end) for start, end in windows))
+
+
+def in_months(table: Any, months: tuple[str | None, str | None]) -> ColumnElement[bool]:
+    first, last = months
+    bounds = [] if first is None else [table.c.month >= first]
+    bounds += [] if last is None else [table.c.month < last]
+    return and_(literal(value=True), *bounds)
+
+
+def dimensions(table: Any, query: EvaluationQuery) -> list[ColumnElement[Any]]:
+    names = [query.period if d == "period" else d for d in query.by]
+    return [table.c[name].label(d) for name, d in zip(names, query.by, strict=True)]
 
 
 def counted(flag: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.sum(case((flag, 1), else_=0))
 
 
-async def evaluation_groups(conn: AsyncConnection, query: EvaluationQuery) -> list[Group]:
-    dims = [column(d, query.period) for d in query.by]
-    where = []
-    if query.start is not None:
-        where.append(t.c.referred_at >= query.start)
-    if query.end is not None:
-        where.append(t.c.referred_at < query.end)
-    stages = select(
-        *dims,
-        func.count().label("referred"),
-        counted(t.c.declined).label("declined"),
-        func.count(t.c.enrolled_at).label("enrolled"),
-        counted(t.c.intake_expired).label("intake_expired"),
-        func.count(t.c.discharged_at).label("discharged"),
-        func.count(t.c.readmitted_at).label("readmitted"),
-        func.coalesce(func.sum(t.c.days_to_intake), 0.0).label("days_total"),
+def stage_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]:
+    sources = []
+    if where.windows:
+        dims = dimensions(t, query)
+        rows = select(
+            *dims,
+            func.count().label("referred"),
+            counted(t.c.declined).label("declined"),
+            func.count(t.c.enrolled_at).label("enrolled"),
+            counted(t.c.intake_expired).label("intake_expired"),
+            func.count(t.c.discharged_at).label("discharged"),
+            func.count(t.c.readmitted_at).label("readmitted"),
+            func.coalesce(func.sum(t.c.days_to_intake), 0.0).label("days_total"),
+            cast(literal(0), BigInteger).label("days_micros"),
+        )
+        sources.append(rows.where(in_windows(where.windows)).group_by(*dims))
+    if where.months is not None:
+        dims = dimensions(cells, query)
+        summed = select(
+            *dims,
+            *(func.sum(cells.c[stage]).label(stage) for stage in STAGES),
+            cast(literal(0.0), Float).label("days_total"),
+            func.sum(cells.c.days_micros).label("days_micros"),
+        )
+        sources.append(summed.where(in_months(cells, where.months)).group_by(*dims))
+    return sources
+
+
+def histogram_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]:
+    sources = []
+    if where.windows:
+        dims = dimensions(t, query)
+        tenths = t.c.intake_tenths
+        rows = select(*dims, tenths, func.count().label("intakes"))
+        rows = rows.where(in_windows(where.windows), tenths.is_not(None))
+        sources.append(rows.group_by(*dims, tenths))
+    if where.months is not None:
+        dims = dimensions(bins, query)
+        summed = select(*dims, bins.c.intake_tenths, func.sum(bins.c.intakes).label("intakes"))
+        summed = summed.where(in_months(bins, where.months))
+        sources.append(summed.group_by(*dims, bins.c.intake_tenths))
+    return sources
+
+
+def combined(sources: list[Select[Any]], *sums: str, ordered: bool = False) -> Select[Any]:
+    """The sources' sums added up per group (in the groups' order if `ordered`). Cells never
+    go back to zero (a referral row is never removed, and never changes group, month or days
+    to intake once set), so every group found has referrals in it, as on the rows."""
+    if len(sources) == 1:
+        only = sources[0]
+        return only.order_by(*only.selected_columns[: -len(sums)]) if ordered else only
+    both = union_all(*sources).subquery()
+    grouped = [column for name, column in both.c.items() if name not in sums]
+    summed = select(*grouped, *(func.sum(both.c[s]).label(s) for s in sums)).group_by(*grouped)
+    return summed.order_by(*grouped) if ordered else summed
+
+
+async def evaluation_groups(
+    conn: AsyncConnection, query: EvaluationQuery, *, from_cells: bool = True
+) -> list[Group]:
+    where = split(query) if from_cells else rows_only(query)
+    stages = combined(
+        stage_sources(query, where), *STAGES, "days_total", "days_micros", ordered=True
     )
-    stages = stages.where(*where).group_by(*dims).order_by(*dims)
     groups: dict[tuple[str, ...], Group] = {}
     for row in (await conn.execute(stages)).mappings():
         key = tuple(str(row[d]) for d in query.by)
-        groups[key] = Group(
-            dict(zip(query.by, key, strict=True)),
-            {stage: int(row[stage] or 0) for stage in STAGES},
-            float(row["days_total"]),
-        )
-    tenths = t.c.intake_tenths
-    histogram = select(*dims, tenths, func.count().label("n"))
-    histogram = histogram.where(*where, tenths.is_not(None)).group_by(*dims, tenths)
+        days = float(row["days_total"] or 0) + int(row["days_micros"] or 0) / MICROS_PER_DAY
+        counts = {stage: int(row[stage] or 0) for stage in STAGES}
+        groups[key] = Group(dict(zip(query.by, key, strict=True)), counts, days)
+    histogram = combined(histogram_sources(query, where), "intakes")
     for row in (await conn.execute(histogram)).mappings():
         key = tuple(str(row[d]) for d in query.by)
-        groups[key].histogram[int(row["intake_tenths"])] = int(row["n"])
+        groups[key].histogram[int(row["intake_tenths"])] = int(row["intakes"])
     return list(groups.values())
