@@ -36,6 +36,7 @@ from projections.evaluation_cells import (
     CellDeltas,
     evaluation_cells,
     evaluation_intake_histogram,
+    evaluation_intake_overall,
 )
 from projections.sql import Row, load_rows, save_rows
 
@@ -164,7 +165,12 @@ def fold(rows: list[Row], event: Any, position: int) -> None:
 
 class EvaluationProjection(BatchProjection):
     name = "evaluation"
-    tables = (evaluation_referrals, evaluation_cells, evaluation_intake_histogram)
+    tables = (
+        evaluation_referrals,
+        evaluation_cells,
+        evaluation_intake_histogram,
+        evaluation_intake_overall,
+    )
     topics = frozenset(get_topic(cls) for cls in FOLDS)
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:

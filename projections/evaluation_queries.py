@@ -31,6 +31,7 @@ from projections.evaluation import evaluation_referrals as t
 from projections.evaluation_cells import MICROS_PER_DAY
 from projections.evaluation_cells import evaluation_cells as cells
 from projections.evaluation_cells import evaluation_intake_histogram as bins
+from projections.evaluation_cells import evaluation_intake_overall as overall
 
 DIMENSIONS = ("door", "race", "ethnicity", "gender", "period")
 PERIODS = ("month", "quarter", "year")
@@ -167,11 +168,17 @@ def histogram_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]
         rows = rows.where(in_windows(where.windows), tenths.is_not(None))
         sources.append(rows.group_by(*dims, tenths))
     if where.months is not None:
-        dims = dimensions(bins, query)
-        summed = select(*dims, bins.c.intake_tenths, func.sum(bins.c.intakes).label("intakes"))
-        summed = summed.where(in_months(bins, where.months))
-        sources.append(summed.group_by(*dims, bins.c.intake_tenths))
+        table = overall if over_all_time(query, where) else bins
+        dims = dimensions(table, query)
+        summed = select(*dims, table.c.intake_tenths, func.sum(table.c.intakes).label("intakes"))
+        if table is bins:
+            summed = summed.where(in_months(bins, where.months))
+        sources.append(summed.group_by(*dims, table.c.intake_tenths))
     return sources
+
+
+def over_all_time(query: EvaluationQuery, where: Split) -> bool:
+    return where.months == (None, None) and "period" not in query.by
 
 
 def combined(sources: list[Select[Any]], *sums: str, ordered: bool = False) -> Select[Any]:

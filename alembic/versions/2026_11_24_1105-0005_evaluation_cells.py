@@ -1,5 +1,5 @@
 """Evaluation cells: referrals pre-aggregated per cohort month and group, and the days-to-intake
-histogram per cell, so an evaluation report costs O(cells), not O(referrals). Filled from
+histogram per cell and over all time, so an evaluation report costs O(cells), not O(referrals). Filled from
 evaluation_referrals here; the evaluation projection keeps them from then on.
 
 Revision ID: 0005
@@ -65,6 +65,16 @@ def upgrade() -> None:
         sa.Column("intakes", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(*GROUP, "intake_tenths", name="pk_evaluation_intake_histogram"),
     )
+    op.create_index(
+        "ix_evaluation_intake_histogram_month", "evaluation_intake_histogram", ["month"]
+    )
+    op.create_table(
+        "evaluation_intake_overall",
+        *group_columns()[:-1],
+        sa.Column("intake_tenths", sa.Integer(), nullable=False),
+        sa.Column("intakes", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*GROUP[:-1], "intake_tenths", name="pk_evaluation_intake_overall"),
+    )
     fill()
 
 
@@ -85,8 +95,15 @@ def fill() -> None:
         f"MIN(quarter), MIN(year), COUNT(*) FROM evaluation_referrals "
         f"WHERE intake_tenths IS NOT NULL GROUP BY {group}, intake_tenths"
     )
+    overall = ", ".join(GROUP[:-1])
+    op.execute(
+        f"INSERT INTO evaluation_intake_overall SELECT {overall}, intake_tenths, "  # noqa: S608
+        f"SUM(intakes) FROM evaluation_intake_histogram GROUP BY {overall}, intake_tenths"
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("evaluation_intake_overall")
+    op.drop_index("ix_evaluation_intake_histogram_month", "evaluation_intake_histogram")
     op.drop_table("evaluation_intake_histogram")
     op.drop_table("evaluation_cells")
