@@ -1,5 +1,6 @@
-"""Times the evaluation report's queries on an existing database, the per-row query and the
-cells side by side in one run (interleaved, medians), and checks that they agree:
+"""Times the evaluation report's queries on an existing database, the per-row report of
+before (bench/evaluation_rows.py) and the cells side by side in one run (interleaved,
+medians), and checks that they agree:
 
     python -m bench.evaluation_query postgresql+psycopg://postgres@127.0.0.1:5432/NAME
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from bench.evaluation_rows import groups_from_rows
 from projections.evaluation_queries import EvaluationQuery, Group, evaluation_groups
 
 QUERIES = {
@@ -28,22 +30,22 @@ QUERIES = {
 
 async def timed(conn: AsyncConnection, query: EvaluationQuery, *, cells: bool) -> float:
     began = time.perf_counter()
-    await evaluation_groups(conn, query, from_cells=cells)
+    await (evaluation_groups if cells else groups_from_rows)(conn, query)
     return (time.perf_counter() - began) * 1000
 
 
-def same(a: list[Group], b: list[Group]) -> bool:
+def same(a: tuple[list[Group], Group], b: tuple[list[Group], Group]) -> bool:
     def shown(g: Group) -> tuple[object, ...]:
-        return (g.key, g.counts, round(g.days_total, 6), g.histogram)
+        return (g.key, g.counts, round(g.days_total, 6), g.intakes, g.median_days)
 
-    return [shown(g) for g in a] == [shown(g) for g in b]
+    return [shown(g) for g in [*a[0], a[1]]] == [shown(g) for g in [*b[0], b[1]]]
 
 
 async def main(url: str, runs: int) -> None:
     engine = create_async_engine(url)
     async with engine.connect() as conn:
         for name, query in QUERIES.items():
-            rows = await evaluation_groups(conn, query, from_cells=False)
+            rows = await groups_from_rows(conn, query)
             agree = same(rows, await evaluation_groups(conn, query))
             taken: dict[bool, list[float]] = {False: [], True: []}
             for _ in range(runs):

@@ -1,5 +1,7 @@
-"""Evaluation queries: stage counts per cohort group, and the days-to-intake histogram the
-median comes from (in tenths of a day), both grouped in SQL by the dimensions asked for.
+"""Evaluation queries: stage counts per cohort group, and the median days to intake, both
+computed in SQL by the dimensions asked for: the median from the days-to-intake histogram (in
+tenths of a day), whose running sums find the one or two middle intakes, so only those leave
+the database.
 
 Whole cohort months are read from the cells (projections/evaluation_cells.py); the referral
 rows are read only for the part of a [start, end) window that cuts a month, so a report costs
@@ -7,7 +9,7 @@ about the number of cells, not of referrals, and equals the one the rows alone g
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +39,7 @@ DIMENSIONS = ("door", "race", "ethnicity", "gender", "period")
 PERIODS = ("month", "quarter", "year")
 STAGES = ("referred", "declined", "enrolled", "intake_expired", "discharged", "readmitted")
 
+Key = tuple[str, ...]  # a group's values of the dimensions asked for
 Window = tuple[datetime | None, datetime | None]  # [from, to) of referred_at; None: open
 
 
@@ -53,14 +56,14 @@ class Group:
     key: dict[str, str]
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
     days_total: float = 0.0
-    histogram: dict[int, int] = field(default_factory=dict)  # tenths of a day -> referrals
+    intakes: int = 0
+    median_days: float | None = None  # of days to intake, to a tenth of a day
 
     def add(self, other: Group) -> None:
+        """Counts and days add up; the intakes' median is the database's to find."""
         for stage, count in other.counts.items():
             self.counts[stage] += count
         self.days_total += other.days_total
-        for tenths, count in other.histogram.items():
-            self.histogram[tenths] = self.histogram.get(tenths, 0) + count
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,6 @@ def split(query: EvaluationQuery) -> Split:
     if end is not None and last is not None and last < end:
         windows.append((last, end))
     return Split((month_label(first), month_label(last)), windows)
-
-
-def rows_only(query: EvaluationQuery) -> Split:
-    """Every referral from its row: what the cells must always add up to."""
-    return Split(None, [(query.start, query.end)])
 
 
 def in_windows(windows: list[Window]) -> ColumnElement[bool]:
@@ -194,21 +192,58 @@ def combined(sources: list[Select[Any]], *sums: str, ordered: bool = False) -> S
     return summed.order_by(*grouped) if ordered else summed
 
 
+def middle_bins(query: EvaluationQuery, where: Split) -> Select[Any]:
+    """Per group, the histogram bins holding its middle intakes (indexes (n-1)//2 and n//2):
+    those with seen <= n//2 < seen + count or seen <= (n-1)//2 < seen + count, that is
+    2 * seen <= n <= 2 * (seen + count), with the intakes before the bin (seen) and in all (n)
+    as window sums, so they go by the bins' number, not the referrals'."""
+    bins = combined(histogram_sources(query, where), "intakes").subquery()
+    group = [bins.c[d] for d in query.by]
+    tenths, count = bins.c.intake_tenths, bins.c.intakes
+    upto = func.sum(count).over(partition_by=group or None, order_by=tenths)
+    every = func.sum(count).over(partition_by=group or None)
+    running = [(upto - count).label("seen"), upto.label("upto"), every.label("n")]
+    ranked = select(*group, tenths, *running).subquery()
+    seen, n = ranked.c.seen, ranked.c.n
+    middle = select(ranked).where(2 * seen <= n, n <= 2 * ranked.c.upto)
+    return middle.order_by(*(ranked.c[d] for d in query.by), ranked.c.intake_tenths)
+
+
+async def add_medians(
+    conn: AsyncConnection, query: EvaluationQuery, where: Split, groups: dict[Key, Group]
+) -> None:
+    picked: dict[Key, list[int]] = {}
+    for row in (await conn.execute(middle_bins(query, where))).mappings():
+        key = tuple(str(row[d]) for d in query.by)
+        n, seen, upto = int(row["n"]), int(row["seen"]), int(row["upto"])
+        middle = [(n - 1) // 2, n // 2]
+        chosen = picked.setdefault(key, [])
+        chosen += [row["intake_tenths"] for index in middle if seen <= index < upto]
+        groups[key].intakes = n
+    for key, chosen in picked.items():
+        groups[key].median_days = sum(chosen) / len(chosen) / 10
+
+
 async def evaluation_groups(
-    conn: AsyncConnection, query: EvaluationQuery, *, from_cells: bool = True
-) -> list[Group]:
-    where = split(query) if from_cells else rows_only(query)
+    conn: AsyncConnection, query: EvaluationQuery
+) -> tuple[list[Group], Group]:
+    """The groups asked for, in order, and their totals."""
+    where = split(query)
     stages = combined(
         stage_sources(query, where), *STAGES, "days_total", "days_micros", ordered=True
     )
-    groups: dict[tuple[str, ...], Group] = {}
+    groups: dict[Key, Group] = {}
     for row in (await conn.execute(stages)).mappings():
         key = tuple(str(row[d]) for d in query.by)
         days = float(row["days_total"] or 0) + int(row["days_micros"] or 0) / MICROS_PER_DAY
         counts = {stage: int(row[stage] or 0) for stage in STAGES}
         groups[key] = Group(dict(zip(query.by, key, strict=True)), counts, days)
-    histogram = combined(histogram_sources(query, where), "intakes")
-    for row in (await conn.execute(histogram)).mappings():
-        key = tuple(str(row[d]) for d in query.by)
-        groups[key].histogram[int(row["intake_tenths"])] = int(row["intakes"])
-    return list(groups.values())
+    await add_medians(conn, query, where, groups)
+    totals = Group({})
+    for group in groups.values():
+        totals.add(group)
+    if query.by:
+        await add_medians(conn, replace(query, by=()), where, {(): totals})
+    else:
+        totals.intakes, totals.median_days = groups[()].intakes, groups[()].median_days
+    return list(groups.values()), totals

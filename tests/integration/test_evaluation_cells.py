@@ -1,5 +1,6 @@
-"""The evaluation cells on both stores, for a seeded site: a report summed from the cells
-equals the one from the referral rows for every grouping, period and window; the cells built
+"""The evaluation cells on both stores, for a seeded site: a report summed from the cells,
+medians found in SQL, equals the one computed before from every referral row (JSON and CSV)
+for every grouping, period and window; the cells built
 batch by batch equal a rebuild's (`leadctl projections rebuild evaluation`); the migration
 fills them as the projection does."""
 
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
+from bench.evaluation_rows import groups_from_rows
 from cli.main import app
 from infra.bootstrap import Container, build
 from infra.migrations import downgrade, upgrade
@@ -74,11 +76,8 @@ def table_rows(container: Container) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-def shown(query: EvaluationQuery, groups: list[Group]) -> tuple[Any, str]:
+def shown(query: EvaluationQuery, groups: list[Group], totals: Group) -> tuple[Any, str]:
     """What a caller sees: the JSON and the CSV."""
-    totals = Group({})
-    for group in groups:
-        totals.add(group)
     report = EvaluationReport(query, groups, totals, 0)
     return report_json(report), report_csv(report)
 
@@ -87,9 +86,9 @@ async def both_reports(container: Container) -> list[tuple[Any, Any]]:
     pairs = []
     async with container.async_sql.connect() as conn:
         for query in QUERIES:
-            rows = await evaluation_groups(conn, query, from_cells=False)
+            rows = await groups_from_rows(conn, query)
             cells = await evaluation_groups(conn, query)
-            pairs.append((shown(query, rows), shown(query, cells)))
+            pairs.append((shown(query, *rows), shown(query, *cells)))
     await container.async_sql.dispose()
     return pairs
 
