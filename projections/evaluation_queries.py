@@ -10,7 +10,7 @@ about the number of cells, not of referrals, and equals the one the rows alone g
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -34,13 +34,13 @@ from projections.evaluation_cells import MICROS_PER_DAY
 from projections.evaluation_cells import evaluation_cells as cells
 from projections.evaluation_cells import evaluation_intake_histogram as bins
 from projections.evaluation_cells import evaluation_intake_overall as overall
+from projections.evaluation_months import Split, Window, split
 
 DIMENSIONS = ("door", "race", "ethnicity", "gender", "period")
 PERIODS = ("month", "quarter", "year")
 STAGES = ("referred", "declined", "enrolled", "intake_expired", "discharged", "readmitted")
 
 Key = tuple[str, ...]  # a group's values of the dimensions asked for
-Window = tuple[datetime | None, datetime | None]  # [from, to) of referred_at; None: open
 
 
 @dataclass(frozen=True)
@@ -64,44 +64,6 @@ class Group:
         for stage, count in other.counts.items():
             self.counts[stage] += count
         self.days_total += other.days_total
-
-
-@dataclass(frozen=True)
-class Split:
-    """Where a query's referrals are read from: the cells of the months in [first, last)
-    (None: no whole month; an open end: None), and the rows in the windows left over."""
-
-    months: tuple[str | None, str | None] | None
-    windows: list[Window]
-
-
-def month_floor(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def month_ceil(at: datetime) -> datetime:
-    floor = month_floor(at)
-    if floor == at:
-        return floor
-    return floor.replace(year=floor.year + floor.month // 12, month=floor.month % 12 + 1)
-
-
-def month_label(at: datetime | None) -> str | None:
-    return None if at is None else f"{at.year:04d}-{at.month:02d}"
-
-
-def split(query: EvaluationQuery) -> Split:
-    start, end = query.start, query.end
-    first = None if start is None else month_ceil(start)
-    last = None if end is None else month_floor(end)
-    if first is not None and last is not None and first >= last:
-        return Split(None, [(start, end)])
-    windows: list[Window] = []
-    if start is not None and first is not None and start < first:
-        windows.append((start, first))
-    if end is not None and last is not None and last < end:
-        windows.append((last, end))
-    return Split((month_label(first), month_label(last)), windows)
 
 
 def in_windows(windows: list[Window]) -> ColumnElement[bool]:
@@ -228,7 +190,7 @@ async def evaluation_groups(
     conn: AsyncConnection, query: EvaluationQuery
 ) -> tuple[list[Group], Group]:
     """The groups asked for, in order, and their totals."""
-    where = split(query)
+    where = split(query.start, query.end)
     stages = combined(
         stage_sources(query, where), *STAGES, "days_total", "days_micros", ordered=True
     )
