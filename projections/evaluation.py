@@ -32,6 +32,12 @@ from domain.participant_state import DECLINED, ENROLLED, EXPIRED, REFERRED
 from domain.values import Demographics
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
+from projections.evaluation_cells import (
+    CellDeltas,
+    evaluation_cells,
+    evaluation_intake_histogram,
+    evaluation_intake_overall,
+)
 from projections.sql import Row, load_rows, save_rows
 
 P = Participant
@@ -159,7 +165,12 @@ def fold(rows: list[Row], event: Any, position: int) -> None:
 
 class EvaluationProjection(BatchProjection):
     name = "evaluation"
-    tables = (evaluation_referrals,)
+    tables = (
+        evaluation_referrals,
+        evaluation_cells,
+        evaluation_intake_histogram,
+        evaluation_intake_overall,
+    )
     topics = frozenset(get_topic(cls) for cls in FOLDS)
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
@@ -167,9 +178,13 @@ class EvaluationProjection(BatchProjection):
         table = evaluation_referrals
         by_participant: dict[UUID, list[Row]] = {}
         loaded = load_rows(conn, table, table.c.participant_id, touched)
+        deltas = CellDeltas()
+        deltas.add(loaded, -1)  # before the folds change these rows in place
         for row in loaded:
             by_participant.setdefault(row["participant_id"], []).append(row)
         for position, event in items:
             fold(by_participant.setdefault(event.originator_id, []), event, position)
         rows = [row for rows in by_participant.values() for row in rows]
         save_rows(conn, table, rows, "referral_id", {row["referral_id"] for row in loaded})
+        deltas.add(rows, +1)
+        deltas.write(conn)

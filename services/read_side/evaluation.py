@@ -45,10 +45,7 @@ class EvaluationView:
         check_query(query)
         position = await self.freshness.wait(EvaluationProjection.name, min_position)
         async with self.engine.connect() as conn:
-            groups = await evaluation_groups(conn, query)
-        totals = Group({})
-        for group in groups:
-            totals.add(group)
+            groups, totals = await evaluation_groups(conn, query)
         return EvaluationReport(query, groups, totals, position)
 
 
@@ -62,30 +59,15 @@ def check_query(query: EvaluationQuery) -> None:
         raise InvalidInput("from must be before to", field="from")
 
 
-def median_days(histogram: dict[int, int]) -> float | None:
-    """The median of days to intake (a histogram in tenths of a day)."""
-    n = sum(histogram.values())
-    if n == 0:
-        return None
-    ordered = sorted(histogram.items())
-    middle = [(n - 1) // 2, n // 2]
-    picked: list[int] = []
-    seen = 0
-    for tenths, count in ordered:
-        picked += [tenths for index in middle if seen <= index < seen + count]
-        seen += count
-    return sum(picked) / len(picked) / 10
-
-
 def figures(group: Group) -> dict[str, Any]:
     referred = group.counts["referred"]
-    intakes = sum(group.histogram.values())
+    intakes = group.intakes
     return {
         "counts": dict(group.counts),
         "rates": {s: round(group.counts[s] / referred, 4) if referred else None for s in RATED},
         "days_to_intake": {
             "count": intakes,
-            "median": median_days(group.histogram),
+            "median": group.median_days,
             "mean": round(group.days_total / intakes, 2) if intakes else None,
         },
     }

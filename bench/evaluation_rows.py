@@ -1,0 +1,82 @@
+"""The evaluation report as it was computed before the cells: every referral row grouped in
+SQL, the days-to-intake histogram to Python, the median from it. Kept as the reference the
+cell-based report must equal (tests) and the baseline it is timed against (bench)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from projections.evaluation import evaluation_referrals as t
+from projections.evaluation_queries import STAGES, EvaluationQuery, Group
+
+
+def column(dimension: str, period: str) -> ColumnElement[Any]:
+    name = period if dimension == "period" else dimension
+    return t.c[name].label(dimension)
+
+
+def counted(flag: ColumnElement[Any]) -> ColumnElement[Any]:
+    return func.sum(case((flag, 1), else_=0))
+
+
+def window(start: datetime | None, end: datetime | None) -> list[ColumnElement[bool]]:
+    where = [] if start is None else [t.c.referred_at >= start]
+    return where + ([] if end is None else [t.c.referred_at < end])
+
+
+def median_days(histogram: dict[int, int]) -> float | None:
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    middle = [(n - 1) // 2, n // 2]
+    picked: list[int] = []
+    seen = 0
+    for tenths, count in sorted(histogram.items()):
+        picked += [tenths for index in middle if seen <= index < seen + count]
+        seen += count
+    return sum(picked) / len(picked) / 10
+
+
+async def groups_from_rows(
+    conn: AsyncConnection, query: EvaluationQuery
+) -> tuple[list[Group], Group]:
+    dims = [column(d, query.period) for d in query.by]
+    where = window(query.start, query.end)
+    stages = select(
+        *dims,
+        func.count().label("referred"),
+        counted(t.c.declined).label("declined"),
+        func.count(t.c.enrolled_at).label("enrolled"),
+        counted(t.c.intake_expired).label("intake_expired"),
+        func.count(t.c.discharged_at).label("discharged"),
+        func.count(t.c.readmitted_at).label("readmitted"),
+        func.coalesce(func.sum(t.c.days_to_intake), 0.0).label("days_total"),
+    )
+    stages = stages.where(*where).group_by(*dims).order_by(*dims)
+    groups: dict[tuple[str, ...], Group] = {}
+    for row in (await conn.execute(stages)).mappings():
+        key = tuple(str(row[d]) for d in query.by)
+        counts = {stage: int(row[stage] or 0) for stage in STAGES}
+        groups[key] = Group(dict(zip(query.by, key, strict=True)), counts, float(row["days_total"]))
+    histograms: dict[tuple[str, ...], dict[int, int]] = {key: {} for key in groups}
+    tenths = t.c.intake_tenths
+    histogram = select(*dims, tenths, func.count().label("n"))
+    histogram = histogram.where(*where, tenths.is_not(None)).group_by(*dims, tenths)
+    for row in (await conn.execute(histogram)).mappings():
+        key = tuple(str(row[d]) for d in query.by)
+        histograms[key][int(row["intake_tenths"])] = int(row["n"])
+    totals, overall = Group({}), {}
+    for key, group in groups.items():
+        group.intakes, group.median_days = (
+            sum(histograms[key].values()),
+            median_days(histograms[key]),
+        )
+        totals.add(group)
+        for value, count in histograms[key].items():
+            overall[value] = overall.get(value, 0) + count
+    totals.intakes, totals.median_days = sum(overall.values()), median_days(overall)
+    return list(groups.values()), totals
