@@ -14,7 +14,7 @@ import pytest
 from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
-from infra.stored_events import FIRST, RawEvent, StoredEvents
+from infra.stored_events import FIRST, Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 from services.audit.verifier import Verifier
@@ -241,8 +241,8 @@ class WritesWhenRead(StoredEvents):
         super().__init__(container.sql)
         self.container, self.clock = container, clock
 
-    def stream(self, after: int = FIRST, batch: int = 2000) -> Iterator[RawEvent]:
-        yield from super().stream(after, batch)
+    def pages(self, after: int = FIRST, size: int = 2000) -> Iterator[list[Row]]:
+        yield from super().pages(after, size)
         refer_people(self.container, self.clock, 1, first=50)
         self.container.audit.sealer.run_until_caught_up()
 

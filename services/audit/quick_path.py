@@ -1,0 +1,66 @@
+"""The common case of a verify at the pace of the driver, hashlib and orjson: a run of records
+that are sealed, match their links and pass the quick decodability check.
+
+It hashes exactly what `chain.record` does for the column types the drivers hand back, and
+checks exactly what `Decodability.quick` does. The first record that is anything else (of an
+unexpected type, unsealed, mismatched, at a signed position) ends the run and goes through the
+verifier's careful step, so this loop can only ever agree with it, sooner."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Container, Sequence
+from contextlib import suppress
+from itertools import islice
+from uuid import UUID
+
+import orjson
+
+from infra.chain_store import Link
+from infra.stored_events import Row
+from services.audit.chain import LENGTH, field
+from services.audit.decodability import uuid_text
+
+LAST = 2**63  # above any position
+UUID_TAG = b"u" + LENGTH.pack(16)
+RECORD = b"%bi%b%b%bi%b%bs%b%bb%b%b"  # previous link, then chain.record's five fields
+
+
+def text_id(value: object) -> bytes:
+    """SQLite's text ids: `chain.field` of the text, when the library can read it back."""
+    if not uuid_text(value):
+        raise ValueError(value)
+    return field(value)
+
+
+def clean_run(
+    previous: bytes,
+    rows: Sequence[Row],
+    links: Sequence[Link],
+    start: int,
+    limit: int,
+    plain_topics: Container[str],
+) -> tuple[int, bytes]:
+    """The index of the first row from `start` this path cannot vouch for (positions below
+    `limit` only), and the link of the row before it."""
+    pack, sha256, loads, done = LENGTH.pack, hashlib.sha256, orjson.loads, start
+    with suppress(TypeError, ValueError):  # a value of a type the careful step must judge
+        for (position, stream, version, topic, state), (sealed_at, stored) in zip(
+            islice(rows, start, None), islice(links, start, None), strict=False
+        ):
+            if position != sealed_at or position >= limit or topic not in plain_topics:
+                break
+            if type(position) is not int or type(version) is not int or type(state) is not bytes:
+                break
+            ident = UUID_TAG + stream.bytes if type(stream) is UUID else text_id(stream)
+            p, v, t = b"%d" % position, b"%d" % version, topic.encode("utf-8", "surrogatepass")
+            size = len(state)
+            computed = sha256(
+                RECORD % (previous, pack(len(p)), p, ident, pack(len(v)), v, pack(len(t)), t,
+                          pack(size), state)
+            ).digest()  # fmt: skip
+            decoded = loads(state)
+            if computed != stored or type(decoded) is not dict or "class_version" in decoded:
+                break
+            previous, done = computed, done + 1
+    return done, previous
