@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from infra.audit_tables import audit_chain, audit_checkpoints
-from infra.raw_reads import fetch_all, placeholder
+from infra.raw_reads import placeholder, streamed
 
 Link = tuple[int, bytes]
 StoredCheckpoint = tuple[int, bytes, datetime, str, bytes]
@@ -33,12 +33,15 @@ class ChainStore:
             head = conn.execute(select(func.max(audit_chain.c.position))).scalar()
         return None if head is None else int(head)
 
-    def links(self, after: int, upto: int, limit: int) -> list[Link]:
-        """Up to `limit` stored links with positions in (after, upto], in order."""
+    def link_pages(self, until: int, size: int = 2000) -> Generator[list[Link], None, None]:
+        """The stored links up to `until`, in order, from one query: bounded, so links a
+        sealer adds while a verify reads are not seen."""
         mark = placeholder(self.engine)
-        sql = "SELECT position, link FROM audit_chain "
-        sql += f"WHERE position > {mark} AND position <= {mark} ORDER BY position LIMIT {mark}"
-        rows = fetch_all(self.engine, sql, (after, upto, limit))
+        sql = f"SELECT position, link FROM audit_chain WHERE position <= {mark} ORDER BY position"  # noqa: S608
+        for rows in streamed(self.engine, sql, (until,), size):
+            yield self.typed(rows)
+
+    def typed(self, rows: list[tuple[Any, ...]]) -> list[Link]:
         if self.engine.dialect.name == "postgresql":
             return cast(list[Link], rows)  # bigint and bytea columns, NOT NULL
         # SQLite keeps whatever type a superuser stores in a column.

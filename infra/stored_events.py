@@ -6,7 +6,7 @@ an exception from the library's own row mapping: so these reads bypass the recor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,7 +15,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Engine, bindparam, text
 
 from infra.eventstore import POSTGRES_EVENTS_TABLE, SQLITE_EVENTS_TABLE
-from infra.raw_reads import fetch_all, placeholder
+from infra.raw_reads import fetch_all, placeholder, streamed
 
 FIRST = -(2**63)  # below any position, forged ones included
 Row = tuple[Any, ...]  # position, originator id, originator version, topic, state: as stored
@@ -60,6 +60,8 @@ class StoredEvents:
             f"ORDER BY {position}"
         ).bindparams(bindparam("positions", expanding=True))
         self._head = text(f"SELECT max({position}) FROM {table}")  # noqa: S608
+        self._all = f"SELECT {columns} FROM {table} ORDER BY {position}"  # noqa: S608
+        self.uuid_bytes = postgres
 
     def page(self, after: int, limit: int) -> list[Row]:
         """Up to `limit` records after position `after`, in order, as plain tuples."""
@@ -73,6 +75,18 @@ class StoredEvents:
         while rows := self.page(after, size):
             yield rows
             after = rows[-1][0]
+
+    def chain_pages(self, size: int = 2000) -> Generator[list[Row], None, None]:
+        """Every record in position order, a page at a time, from one query. With `uuid_bytes`
+        the ids are a UUID's 16 bytes (what the chain hashes): `record` reads them back."""
+        return streamed(self.engine, self._all, (), size, uuid_bytes=self.uuid_bytes)
+
+    def record(self, row: Row) -> RawEvent:
+        """A row of `chain_pages` as a record, as `page` would have returned it."""
+        if not self.uuid_bytes:
+            return RawEvent(*row)
+        position, stream, version, topic, state = row
+        return RawEvent(position, UUID(bytes=stream), version, topic, state)
 
     def stream(self, after: int = FIRST, batch: int = 2000) -> Iterator[RawEvent]:
         for rows in self.pages(after, batch):

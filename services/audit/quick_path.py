@@ -9,7 +9,7 @@ verifier's careful step, so this loop can only ever agree with it, sooner."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from itertools import islice
 from uuid import UUID
@@ -23,7 +23,7 @@ from services.audit.decodability import uuid_text
 
 LAST = 2**63  # above any position
 UUID_TAG = b"u" + LENGTH.pack(16)
-RECORD = b"%bi%b%b%bi%b%bs%b%bb%b%b"  # previous link, then chain.record's five fields
+RECORD = b"%bi%b%b%bi%b%b%bb%b%b"  # previous link, then chain.record's five fields
 
 
 def text_id(value: object) -> bytes:
@@ -39,25 +39,32 @@ def clean_run(
     links: Sequence[Link],
     start: int,
     limit: int,
-    plain_topics: Container[str],
+    plain_topics: Iterable[str],
+    *,
+    uuid_bytes: bool,
 ) -> tuple[int, bytes]:
     """The index of the first row from `start` this path cannot vouch for (positions below
-    `limit` only), and the link of the row before it."""
+    `limit` only), and the link of the row before it. With `uuid_bytes` the rows hold ids as
+    a UUID's 16 bytes."""
     pack, sha256, loads, done = LENGTH.pack, hashlib.sha256, orjson.loads, start
+    topics = {topic: field(topic) for topic in plain_topics}
     with suppress(TypeError, ValueError):  # a value of a type the careful step must judge
         for (position, stream, version, topic, state), (sealed_at, stored) in zip(
             islice(rows, start, None), islice(links, start, None), strict=False
         ):
-            if position != sealed_at or position >= limit or topic not in plain_topics:
+            topic_field = topics.get(topic)
+            if position != sealed_at or position >= limit or topic_field is None:
                 break
             if type(position) is not int or type(version) is not int or type(state) is not bytes:
                 break
-            ident = UUID_TAG + stream.bytes if type(stream) is UUID else text_id(stream)
-            p, v, t = b"%d" % position, b"%d" % version, topic.encode("utf-8", "surrogatepass")
-            size = len(state)
+            if uuid_bytes:
+                ident = UUID_TAG + stream
+            else:
+                ident = UUID_TAG + stream.bytes if type(stream) is UUID else text_id(stream)
+            p, v = b"%d" % position, b"%d" % version
             computed = sha256(
-                RECORD % (previous, pack(len(p)), p, ident, pack(len(v)), v, pack(len(t)), t,
-                          pack(size), state)
+                RECORD % (previous, pack(len(p)), p, ident, pack(len(v)), v, topic_field,
+                          pack(len(state)), state)
             ).digest()  # fmt: skip
             decoded = loads(state)
             if computed != stored or type(decoded) is not dict or "class_version" in decoded:

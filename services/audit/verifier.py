@@ -10,14 +10,38 @@ reordered), a record that no longer decodes, or a head that differs from a signe
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import closing
+from operator import itemgetter
 from typing import Any
 
-from infra.chain_store import ChainStore
+from infra.chain_store import ChainStore, Link
 from infra.signing import CheckpointSigner
 from infra.stored_events import FIRST, StoredEvents
 from services.audit.checkpoints import Checkpoint, utc_text
 from services.audit.decodability import Decodability, Decode
+from services.audit.quick_path import LAST
 from services.audit.walk import Finding, Targets, Walk
+
+
+class LinksByRange:
+    """Links read a page at a time, handed out by position range."""
+
+    def __init__(self, pages: Iterator[list[Link]]) -> None:
+        self.pages = pages
+        self.pending: list[Link] = []
+
+    def upto(self, position: int) -> list[Link]:
+        """The links not handed out yet at positions up to `position`."""
+        while not self.pending or self.pending[-1][0] <= position:
+            page = next(self.pages, None)
+            if page is None:
+                break
+            self.pending += page
+        cut = bisect_right(self.pending, position, key=itemgetter(0))
+        taken, self.pending = self.pending[:cut], self.pending[cut:]
+        return taken
 
 
 class Verifier:
@@ -33,7 +57,7 @@ class Verifier:
         """`deep` decodes every record into its domain event (see `Decodability`)."""
         started = time.perf_counter()
         sealed_head = self.chain.sealed_head()
-        walk = Walk(sealed_head, Decodability(self.decode, deep=deep))
+        walk = Walk(sealed_head, Decodability(self.decode, deep=deep), self.events)
         finding: Finding | None = None
         try:
             walk.expect(self.signed_heads(checkpoint, sealed_head))
@@ -45,15 +69,15 @@ class Verifier:
         return self.report(walk, checkpoint, finding, time.perf_counter() - started)
 
     def walk(self, walk: Walk, until: int) -> None:
-        """Pages of events, each with the links in its range of positions. Links are read up
-        to `until` only, so those a sealer adds during the walk are not seen."""
-        after = FIRST
-        for rows in self.events.pages(after):
-            last = rows[-1][0]
-            # One link more than events in the range is enough to find the one without its event.
-            walk.page(rows, self.chain.links(after, min(last, until), len(rows) + 1))
-            after = last
-        walk.page([], self.chain.links(after, until, 1))
+        """Pages of events, each with the links in its range of positions."""
+        with (
+            closing(self.events.chain_pages()) as pages,
+            closing(self.chain.link_pages(until)) as link_pages,
+        ):
+            links = LinksByRange(link_pages)
+            for rows in pages:
+                walk.page(rows, links.upto(rows[-1][0]))
+            walk.page([], links.upto(LAST))
 
     def signed_heads(self, external: Checkpoint | None, sealed_head: int | None) -> Targets:
         """The heads signed checkpoints vouch for, by position; a bad signature is a finding."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from infra.chain_store import Link
-from infra.stored_events import RawEvent, Row
+from infra.stored_events import RawEvent, Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.decodability import Decodability
 from services.audit.quick_path import LAST, clean_run
@@ -45,6 +45,7 @@ def merged(events: Iterator[RawEvent], links: Iterator[Link]) -> Iterator[Step]:
 class Walk:
     sealed_head: int | None
     decodes: Decodability
+    events: StoredEvents  # what its pages' rows hold
     targets: Targets = field(default_factory=dict)
     previous: bytes = GENESIS
     checked: int = 0
@@ -66,18 +67,20 @@ class Walk:
             if done == len(rows) == len(links):
                 return
             if done < min(len(rows), len(links)) and rows[done][0] == links[done][0]:
-                self.step(rows[done][0], RawEvent(*rows[done]), links[done][1])
+                self.step(rows[done][0], self.events.record(rows[done]), links[done][1])
                 done += 1
                 continue
-            events = (RawEvent(*row) for row in rows[done:])
+            events = (self.events.record(row) for row in rows[done:])
             for position, event, stored in merged(events, iter(links[done:])):
                 self.step(position, event, stored)
             return
 
     def quick(self, rows: Sequence[Row], links: Sequence[Link], start: int) -> int:
         limit = LAST if self.next_target is None else self.next_target
+        plain = self.decodes.plain_topics
+        uuid_bytes = self.events.uuid_bytes
         done, computed = clean_run(
-            self.previous, rows, links, start, limit, self.decodes.plain_topics
+            self.previous, rows, links, start, limit, plain, uuid_bytes=uuid_bytes
         )
         if done > start:
             self.checked += done - start

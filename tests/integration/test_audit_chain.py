@@ -6,7 +6,7 @@ tampering still vouches for the untouched prefix."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
-from infra.stored_events import FIRST, Row, StoredEvents
+from infra.stored_events import Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 from services.audit.verifier import Verifier
@@ -241,8 +241,8 @@ class WritesWhenRead(StoredEvents):
         super().__init__(container.sql)
         self.container, self.clock = container, clock
 
-    def pages(self, after: int = FIRST, size: int = 2000) -> Iterator[list[Row]]:
-        yield from super().pages(after, size)
+    def chain_pages(self, size: int = 2000) -> Generator[list[Row], None, None]:
+        yield from super().chain_pages(size)
         refer_people(self.container, self.clock, 1, first=50)
         self.container.audit.sealer.run_until_caught_up()
 
