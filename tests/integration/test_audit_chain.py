@@ -258,3 +258,27 @@ def test_events_sealed_while_a_verify_runs_are_no_finding(
     assert report["ok"] is True, report
     assert report["events_checked"] == 20
     assert verify(sealed)["events_checked"] == 22
+
+
+def test_a_record_forged_before_it_was_sealed_that_does_not_decode_is_found(
+    container: Container, clock: SettableClock, superuser: Superuser
+) -> None:
+    refer_people(container, clock, 3)
+    superuser.set_state(4, b"\x00not json at all")
+    container.audit.sealer.run_until_caught_up()  # seals the forged bytes
+    report = verify(container)
+    assert_bad_at(report, 4)
+    assert "does not decode" in report["finding"]
+
+
+def test_only_a_deep_verify_decodes_the_values_inside_each_record(
+    container: Container, clock: SettableClock, superuser: Superuser
+) -> None:
+    refer_people(container, clock, 3)
+    state = superuser.state(4)
+    superuser.set_state(4, state.replace(b'"datetime_iso"', b'"no_such_type"', 1))
+    container.audit.sealer.run_until_caught_up()
+    assert verify(container)["ok"] is True  # still a JSON object of a known event class
+    report = container.audit.verifier.verify(deep=True)
+    assert_bad_at(report, 4)
+    assert report["events_checked"] == 3
