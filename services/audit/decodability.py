@@ -2,22 +2,24 @@
 
 Decoding every record into its domain event costs ~9 µs a record, twice the rest of a verify.
 The quick check vouches for a record whose topic the library turns into an event class that
-needs no upcasting, whose state is a JSON object, and whose other columns have the types the
-library reads back. What only the full decode sees is whether the values inside the state
-(dates, value objects) still construct: a record whose bytes match their seal was written by
-the service, so that changes only when the code does, and `deep` checks it. A record the quick
-check cannot vouch for gets the full decode, so it never calls a decodable record undecodable."""
+needs no upcasting, whose state is a JSON object (checked by simdjson, four times cheaper than
+building it), and whose other columns have the types the library reads back. What only the
+full decode sees is whether the values inside the state (dates, value objects) still
+construct: a record whose bytes match their seal was written by the service, so that changes
+only when the code does, and `deep` checks it. A record the quick check cannot vouch for gets
+the full decode, so it never calls a decodable record undecodable."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from uuid import UUID
 
-import orjson
+import simdjson
 
 from infra.stored_events import RawEvent
 
 Decode = Callable[[RawEvent], object]
+CLASS_VERSION = b'"class_version"'
 
 
 class Decodability:
@@ -26,6 +28,7 @@ class Decodability:
         self.deep = deep
         self.plain_topics: set[str] = set()  # read by the verify's quick path
         self.judged_topics: set[str] = set()
+        self.parser = simdjson.Parser()
 
     def __call__(self, record: RawEvent) -> bool:
         return (not self.deep and self.quick(record)) or self.full(record)
@@ -45,11 +48,7 @@ class Decodability:
             return False
         if type(stream) is not UUID and not uuid_text(stream):
             return False
-        try:
-            decoded = orjson.loads(state)
-        except orjson.JSONDecodeError:
-            return False
-        return type(decoded) is dict and "class_version" not in decoded
+        return json_object(self.parser, state)
 
     def plain(self, topic: str) -> bool:
         """The topic names an event class the library maps without upcasting: an empty
@@ -64,6 +63,17 @@ class Decodability:
             if getattr(type(event), "class_version", 1) == 1:
                 self.plain_topics.add(topic)
         return topic in self.plain_topics
+
+
+def json_object(parser: simdjson.Parser, state: bytes) -> bool:
+    """A JSON object as the service writes one: "{" first (simdjson takes a byte-order mark
+    the library refuses), no class version anywhere in it (the library would upcast)."""
+    if state[:1] != b"{" or CLASS_VERSION in state:
+        return False
+    try:
+        return type(parser.parse(state)) is simdjson.Object
+    except (ValueError, RuntimeError):  # RuntimeError: an integer beyond 64 bits
+        return False
 
 
 def uuid_text(value: object) -> bool:

@@ -86,6 +86,8 @@ ODDITIES: list[tuple[str, int, Any]] = [
     ("state a bytearray", 4, bytearray),
     ("state not JSON", 4, lambda _: b"\x00not json"),
     ("state a JSON array", 4, lambda _: b"[1]"),
+    ("state after a byte-order mark", 4, lambda state: b"\xef\xbb\xbf" + state),
+    ("state with an integer beyond 64 bits", 4, lambda _: b'{"n": 123456789012345678901}'),
     ("state with a class version", 4, lambda _: b'{"class_version": 2}'),
     ("an id that is no UUID", 1, lambda _: "not-a-uuid"),
 ]
