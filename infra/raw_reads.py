@@ -40,17 +40,32 @@ def streamed(
     which costs a fraction of building UUID objects."""
     connection = engine.raw_connection()
     try:
-        if engine.dialect.name != "postgresql":
+        if engine.dialect.name == "postgresql":
+            driver = cast(psycopg.Connection[Any], connection.driver_connection)
+            yield from _postgres_chunks(driver, sql, params, size, uuid_bytes=uuid_bytes)
+        else:
             cursor = connection.cursor()
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(size):
                 yield cast(list[tuple[Any, ...]], chunk)
-            return
-        pg_cursor = cast(psycopg.Connection[Any], connection.driver_connection).cursor(binary=True)
-        if uuid_bytes:
-            pg_cursor.adapters.register_loader("uuid", ByteaBinaryLoader)
-        rows = pg_cursor.stream(sql, params, size=size)
+    finally:
+        connection.close()
+
+
+def _postgres_chunks(
+    connection: psycopg.Connection[Any],
+    sql: str,
+    params: tuple[Any, ...],
+    size: int,
+    *,
+    uuid_bytes: bool,
+) -> Generator[list[tuple[Any, ...]], None, None]:
+    cursor = connection.cursor(binary=True)
+    if uuid_bytes:
+        cursor.adapters.register_loader("uuid", ByteaBinaryLoader)
+    rows = cast(Generator[Any, None, None], cursor.stream(sql, params, size=size))
+    try:
         while chunk := list(islice(rows, size)):
             yield chunk
     finally:
-        connection.close()
+        rows.close()  # cancels what is left: the stream holds the connection until then

@@ -52,6 +52,7 @@ class Verifier:
         self.chain = chain
         self.signer = signer
         self.decode = decode
+        self.page_size = 2000
 
     def verify(self, checkpoint: Checkpoint | None = None, *, deep: bool = False) -> dict[str, Any]:
         """`deep` decodes every record into its domain event (see `Decodability`)."""
@@ -71,8 +72,8 @@ class Verifier:
     def walk(self, walk: Walk, until: int) -> None:
         """Pages of events, each with the links in its range of positions."""
         with (
-            closing(self.events.chain_pages()) as pages,
-            closing(self.chain.link_pages(until)) as link_pages,
+            closing(self.events.chain_pages(self.page_size)) as pages,
+            closing(self.chain.link_pages(until, self.page_size)) as link_pages,
         ):
             links = LinksByRange(link_pages)
             for rows in pages:

@@ -25,9 +25,11 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def sealed(container: Container, clock: SettableClock) -> Container:
-    """Twenty events (positions 1..20), sealed in batches of four."""
+    """Twenty events (positions 1..20), sealed in batches of four, verified in pages of
+    three (a finding mid-store stops reading with pages still to come)."""
     refer_people(container, clock, 10)
     container.audit.sealer.batch_size = 4
+    container.audit.verifier.page_size = 3
     assert container.audit.sealer.run_until_caught_up() == 20
     return container
 
