@@ -11,7 +11,7 @@ from infra.chain_store import Link
 from infra.stored_events import RawEvent, Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.decodability import Decodability
-from services.audit.quick_path import LAST, clean_run
+from services.audit.quick_path import LAST, QuickPath
 
 Targets = dict[int, list[tuple[bytes, str]]]  # heads signed checkpoints vouch for, by position
 Step = tuple[int, RawEvent | None, bytes | None]
@@ -54,6 +54,10 @@ class Walk:
     head: bytes | None = None
     external_verified: bool = False
     next_target: int | None = None  # the next position a signed checkpoint vouches for
+    fast: QuickPath = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fast = QuickPath(uuid_bytes=self.events.uuid_bytes)
 
     def expect(self, targets: Targets) -> None:
         self.targets = targets
@@ -77,11 +81,8 @@ class Walk:
 
     def quick(self, rows: Sequence[Row], links: Sequence[Link], start: int) -> int:
         limit = LAST if self.next_target is None else self.next_target
-        plain = self.decodes.plain_topics
-        uuid_bytes = self.events.uuid_bytes
-        done, computed = clean_run(
-            self.previous, rows, links, start, limit, plain, uuid_bytes=uuid_bytes
-        )
+        self.fast.learn(self.decodes.plain_topics)
+        done, computed = self.fast.run(self.previous, rows, links, start, limit)
         if done > start:
             self.checked += done - start
             self.previous = self.head = computed

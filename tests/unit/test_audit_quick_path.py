@@ -13,7 +13,7 @@ from infra.eventstore import LeadStore
 from infra.stored_events import RawEvent
 from services.audit.chain import GENESIS, link
 from services.audit.decodability import Decodability
-from services.audit.quick_path import LAST, clean_run
+from services.audit.quick_path import LAST, QuickPath
 from tests.unit.builders import cm_stamp, refer
 
 pytestmark = pytest.mark.unit
@@ -63,8 +63,9 @@ def quick(
     uuid_bytes: bool = False,
 ) -> tuple[int, bytes]:
     checked = Decodability(decode)
-    topics = [t for t in {r[3] for r in rows} if isinstance(t, str) and checked.plain(t)]
-    return clean_run(GENESIS, rows, links, 0, limit, topics, uuid_bytes=uuid_bytes)
+    fast = QuickPath(uuid_bytes=uuid_bytes)
+    fast.learn([t for t in {r[3] for r in rows} if isinstance(t, str) and checked.plain(t)])
+    return fast.run(GENESIS, rows, links, 0, limit)
 
 
 @pytest.mark.parametrize("ids", ["uuid", "bytes", "text"])
