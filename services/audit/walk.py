@@ -82,6 +82,8 @@ class Walk:
     def quick(self, rows: Sequence[Row], links: Sequence[Link], start: int) -> int:
         limit = LAST if self.next_target is None else self.next_target
         self.fast.learn(self.decodes.plain_topics)
+        if not self.fast.topics:  # a deep walk, or no record judged yet
+            return start
         done, computed = self.fast.run(self.previous, rows, links, start, limit)
         if done > start:
             self.checked += done - start
