@@ -51,6 +51,9 @@ def verify(
     from_checkpoint: Annotated[
         Path | None, typer.Option(help="a checkpoint file written by `leadctl audit checkpoint`")
     ] = None,
+    deep: Annotated[
+        bool, typer.Option(help="decode every event in full, values inside it too (~5x slower)")
+    ] = False,
 ) -> None:
     """Recompute the chain over every stored event; exit status 1 when anything is amiss."""
     kept = None
@@ -61,7 +64,7 @@ def verify(
             raise typer.BadParameter(f"{from_checkpoint}: {exc}") from None
     container = build(Settings())
     try:
-        report = container.audit.verifier.verify(kept)
+        report = container.audit.verifier.verify(kept, deep=deep)
     finally:
         container.close()
     typer.echo(json.dumps(report, indent=2))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from infra.audit_tables import audit_chain, audit_checkpoints
-from infra.stored_events import FIRST
+from infra.raw_reads import placeholder, streamed
 
 Link = tuple[int, bytes]
 StoredCheckpoint = tuple[int, bytes, datetime, str, bytes]
@@ -32,25 +33,19 @@ class ChainStore:
             head = conn.execute(select(func.max(audit_chain.c.position))).scalar()
         return None if head is None else int(head)
 
-    def stream(self, until: int, after: int = FIRST, batch: int = 5000) -> Iterator[Link]:
-        """The stored links after `after` up to `until`, in order (plain DB-API: a verify reads
-        them all). Bounded, so links a sealer adds while the events are read are not seen."""
-        mark = "%s" if self.engine.dialect.name == "postgresql" else "?"
-        sql = "SELECT position, link FROM audit_chain "
-        sql += f"WHERE position > {mark} AND position <= {mark} ORDER BY position LIMIT {mark}"
-        while True:
-            connection = self.engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                cursor.execute(sql, (after, until, batch))
-                rows = cursor.fetchall()
-                cursor.close()
-            finally:
-                connection.close()
-            if not rows:
-                return
-            yield from ((int(position), bytes(link)) for position, link in rows)
-            after = int(rows[-1][0])
+    def link_pages(self, until: int, size: int = 2000) -> Generator[list[Link], None, None]:
+        """The stored links up to `until`, in order, from one query: bounded, so links a
+        sealer adds while a verify reads are not seen."""
+        mark = placeholder(self.engine)
+        sql = f"SELECT position, link FROM audit_chain WHERE position <= {mark} ORDER BY position"  # noqa: S608
+        for rows in streamed(self.engine, sql, (until,), size):
+            yield self.typed(rows)
+
+    def typed(self, rows: list[tuple[Any, ...]]) -> list[Link]:
+        if self.engine.dialect.name == "postgresql":
+            return cast(list[Link], rows)  # bigint and bytea columns, NOT NULL
+        # SQLite keeps whatever type a superuser stores in a column.
+        return [(int(position), bytes(link)) for position, link in rows]
 
     def append(self, links: Sequence[Link], checkpoint: StoredCheckpoint) -> bool:
         """Store a batch of links and the checkpoint signed over its last one, atomically;

@@ -6,16 +6,19 @@ an exception from the library's own row mapping: so these reads bypass the recor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Engine, bindparam, text
 
 from infra.eventstore import POSTGRES_EVENTS_TABLE, SQLITE_EVENTS_TABLE
+from infra.raw_reads import fetch_all, placeholder, streamed
 
 FIRST = -(2**63)  # below any position, forged ones included
+Row = tuple[Any, ...]  # position, originator id, originator version, topic, state: as stored
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,7 @@ class StoredEvents:
         table = POSTGRES_EVENTS_TABLE if postgres else SQLITE_EVENTS_TABLE
         position = "notification_id" if postgres else "rowid"
         columns = f"{position}, originator_id, originator_version, topic, state"
-        mark = "%s" if postgres else "?"
-        # Plain DB-API for the bulk read: half the cost per row of SQLAlchemy's result rows.
+        mark = placeholder(engine)
         self._after = (
             f"SELECT {columns} FROM {table} WHERE {position} > {mark} "  # noqa: S608 (constants)
             f"ORDER BY {position} LIMIT {mark}"
@@ -58,23 +60,37 @@ class StoredEvents:
             f"ORDER BY {position}"
         ).bindparams(bindparam("positions", expanding=True))
         self._head = text(f"SELECT max({position}) FROM {table}")  # noqa: S608
+        self._all = f"SELECT {columns} FROM {table} ORDER BY {position}"  # noqa: S608
+        self.uuid_bytes = postgres
+
+    def page(self, after: int, limit: int) -> list[Row]:
+        """Up to `limit` records after position `after`, in order, as plain tuples."""
+        return fetch_all(self.engine, self._after, (after, limit))
 
     def after(self, position: int, limit: int) -> list[RawEvent]:
-        connection = self.engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            cursor.execute(self._after, (position, limit))
-            rows = cursor.fetchall()
-            cursor.close()
-        finally:
-            connection.close()
-        return [RawEvent(*row) for row in rows]
+        return [RawEvent(*row) for row in self.page(position, limit)]
+
+    def pages(self, after: int = FIRST, size: int = 2000) -> Iterator[list[Row]]:
+        """Every record after `after`, in position order, a page at a time."""
+        while rows := self.page(after, size):
+            yield rows
+            after = rows[-1][0]
+
+    def chain_pages(self, size: int = 2000) -> Generator[list[Row], None, None]:
+        """Every record in position order, a page at a time, from one query. With `uuid_bytes`
+        the ids are a UUID's 16 bytes (what the chain hashes): `record` reads them back."""
+        return streamed(self.engine, self._all, (), size, uuid_bytes=self.uuid_bytes)
+
+    def record(self, row: Row) -> RawEvent:
+        """A row of `chain_pages` as a record, as `page` would have returned it."""
+        if not self.uuid_bytes:
+            return RawEvent(*row)
+        position, stream, version, topic, state = row
+        return RawEvent(position, UUID(bytes=stream), version, topic, state)
 
     def stream(self, after: int = FIRST, batch: int = 2000) -> Iterator[RawEvent]:
-        """Every record after `after`, in position order, read a batch at a time."""
-        while records := self.after(after, batch):
-            yield from records
-            after = records[-1].position
+        for rows in self.pages(after, batch):
+            yield from (RawEvent(*row) for row in rows)
 
     def at(self, positions: Sequence[int]) -> list[RawEvent]:
         if not positions:

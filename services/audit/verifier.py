@@ -1,60 +1,47 @@
 """Recompute the chain from the stored events and compare it with the stored links, the
 checkpoints the sealer signed, and (optionally) a checkpoint a partner kept elsewhere.
 
-Events and links are streamed side by side in position order, a batch at a time. The first
-disagreement is the finding: an event without its link (deleted), a link-less event inside the
-sealed range (inserted), a link that does not match (edited, swapped, reordered), a record
-that no longer decodes, or a head that differs from a signed checkpoint (links rewritten)."""
+Events and the links of the same positions are read side by side in position order, a page at
+a time. The first disagreement is the finding: an event without its link (deleted), a link-less
+event inside the sealed range (inserted), a link that does not match (edited, swapped,
+reordered), a record that no longer decodes, or a head that differs from a signed checkpoint
+(links rewritten)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import closing
+from operator import itemgetter
 from typing import Any
 
 from infra.chain_store import ChainStore, Link
 from infra.signing import CheckpointSigner
-from infra.stored_events import FIRST, RawEvent, StoredEvents
-from services.audit.chain import GENESIS, link
+from infra.stored_events import FIRST, StoredEvents
 from services.audit.checkpoints import Checkpoint, utc_text
-
-Decode = Callable[[RawEvent], object]
-Step = tuple[int, RawEvent | None, bytes | None]
-
-
-class Finding(Exception):
-    """Raised inside a walk at the first record that is not as sealed."""
-
-    def __init__(self, position: int | None, text: str) -> None:
-        super().__init__(text)
-        self.position = position
+from services.audit.decodability import Decodability, Decode
+from services.audit.quick_path import LAST
+from services.audit.walk import Finding, Targets, Walk
 
 
-@dataclass
-class Walk:
-    previous: bytes = GENESIS
-    checked: int = 0
-    unsealed: int = 0
-    last_position: int = 0
-    head: bytes | None = None
-    external_verified: bool = False
-    next_target: int | None = None  # the next position a signed checkpoint vouches for
+class LinksByRange:
+    """Links read a page at a time, handed out by position range."""
 
+    def __init__(self, pages: Iterator[list[Link]]) -> None:
+        self.pages = pages
+        self.pending: list[Link] = []
 
-def merged(events: Iterator[RawEvent], links: Iterator[Link]) -> Iterator[Step]:
-    event, stored = next(events, None), next(links, None)
-    while event is not None or stored is not None:
-        if stored is None or (event is not None and event.position < stored[0]):
-            assert event is not None
-            yield event.position, event, None
-            event = next(events, None)
-        elif event is None or stored[0] < event.position:
-            yield stored[0], None, stored[1]
-            stored = next(links, None)
-        else:
-            yield event.position, event, stored[1]
-            event, stored = next(events, None), next(links, None)
+    def upto(self, position: int) -> list[Link]:
+        """The links not handed out yet at positions up to `position`."""
+        while not self.pending or self.pending[-1][0] <= position:
+            page = next(self.pages, None)
+            if page is None:
+                break
+            self.pending += page
+        cut = bisect_right(self.pending, position, key=itemgetter(0))
+        taken, self.pending = self.pending[:cut], self.pending[cut:]
+        return taken
 
 
 class Verifier:
@@ -65,43 +52,37 @@ class Verifier:
         self.chain = chain
         self.signer = signer
         self.decode = decode
+        self.page_size = 2000
 
-    def verify(self, checkpoint: Checkpoint | None = None) -> dict[str, Any]:
+    def verify(self, checkpoint: Checkpoint | None = None, *, deep: bool = False) -> dict[str, Any]:
+        """`deep` decodes every record into its domain event (see `Decodability`)."""
         started = time.perf_counter()
-        walk = Walk()
         sealed_head = self.chain.sealed_head()
+        walk = Walk(sealed_head, Decodability(self.decode, deep=deep), self.events)
         finding: Finding | None = None
         try:
-            targets = self.signed_heads(checkpoint, sealed_head)
-            walk.next_target = min(targets, default=None)
-            links = self.chain.stream(until=FIRST if sealed_head is None else sealed_head)
-            for step in merged(self.events.stream(), links):
-                self.step(walk, step, sealed_head, targets)
-            if targets:
-                raise Finding(walk.last_position + 1, self.truncated(walk, min(targets)))
+            walk.expect(self.signed_heads(checkpoint, sealed_head))
+            self.walk(walk, FIRST if sealed_head is None else sealed_head)
+            if walk.targets:
+                raise Finding(walk.last_position + 1, self.truncated(walk, min(walk.targets)))
         except Finding as found:
             finding = found
-        seconds = time.perf_counter() - started
-        return {
-            "ok": finding is None,
-            "events_checked": walk.checked,
-            "head": walk.head.hex() if walk.head else None,
-            "first_bad_position": finding.position if finding else None,
-            "finding": str(finding) if finding else None,
-            "sealed_position": sealed_head,
-            "unsealed_events": walk.unsealed,
-            "checkpoint": None
-            if checkpoint is None
-            else {"position": checkpoint.position, "verified": walk.external_verified},
-            "seconds": round(seconds, 3),
-            "events_per_second": round(walk.checked / seconds) if seconds > 0 else None,
-        }
+        return self.report(walk, checkpoint, finding, time.perf_counter() - started)
 
-    def signed_heads(
-        self, external: Checkpoint | None, sealed_head: int | None
-    ) -> dict[int, list[tuple[bytes, str]]]:
+    def walk(self, walk: Walk, until: int) -> None:
+        """Pages of events, each with the links in its range of positions."""
+        with (
+            closing(self.events.chain_pages(self.page_size)) as pages,
+            closing(self.chain.link_pages(until, self.page_size)) as link_pages,
+        ):
+            links = LinksByRange(link_pages)
+            for rows in pages:
+                walk.page(rows, links.upto(rows[-1][0]))
+            walk.page([], links.upto(LAST))
+
+    def signed_heads(self, external: Checkpoint | None, sealed_head: int | None) -> Targets:
         """The heads signed checkpoints vouch for, by position; a bad signature is a finding."""
-        targets: dict[int, list[tuple[bytes, str]]] = {}
+        targets: Targets = {}
         if external is not None:
             if not external.signed_by(self.signer):
                 text = f"the checkpoint for position {external.position} is not signed by this key"
@@ -114,67 +95,24 @@ class Verifier:
             targets.setdefault(position, []).append((head, "stored"))
         return targets
 
-    def step(
-        self,
-        walk: Walk,
-        step: Step,
-        sealed_head: int | None,
-        targets: dict[int, list[tuple[bytes, str]]],
-    ) -> None:
-        position, event, stored = step
-        if walk.next_target is not None and walk.next_target < position:
-            missing = walk.next_target
-            text = f"no event at position {missing}, which a signed checkpoint vouches for"
-            raise Finding(missing, text)
-        if event is None:
-            raise Finding(position, f"the sealed event at position {position} is missing")
-        computed = link(walk.previous, event)
-        decodes = self.decodes(event)
-        if stored is None:
-            if sealed_head is not None and position < sealed_head:
-                raise Finding(
-                    position,
-                    f"the event at position {position} was never sealed: "
-                    "it was inserted behind the service's back",
-                )
-            walk.unsealed += 1
-        elif computed != stored:
-            state = "" if decodes else ", and no longer decodes"
-            raise Finding(
-                position,
-                f"the event at position {position} does not match its "
-                f"seal: edited, swapped or moved{state}",
-            )
-        elif not decodes:
-            raise Finding(position, f"the event at position {position} does not decode")
-        else:
-            walk.checked += 1
-            walk.head = computed
-        walk.previous, walk.last_position = computed, position
-        if position == walk.next_target:
-            self.check_signed(walk, targets.pop(position), computed, position)
-            walk.next_target = min(targets, default=None)
-
     @staticmethod
-    def check_signed(
-        walk: Walk, heads: list[tuple[bytes, str]], computed: bytes, position: int
-    ) -> None:
-        for head, source in heads:
-            if head != computed:
-                raise Finding(
-                    position,
-                    f"the chain up to position {position} does not match "
-                    f"the {source} signed checkpoint: stored links were rewritten",
-                )
-            if source == "external":
-                walk.external_verified = True
-
-    def decodes(self, event: RawEvent) -> bool:
-        try:
-            self.decode(event)
-        except Exception:  # noqa: BLE001 (whatever a mangled record raises is the finding)
-            return False
-        return True
+    def report(
+        walk: Walk, checkpoint: Checkpoint | None, finding: Finding | None, seconds: float
+    ) -> dict[str, Any]:
+        return {
+            "ok": finding is None,
+            "events_checked": walk.checked,
+            "head": walk.head.hex() if walk.head else None,
+            "first_bad_position": finding.position if finding else None,
+            "finding": str(finding) if finding else None,
+            "sealed_position": walk.sealed_head,
+            "unsealed_events": walk.unsealed,
+            "checkpoint": None
+            if checkpoint is None
+            else {"position": checkpoint.position, "verified": walk.external_verified},
+            "seconds": round(seconds, 3),
+            "events_per_second": round(walk.checked / seconds) if seconds > 0 else None,
+        }
 
     @staticmethod
     def truncated(walk: Walk, position: int) -> str:

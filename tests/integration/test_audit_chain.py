@@ -6,7 +6,7 @@ tampering still vouches for the untouched prefix."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
-from infra.stored_events import FIRST, RawEvent, StoredEvents
+from infra.stored_events import Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 from services.audit.verifier import Verifier
@@ -25,9 +25,11 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def sealed(container: Container, clock: SettableClock) -> Container:
-    """Twenty events (positions 1..20), sealed in batches of four."""
+    """Twenty events (positions 1..20), sealed in batches of four, verified in pages of
+    three (a finding mid-store stops reading with pages still to come)."""
     refer_people(container, clock, 10)
     container.audit.sealer.batch_size = 4
+    container.audit.verifier.page_size = 3
     assert container.audit.sealer.run_until_caught_up() == 20
     return container
 
@@ -241,8 +243,8 @@ class WritesWhenRead(StoredEvents):
         super().__init__(container.sql)
         self.container, self.clock = container, clock
 
-    def stream(self, after: int = FIRST, batch: int = 2000) -> Iterator[RawEvent]:
-        yield from super().stream(after, batch)
+    def chain_pages(self, size: int = 2000) -> Generator[list[Row], None, None]:
+        yield from super().chain_pages(size)
         refer_people(self.container, self.clock, 1, first=50)
         self.container.audit.sealer.run_until_caught_up()
 
@@ -258,3 +260,27 @@ def test_events_sealed_while_a_verify_runs_are_no_finding(
     assert report["ok"] is True, report
     assert report["events_checked"] == 20
     assert verify(sealed)["events_checked"] == 22
+
+
+def test_a_record_forged_before_it_was_sealed_that_does_not_decode_is_found(
+    container: Container, clock: SettableClock, superuser: Superuser
+) -> None:
+    refer_people(container, clock, 3)
+    superuser.set_state(4, b"\x00not json at all")
+    container.audit.sealer.run_until_caught_up()  # seals the forged bytes
+    report = verify(container)
+    assert_bad_at(report, 4)
+    assert "does not decode" in report["finding"]
+
+
+def test_only_a_deep_verify_decodes_the_values_inside_each_record(
+    container: Container, clock: SettableClock, superuser: Superuser
+) -> None:
+    refer_people(container, clock, 3)
+    state = superuser.state(4)
+    superuser.set_state(4, state.replace(b'"datetime_iso"', b'"no_such_type"', 1))
+    container.audit.sealer.run_until_caught_up()
+    assert verify(container)["ok"] is True  # still a JSON object of a known event class
+    report = container.audit.verifier.verify(deep=True)
+    assert_bad_at(report, 4)
+    assert report["events_checked"] == 3

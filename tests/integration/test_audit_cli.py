@@ -56,3 +56,16 @@ def test_a_checkpoint_file_that_is_not_one_is_refused(settings: Settings, tmp_pa
     bad.write_text('{"position": "six"}')
     code, _ = leadctl(settings, "audit", "verify", "--from-checkpoint", str(bad))
     assert code == 2  # a usage error, before anything is read
+
+
+def test_a_deep_verify_decodes_every_value(
+    settings: Settings, container: Container, clock: SettableClock
+) -> None:
+    refer_people(container, clock, 2)
+    superuser = Superuser(settings)
+    state = superuser.state(3)
+    superuser.set_state(3, state.replace(b'"datetime_iso"', b'"no_such_type"', 1))
+    container.audit.sealer.run_until_caught_up()
+    assert leadctl(settings, "audit", "verify")[0] == 0
+    code, output = leadctl(settings, "audit", "verify", "--deep")
+    assert (code, json.loads(output)["first_bad_position"]) == (1, 3)
