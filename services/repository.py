@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 
 from domain.base import Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
@@ -33,6 +33,12 @@ class Repository:
                 f"the participant is at version {participant.version}, not {expected_version}"
             )
         return participant
+
+    def unsnapshotted(self, aggregate_id: UUID) -> object | None:
+        """An aggregate of a type never snapshotted (an identifier claim, an idempotency
+        record), or None: the library would first look for a snapshot, a wasted round trip."""
+        events = list(self.store.events.get(aggregate_id))
+        return project_aggregate(None, events) if events else None
 
     def policy(self) -> SitePolicy | None:
         try:

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.base import Stamp
 from domain.capacity import assess_capacity
 from domain.eligibility import DOORS_BY_ROLE, check_eligible
@@ -89,9 +87,8 @@ class ReferralService(WriteService):
         return self.repository.participant(owners.pop()) if owners else None
 
     def owner_of(self, identifier: Identifier) -> UUID | None:
-        try:
-            claim: object = self.repository.store.repository.get(identifier_index_id(identifier))
-        except AggregateNotFoundError:
+        claim = self.repository.unsnapshotted(identifier_index_id(identifier))
+        if claim is None:
             return None
         assert isinstance(claim, IdentifierClaim)
         return claim.participant_id
