@@ -13,11 +13,18 @@ from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy
 from domain.values import PolicyTerms
 from infra.eventstore import LeadStore
+from services.site_reads import SiteReading, SiteReads
 
 
 class Repository:
     def __init__(self, store: LeadStore) -> None:
         self.store = store
+        self.site = SiteReads(store)
+
+    def site_and(self, others: list[UUID]) -> SiteReading:
+        """The policy and caseloads (shared read-only copies) and `others` (claims, records:
+        never snapshotted), current as of now, in one round trip."""
+        return self.site.read(others)
 
     def participant(
         self, participant_id: UUID, expected_version: int | None = None, version: int | None = None
