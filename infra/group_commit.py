@@ -21,6 +21,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import ClientCursor
+from psycopg.pq import ExecStatus
 from psycopg.sql import SQL, Identifier
 
 MAX_BATCH = 200
@@ -31,7 +33,7 @@ Key = tuple[UUID, int]
 # writer out between this check and the insert. ORDER BY keeps notification ids in save order.
 BATCH_INSERT = """
 WITH batch AS (
-    SELECT * FROM unnest(%b::int4[], %b::{id_type}[], %b::int8[], %b::text[], %b::bytea[])
+    SELECT * FROM unnest(%s::int4[], %s::{id_type}[], %s::int8[], %s::text[], %s::bytea[])
         WITH ORDINALITY AS b(save, originator_id, originator_version, topic, state, ordinal)
 ), refused AS (
     SELECT DISTINCT batch.save FROM batch JOIN {schema}.{table} AS stored
@@ -63,10 +65,19 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
-        self.batch_insert = SQL(BATCH_INSERT).format(
-            id_type=Identifier(datastore.originator_id_type),
-            schema=Identifier(datastore.schema),
-            table=Identifier(self.events_table_name),
+        # One round trip for the whole transaction: the lock is held for it and the fsync.
+        self.transaction = SQL(";").join(
+            [
+                SQL("BEGIN"),
+                *self.lock_table_statements,
+                SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+                SQL(BATCH_INSERT).format(
+                    id_type=Identifier(datastore.originator_id_type),
+                    schema=Identifier(datastore.schema),
+                    table=Identifier(self.events_table_name),
+                ),
+                SQL("COMMIT"),
+            ]
         )
         self.waiting: queue.SimpleQueue[PendingSave] = queue.SimpleQueue()
         self.writer_lock = threading.Lock()
@@ -137,17 +148,14 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 row = (number, e.originator_id, e.originator_version, e.topic, e.state)
                 for column, value in zip(columns, row, strict=True):
                     column.append(value)
-        with (
-            self.datastore.get_connection() as conn,
-            conn.pipeline() as pipeline,
-            conn.transaction(),
-            conn.cursor() as curs,
-        ):
-            self._lock_table(curs)
-            self._notify_channel(curs)
-            curs.execute(self.batch_insert, columns, prepare=True)
-            pipeline.sync()
-            rows = curs.fetchall()
+        with self.datastore.get_connection() as conn:  # autocommit: the text has BEGIN, COMMIT
+            try:
+                cursor = ClientCursor(conn)
+                cursor.execute(self.transaction, columns)
+                rows = returned_rows(cursor)
+            except BaseException:
+                conn.rollback()
+                raise
         written = {(UUID(str(r["originator_id"])), r["originator_version"]): r for r in rows}
         for pending in chosen:
             keys = pending.keys
@@ -155,6 +163,15 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 pending.ids = [written[key]["notification_id"] for key in keys]
             else:
                 pending.error = IntegrityError("a save conflicted with a stored event")
+
+
+def returned_rows(cursor: ClientCursor[Any]) -> list[Any]:
+    """The RETURNING rows among the results of the statements sent together."""
+    while cursor.pgresult is None or cursor.pgresult.status != ExecStatus.TUPLES_OK:
+        if not cursor.nextset():
+            msg = "the batch insert returned no rows"
+            raise RuntimeError(msg)
+    return cursor.fetchall()
 
 
 def refuse_overlaps(batch: list[PendingSave]) -> list[PendingSave]:
