@@ -7,9 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
 from infra.eventstore import LeadStore
+from infra.group_commit import rendered
 
 EVENTS_AFTER = """
 SELECT stored.originator_id, stored.originator_version, stored.topic, stored.state
@@ -25,11 +26,13 @@ class EventReads:
         self.store = store
         recorder: Any = store.recorder
         self.datastore = recorder.datastore
-        self.statement: Composed | None = None
+        self.statement: SQL | None = None
         if store.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-            self.statement = SQL(EVENTS_AFTER).format(
-                id_type=Identifier(self.datastore.originator_id_type),
-                table=Identifier(self.datastore.schema, recorder.events_table_name),
+            self.statement = rendered(
+                SQL(EVENTS_AFTER).format(
+                    id_type=Identifier(self.datastore.originator_id_type),
+                    table=Identifier(self.datastore.schema, recorder.events_table_name),
+                )
             )
 
     def after(self, versions: Mapping[UUID, int]) -> dict[UUID, list[Any]]:
