@@ -12,11 +12,17 @@ from psycopg.sql import SQL, Identifier
 from infra.eventstore import LeadStore
 from infra.group_commit import rendered
 
+# LATERAL: each aggregate is looked up through the primary key whatever the plan. As a plain
+# join, the cached generic plan of the prepared statement hash-joined a sequential scan of the
+# whole table (0.7 ms at 3,000 events, growing with the store).
 EVENTS_AFTER = """
 SELECT stored.originator_id, stored.originator_version, stored.topic, stored.state
 FROM unnest(%b::{id_type}[], %b::int8[]) AS wanted(originator_id, after)
-JOIN {table} AS stored ON stored.originator_id = wanted.originator_id
-    AND stored.originator_version > wanted.after
+CROSS JOIN LATERAL (
+    SELECT * FROM {table} AS events
+    WHERE events.originator_id = wanted.originator_id AND events.originator_version > wanted.after
+    ORDER BY events.originator_version
+) AS stored
 ORDER BY stored.originator_id, stored.originator_version
 """
 

@@ -35,9 +35,12 @@ BATCH_INSERT = """
 WITH batch AS (
     SELECT * FROM unnest(%s::int4[], %s::{id_type}[], %s::int8[], %s::text[], %s::bytea[])
         WITH ORDINALITY AS b(save, originator_id, originator_version, topic, state, ordinal)
-), refused AS (
-    SELECT DISTINCT batch.save FROM batch JOIN {schema}.{table} AS stored
-        USING (originator_id, originator_version)
+), refused AS (  -- LATERAL: a primary-key probe per event, never a scan of the table
+    SELECT DISTINCT batch.save FROM batch CROSS JOIN LATERAL (
+        SELECT 1 FROM {schema}.{table} AS stored
+        WHERE stored.originator_id = batch.originator_id
+            AND stored.originator_version = batch.originator_version
+    ) AS taken
 )
 INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)
 SELECT originator_id, originator_version, topic, state FROM batch
