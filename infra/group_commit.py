@@ -112,8 +112,13 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         return pending.ids
 
     def write_batches(self) -> None:
-        while (batch := self.next_batch()) is not None:
-            self.write(batch)
+        try:
+            while (batch := self.next_batch()) is not None:
+                self.write(batch)
+        except BaseException:  # should the thread die, the next save starts another
+            with self.writer_lock:
+                self.writer_running = False
+            raise
 
     def next_batch(self) -> list[PendingSave] | None:
         """What is waiting now (no waiting for more: saves arriving during a write are the next
