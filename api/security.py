@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
@@ -41,14 +43,35 @@ def issue_token(client: Client, settings: Settings, now: datetime) -> str:
     return jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
 
 
-def read_token(token: str, settings: Settings) -> Caller:
+def read_token(token: str, settings: Settings, now: float | None = None) -> Caller:
+    """The caller a token names. A token verified before is not verified again (signature,
+    algorithm, audience, issuer and claims cannot change for the same string): only its
+    times are checked again, as PyJWT checks them."""
+    caller, valid_from, expires = verified(
+        token,
+        settings.secret_key.get_secret_value(),
+        settings.token_audience,
+        settings.token_issuer,
+    )
+    now = time.time() if now is None else now
+    if now >= expires:
+        raise InvalidToken("Signature has expired")
+    if now < valid_from:
+        raise InvalidToken("The token is not yet valid (iat or nbf)")
+    return caller
+
+
+@functools.lru_cache(maxsize=1024)
+def verified(token: str, secret: str, audience: str, issuer: str) -> tuple[Caller, float, float]:
+    """The caller, and the times between which the token is valid. Raises (and caches
+    nothing) unless the token is valid now."""
     try:
         claims = jwt.decode(
             token,
-            settings.secret_key.get_secret_value(),
+            secret,
             algorithms=[ALGORITHM],
-            audience=settings.token_audience,
-            issuer=settings.token_issuer,
+            audience=audience,
+            issuer=issuer,
             options={"require": REQUIRED_CLAIMS},
         )
     except jwt.PyJWTError as exc:
@@ -57,4 +80,5 @@ def read_token(token: str, settings: Settings) -> Caller:
     if role not in ROLES or not isinstance(agency, str) or not isinstance(sub, str):
         msg = "token claims are incomplete"
         raise InvalidToken(msg)
-    return Caller(client_id=sub, agency=agency, role=role)
+    valid_from = max(float(claims["nbf"]), float(claims["iat"]))
+    return Caller(client_id=sub, agency=agency, role=role), valid_from, float(claims["exp"])

@@ -1,6 +1,9 @@
 -- wrk script: arrest diversions with unique identifiers, tokens from the environment.
+-- thread_id is a global on purpose: thread:set() sets a global in each thread's state, and a
+-- local here would shadow it (every thread was 0, so each id was sent once per thread and
+-- half the requests were replays).
 local counter = 0
-local thread_id = 0
+thread_id = 0
 local token = os.getenv("BENCH_TOKEN")
 local run = os.getenv("BENCH_RUN") or "r"
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     worker_tick_seconds: float = Field(default=2.0, gt=0, le=60)
     run_worker: bool = True
     pool_size: int = Field(default=10, ge=1, le=100)
+    # Concurrent saves share one transaction and one insert lock (infra/group_commit.py).
+    group_commit: bool = True
     connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     business_time_skew_seconds: int = 300

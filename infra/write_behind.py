@@ -44,6 +44,7 @@ class HeldFirstRepository(Repository[UUID]):
 
 class WriteBehindStore(LeadStore):
     name = STORE_NAME  # the library names tables after each class: this one shares LeadStore's
+    writes_behind = True
 
     def __init__(self, env: dict[str, str], hold_at_most: int = HOLD_AT_MOST) -> None:
         self.hold_at_most = hold_at_most

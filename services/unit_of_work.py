@@ -55,34 +55,47 @@ class UnitOfWork:
 
     def run(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
         """Conflicts are retried from a fresh load, so the rules (and If-Match) are checked
-        again on the state that won; only a rule that really fails reaches the caller."""
-        key = ctx.meta.idempotency_key
+        again on the state that won; only a rule that really fails reaches the caller.
+
+        A key is not looked up before the first try: its record is saved with the events, so
+        a replay fails that save (or a rule, on the state the first request left) and only
+        then is the first answer read and given back. Most requests are not replays."""
         for attempt in range(self.max_attempts):
-            if key and (replay := self.replay(ctx)) is not None:
-                return replay
-            stamp = Stamp(ctx.meta, self.clock.now())
-            decision = decide(stamp)
-            objects = list(decision.aggregates)
-            if self.reactions is not None:
-                objects += self.reactions(objects, stamp)
-            answer = decision.status or status
-            if key:
-                objects.append(
-                    IdempotencyRecord.accept(
-                        ctx.meta.client_id, key, ctx.fingerprint, answer, decision.body, stamp
-                    )
-                )
             try:
-                recordings = self.store.save(*objects)
+                return self.attempt(ctx, status, decide)
             except IntegrityError:
-                time.sleep(random.uniform(0, 0.004 * (attempt + 1)))  # noqa: S311
-                continue
-            return Outcome(answer, decision.body, self.store.position_after(recordings))
+                pass
+            except DomainError:
+                if (replay := self.replay(ctx)) is not None:
+                    return replay
+                raise
+            if (replay := self.replay(ctx)) is not None:
+                return replay
+            time.sleep(random.uniform(0, 0.004 * (attempt + 1)))  # noqa: S311
         raise StoreBusy("too many concurrent changes to the same record; try again")
 
-    def replay(self, ctx: RequestContext) -> Outcome | None:
+    def attempt(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
         key = ctx.meta.idempotency_key
-        assert key is not None
+        stamp = Stamp(ctx.meta, self.clock.now())
+        decision = decide(stamp)
+        objects = list(decision.aggregates)
+        if self.reactions is not None:
+            objects += self.reactions(objects, stamp)
+        answer = decision.status or status
+        if key:
+            objects.append(
+                IdempotencyRecord.accept(
+                    ctx.meta.client_id, key, ctx.fingerprint, answer, decision.body, stamp
+                )
+            )
+        recordings = self.store.save(*objects)
+        return Outcome(answer, decision.body, self.store.position_after(recordings))
+
+    def replay(self, ctx: RequestContext) -> Outcome | None:
+        """The first answer to this request's key, if one was saved."""
+        key = ctx.meta.idempotency_key
+        if key is None:
+            return None
         record_id = idempotency_record_id(ctx.meta.client_id, key)
         try:
             record: object = self.store.repository.get(record_id)

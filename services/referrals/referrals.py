@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.base import Stamp
 from domain.capacity import assess_capacity
 from domain.eligibility import DOORS_BY_ROLE, check_eligible
@@ -36,14 +34,14 @@ class ReferralService(WriteService):
         self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
         referral_id = uuid4()
         new_participant_id = uuid4()
+        claim_ids = {i: identifier_index_id(i) for i in command.person.identifiers}
 
         def decide(stamp: Stamp) -> Decision:
-            terms, policy_version = self.repository.policy_terms()
+            reading = self.repository.site_and(list(claim_ids.values()))
+            terms, policy_version = reading.policy_terms()
             check_eligible(referral, terms)
-            accepted = assess_capacity(self.repository.caseload_counts(), terms).accepts(
-                referral.door
-            )
-            owners = {i: self.owner_of(i) for i in dict.fromkeys(command.person.identifiers)}
+            accepted = assess_capacity(reading.caseload_counts(), terms).accepts(referral.door)
+            owners = {i: claim_owner(reading.others[c]) for i, c in claim_ids.items()}
             participant = self.find_participant(command, owners)
             if participant is None:
                 participant = Participant.refer(
@@ -89,15 +87,17 @@ class ReferralService(WriteService):
         return self.repository.participant(owners.pop()) if owners else None
 
     def owner_of(self, identifier: Identifier) -> UUID | None:
-        try:
-            claim: object = self.repository.store.repository.get(identifier_index_id(identifier))
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(claim, IdentifierClaim)
-        return claim.participant_id
+        return claim_owner(self.repository.unsnapshotted(identifier_index_id(identifier)))
 
     def find_by_identifier(self, identifier: Identifier) -> UUID | None:
         return self.owner_of(identifier)
+
+
+def claim_owner(claim: object | None) -> UUID | None:
+    if claim is None:
+        return None
+    assert isinstance(claim, IdentifierClaim)
+    return claim.participant_id
 
 
 def referral_body(participant: Participant, referral_id: UUID) -> dict[str, Any]:

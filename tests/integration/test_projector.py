@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 from domain.base import Stamp
 from domain.participant import Participant
@@ -146,6 +146,8 @@ def test_gaps_in_notification_ids_never_stall_it(
     loser.record_contact(START - timedelta(minutes=4), "phone", stamp)
     with pytest.raises(IntegrityError):
         container.store.save(loser)  # a version conflict: its insert rolls back
+    if settings.is_postgres:
+        burn_a_notification_id(container)
     projector.run_until_caught_up()
     assert applied(container, applied_table) == notification_ids(container.store)
 
@@ -156,6 +158,16 @@ def test_gaps_in_notification_ids_never_stall_it(
     projector.run_until_caught_up()
     assert applied(container, applied_table) == ids
     assert projector.positions() == {PositionLog.name: head_position(container.store)}
+
+
+def burn_a_notification_id(container: Container) -> None:
+    """What any rolled-back insert does. A version conflict no longer does it: group commit
+    (infra/group_commit.py) leaves a conflicting save out of the insert instead."""
+    with container.sql.begin() as conn:
+        conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'notification_id'))"),
+            {"table": container.store.events_table},
+        )
 
 
 def test_a_projection_sees_only_its_topics_but_its_position_passes_the_rest(
