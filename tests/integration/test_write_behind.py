@@ -7,10 +7,17 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.identifiers import identifier_index_id
 from domain.participant import Participant
+from domain.policy import SITE_POLICY_ID
+from domain.values import Identifier, Person
+from infra.bootstrap import build
+from infra.clock import SettableClock
 from infra.eventstore import open_store, store_environment
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
+from services.referrals.referrals import ReferralCommand
+from services.seeding.runner import as_role
 from tests.unit.builders import (
     PERSON,
     POLICY_VERSION,
@@ -118,3 +125,28 @@ def test_an_aggregate_leaving_memory_takes_its_due_snapshot(settings: Settings) 
         assert store.repository.get(long_one.id).version == 60  # read back from the store
     finally:
         store.close()
+
+
+def test_use_cases_see_what_is_held_not_yet_written(settings: Settings) -> None:
+    """Referral reads (policy, caseloads, identifier claims) normally take one query straight
+    to the database; through the write-behind store they must see the held events."""
+    store = WriteBehindStore(env=store_environment(settings))
+    container = build(settings, clock=SettableClock(T0 + days(1)), store=store)
+    try:
+        container.staff.set_policy(as_role("project_manager", "pcg"), TERMS)
+        person = Person("Ada", "Example", None, (Identifier("spd-person", "A-1"),))
+        police = as_role("police", "spd")
+        first = container.referrals.refer(police, ReferralCommand(person, arrest_diversion()))
+        again = container.referrals.refer(police, ReferralCommand(person, arrest_diversion()))
+        assert again.body["participant_id"] == first.body["participant_id"]
+        assert store.stored_head == 0  # nothing written yet: both answers came from memory
+        store.flush()
+    finally:
+        container.close()
+    plain = open_store(settings)
+    try:
+        claim = plain.repository.get(identifier_index_id(person.identifiers[0]))
+        assert str(claim.participant_id) == first.body["participant_id"]
+        assert plain.repository.get(SITE_POLICY_ID).terms == TERMS
+    finally:
+        plain.close()
