@@ -28,10 +28,12 @@ def main() -> None:
         once += seeded
         for run, figures in zip(runs, measured, strict=True):
             run.extend(figures)
+        write_results(once + medians(runs))  # so far: a long run that fails keeps its figures
     for run in runs:  # the write path last: it adds nothing to the seeded stores
         with postgres_database() as settings:
             run.extend(write.measure(settings, "postgres", args.workers, args.seconds, 32))
         run.extend(write.sqlite_figures(args.seconds))
+        write_results(once + medians(runs))
     figures = once + medians(runs)
     figures += growth(figures)
     print_table(figures)
