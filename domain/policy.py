@@ -64,3 +64,9 @@ class SitePolicy(LeadAggregate):
     def change(self, terms: PolicyTerms, stamp: Stamp) -> None:
         check_terms(terms)
         self._emit(self.Changed, stamp, stamp.recorded_at, terms=terms)
+
+
+def terms_in_force(policy: SitePolicy | None) -> tuple[PolicyTerms, int]:
+    """The policy's terms and version; version 0 is the toolkit defaults, before the project
+    manager first sets the site's policy."""
+    return (policy.terms, policy.version) if policy else (PolicyTerms(), 0)

@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
 
 from domain.caseloads import CASELOADS_ID, Caseloads
-from domain.policy import SITE_POLICY_ID, SitePolicy
+from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from infra.event_reads import EventReads
 from infra.eventstore import LeadStore
@@ -36,8 +36,7 @@ class SiteReading:
     others: dict[UUID, Any]
 
     def policy_terms(self) -> tuple[PolicyTerms, int]:
-        """As `Repository.policy_terms`: version 0 is the toolkit defaults."""
-        return (self.policy.terms, self.policy.version) if self.policy else (PolicyTerms(), 0)
+        return terms_in_force(self.policy)
 
     def caseload_counts(self) -> dict[UUID, int]:
         return self.caseloads.counts() if self.caseloads else {}
@@ -52,12 +51,23 @@ class SiteReads:
 
     def read(self, others: Sequence[UUID] = ()) -> SiteReading:
         """The site aggregates and `others` (aggregates never snapshotted), in one query."""
+        if self.store.writes_behind:  # what it holds is not in the database yet
+            held = {i: self.load(i) for i in others}
+            return SiteReading(self.load(SITE_POLICY_ID), self.load(CASELOADS_ID), held)
         copies = self.loaded()
         versions = {i: (a.version if a is not None else 0) for i, a in copies.items()}
         found = self.reads.after(versions | dict.fromkeys(others, 0))
         site = {i: self.advance(i, copies[i], found.get(i, [])) for i in SITE_IDS}
         rest = {i: project_aggregate(None, found[i]) if i in found else None for i in others}
         return SiteReading(site[SITE_POLICY_ID], site[CASELOADS_ID], rest)
+
+    def unsnapshotted(self, aggregate_id: UUID) -> Any:
+        """An aggregate of a type never snapshotted (an identifier claim, an idempotency
+        record), or None: the library would first look for a snapshot, a wasted round trip."""
+        if self.store.writes_behind:
+            return self.load(aggregate_id)
+        events = list(self.store.events.get(aggregate_id))
+        return project_aggregate(None, events) if events else None
 
     def loaded(self) -> dict[UUID, Any]:
         with self.lock:

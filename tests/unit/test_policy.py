@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from domain.errors import InvalidInput
-from domain.policy import SITE_POLICY_ID, SitePolicy, check_terms
+from domain.policy import SITE_POLICY_ID, SitePolicy, check_terms, terms_in_force
 from domain.values import Charge, PolicyTerms
 from tests.unit.builders import TERMS, new_events, stamp
 
@@ -92,3 +92,9 @@ def test_an_invalid_change_keeps_the_current_terms() -> None:
     assert new_events(policy) == []
     assert policy.terms == TERMS
     assert policy.version == 1
+
+
+def test_before_any_policy_the_toolkit_defaults_are_in_force_as_version_0() -> None:
+    assert terms_in_force(None) == (PolicyTerms(), 0)
+    policy = SitePolicy.adopt(TERMS, stamp())
+    assert terms_in_force(policy) == (TERMS, 1)
