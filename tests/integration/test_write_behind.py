@@ -3,6 +3,8 @@ half-way leaves no trace, and long histories get snapshots as with the ordinary 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,7 +15,7 @@ from domain.policy import SITE_POLICY_ID
 from domain.values import Identifier, Person
 from infra.bootstrap import build
 from infra.clock import SettableClock
-from infra.eventstore import open_store, store_environment
+from infra.eventstore import LeadStore, open_store, store_environment
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
 from services.referrals.referrals import ReferralCommand
@@ -30,6 +32,16 @@ from tests.unit.builders import (
 )
 
 pytestmark = pytest.mark.integration
+
+
+@contextmanager
+def stored(settings: Settings) -> Iterator[LeadStore]:
+    """The database as the ordinary store reads it: what was really written."""
+    plain = open_store(settings)
+    try:
+        yield plain
+    finally:
+        plain.close()
 
 
 def referred() -> Participant:
@@ -55,11 +67,8 @@ def test_held_events_read_back_before_and_after_the_flush(settings: Settings) ->
     assert store.repository.get(participant.id).version == 2
     assert store.flush() == 2
     store.close()
-    plain = open_store(settings)
-    try:
+    with stored(settings) as plain:
         assert plain.repository.get(participant.id).version == 2
-    finally:
-        plain.close()
 
 
 def test_a_command_that_failed_half_way_leaves_nothing_behind(settings: Settings) -> None:
@@ -75,20 +84,14 @@ def test_a_command_that_failed_half_way_leaves_nothing_behind(settings: Settings
         assert store.flush() == 0  # the referral was written when the failure was found
     finally:
         store.close()
-    plain = open_store(settings)
-    try:
+    with stored(settings) as plain:
         assert plain.repository.get(participant.id).version == 1
-    finally:
-        plain.close()
 
 
 def snapshot_versions(settings: Settings, aggregate_id: UUID) -> list[int]:
-    plain = open_store(settings)
-    try:
+    with stored(settings) as plain:
         assert plain.snapshots is not None
         return [s.originator_version for s in plain.snapshots.get(aggregate_id)]
-    finally:
-        plain.close()
 
 
 def test_a_long_history_held_throughout_is_snapshotted_once_at_the_end(
@@ -104,12 +107,9 @@ def test_a_long_history_held_throughout_is_snapshotted_once_at_the_end(
     assert snapshot_versions(settings, participant.id) == []
     store.close()  # the final flush
     assert snapshot_versions(settings, participant.id) == [121]
-    plain = open_store(settings)
-    try:
+    with stored(settings) as plain:
         assert plain.repository.get(participant.id).version == 121
         assert plain.repository.get(participant.id, version=60).version == 60
-    finally:
-        plain.close()
 
 
 def test_an_aggregate_leaving_memory_takes_its_due_snapshot(settings: Settings) -> None:
@@ -143,10 +143,7 @@ def test_use_cases_see_what_is_held_not_yet_written(settings: Settings) -> None:
         store.flush()
     finally:
         container.close()
-    plain = open_store(settings)
-    try:
+    with stored(settings) as plain:
         claim = plain.repository.get(identifier_index_id(person.identifiers[0]))
         assert str(claim.participant_id) == first.body["participant_id"]
         assert plain.repository.get(SITE_POLICY_ID).terms == TERMS
-    finally:
-        plain.close()
