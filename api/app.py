@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
-from api import problems
+from api import openapi, problems
 from api.audit_middleware import DeniedAudit
 from api.background import BackgroundLoop
 from api.middleware import RequestMiddleware
@@ -15,11 +16,24 @@ from api.routes import audit as audit_routes
 from api.routes import auth, legal, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
 from api.routes import evaluation as evaluation_routes
+from api.routes import problems as problem_routes
 from infra.bootstrap import Container
 
 DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
-Let Everyone Advance with Dignity) sites. Errors are RFC 9457 problem+json. Writes take
-`X-Actor`, accept `Idempotency-Key` and answer with `position`."""
+Let Everyone Advance with Dignity) sites.
+
+- **Tokens**: OAuth 2.0 client credentials at `POST /v1/auth/token` (a client from
+  `leadctl clients create`); send `Authorization: Bearer <token>`. Each operation says who may
+  call it.
+- **Writes** take `X-Actor` (the badge or staff number acting), accept `Idempotency-Key` (the
+  same key and body replay the first answer, with `Idempotent-Replayed: true`; another body is
+  a 422) and answer with `position`: pass it as `min_position` to a read served from a read
+  model to read your own write.
+- **Versions**: `GET /v1/participants/{id}` and `GET /v1/policy` answer with an `ETag` (304 on
+  a matching `If-None-Match`); commands accept `If-Match` (strong comparison: 412 when it
+  changed); policy writes require it (428 without).
+- **Errors** are RFC 9457 `application/problem+json`; each `type` ends in a slug that
+  `GET /problems/{slug}` explains, and `GET /problems` lists them all."""
 
 
 def create_app(container: Container, *, background: bool | None = None) -> FastAPI:
@@ -36,10 +50,18 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
             if loop:
                 loop.stop()
 
-    app = FastAPI(title="LEAD service", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPIOffline(
+        title="LEAD service",
+        version="1.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
+        swagger_ui_parameters={"displayOperationId": True, "defaultModelsExpandDepth": 0},
+    )
     app.state.container = container
     problems.install(app)
-    for module in (auth, staff, referrals, participants, legal, queues, ops):
+    openapi.install(app)
+    for module in (auth, staff, referrals, participants, legal, queues, ops, problem_routes):
         app.include_router(module.router)
     app.include_router(audit_routes.router)
     app.include_router(evaluation_routes.router)

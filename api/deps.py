@@ -3,7 +3,6 @@
 # No "from __future__ import annotations": FastAPI must see the closures' Depends objects.
 
 import hashlib
-import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -11,16 +10,15 @@ import structlog
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.conditional import expected_version
 from api.rate_limit import check_client
 from api.security import Caller, InvalidToken, read_token
 from domain.base import Meta
-from domain.errors import PreconditionFailed
 from infra.bootstrap import Container
 from infra.clients import ROLES
 from services.context import RequestContext, Viewer
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token")
-IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,12})"?\s*$')
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
@@ -66,6 +64,7 @@ def allow(*roles: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
             raise HTTPException(403, f"the {caller.role} role may not do this")
         return caller
 
+    check.roles = allowed  # type: ignore[attr-defined]  # read by api/openapi.py
     return check
 
 
@@ -76,22 +75,12 @@ def viewer_of(caller: Caller) -> Viewer:
     return Viewer(client_id=caller.client_id, agency=caller.agency, role=caller.role)
 
 
-def parse_if_match(value: str | None) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    match = IF_MATCH.match(value)
-    if match is None:
-        raise PreconditionFailed("If-Match must be an ETag this service issued")
-    return int(match.group(1))
-
-
 IfMatch = Annotated[
     str | None,
     Header(
         min_length=1,
-        max_length=64,
-        pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
-        description="the ETag of GET /v1/participants/{id}: refuse if it changed (412)",
+        max_length=200,
+        description='the `ETag` the change is meant for, e.g. `"5"`: 412 if it has changed',
     ),
 ]
 ActorHeader = Annotated[
@@ -128,7 +117,7 @@ async def _context(
         idempotency_key=key,
     )
     return RequestContext(
-        meta=meta, fingerprint=fingerprint, expected_version=parse_if_match(if_match)
+        meta=meta, fingerprint=fingerprint, expected_version=expected_version(if_match)
     )
 
 
@@ -160,4 +149,23 @@ def conditional_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, Re
     ) -> RequestContext:
         return await _context(request, caller, x_actor, idempotency_key, if_match)
 
+    return build
+
+
+def guarded_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
+    """The write context of a command that requires If-Match (428 without): the site policy."""
+    role_check = allow(*roles)
+
+    async def build(
+        request: Request,
+        caller: Annotated[Caller, Depends(role_check)],
+        x_actor: ActorHeader,
+        if_match: IfMatch = None,
+        idempotency_key: KeyHeader = None,
+    ) -> RequestContext:
+        if if_match is None:
+            raise HTTPException(428, "If-Match is required: send the ETag of the last GET")
+        return await _context(request, caller, x_actor, idempotency_key, if_match)
+
+    build.requires_if_match = True  # type: ignore[attr-defined]  # read by api/openapi.py
     return build

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -38,7 +39,7 @@ class RequestMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         declared = headers.get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self.too_large(send, request_id)
+            await self.too_large(send, request_id, scope)
             return
         status = {"code": 500}
         started = time.perf_counter()
@@ -59,7 +60,7 @@ class RequestMiddleware:
             # the error (FastAPI answers 400 "error parsing the body"): the answer is 413.
             if exceeded:
                 if message["type"] == "http.response.start" and status["code"] != 413:
-                    await self.too_large(send, request_id)
+                    await self.too_large(send, request_id, scope)
                     status["code"] = 413
                 return
             if message["type"] == "http.response.start":
@@ -74,18 +75,20 @@ class RequestMiddleware:
             await self.app(scope, limited_receive, send_with_id)
         except BodyTooLarge:
             if status["code"] != 413:
-                await self.too_large(send, request_id)
+                await self.too_large(send, request_id, scope)
                 status["code"] = 413
         finally:
             self.observe(scope, status["code"], time.perf_counter() - started)
 
-    async def too_large(self, send: Send, request_id: str) -> None:
-        body = (
-            b'{"type":"' + PROBLEM_BASE.encode() + b'payload-too-large","title":'
-            b'"Payload too large","status":413,"detail":"the request body exceeds '
-            + str(self.max_body_bytes).encode()
-            + b' bytes"}'
-        )
+    async def too_large(self, send: Send, request_id: str, scope: Scope) -> None:
+        problem = {
+            "type": PROBLEM_BASE + "payload-too-large",
+            "title": "Payload too large",
+            "status": 413,
+            "detail": f"the request body exceeds {self.max_body_bytes} bytes",
+            "instance": scope.get("path", ""),
+        }
+        body = json.dumps(problem).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -82,6 +82,7 @@ HTTP_SLUGS = {
     406: "not-acceptable",
     413: "payload-too-large",
     415: "unsupported-media-type",
+    428: "precondition-required",
     429: "rate-limited",
     503: "unavailable",
 }
@@ -93,13 +94,17 @@ def problem(
     title: str,
     detail: str,
     headers: dict[str, str] | None = None,
+    *,
+    instance: str | None = None,
     **extra: Any,
 ) -> JSONResponse:
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    if instance is not None:
+        body["instance"] = instance
     return JSONResponse(body | extra, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
-def domain_problem(exc: Exception) -> JSONResponse:
+def domain_problem(exc: Exception, instance: str | None = None) -> JSONResponse:
     for cls, status, slug, title in DOMAIN_PROBLEMS:
         if isinstance(exc, cls):
             extra: dict[str, Any] = {}
@@ -108,11 +113,19 @@ def domain_problem(exc: Exception) -> JSONResponse:
                 extra["errors"] = [{"field": field, "message": str(exc)}]
             extra |= getattr(exc, "extensions", {})  # members a problem type defines
             headers = {"Retry-After": "1"} if status == 503 else None
-            return problem(status, slug, title, str(exc), headers, **extra)
+            return problem(status, slug, title, str(exc), headers, instance=instance, **extra)
     raise exc
 
 
-def validation_problem(exc: RequestValidationError) -> JSONResponse:
+def validation_problem(exc: RequestValidationError, instance: str | None = None) -> JSONResponse:
+    if any(error["type"] == "json_invalid" for error in exc.errors()):
+        return problem(
+            400,
+            "malformed-json",
+            "Malformed JSON",
+            "the request body is not well-formed JSON",
+            instance=instance,
+        )
     found = [
         {
             "field": ".".join(str(part) for part in error["loc"]),
@@ -126,16 +139,16 @@ def validation_problem(exc: RequestValidationError) -> JSONResponse:
         "validation-error",
         "Invalid request",
         "the request does not match the schema; see errors",
+        instance=instance,
         errors=found,
     )
 
 
-def http_problem(exc: StarletteHTTPException) -> JSONResponse:
+def http_problem(exc: StarletteHTTPException, instance: str | None = None) -> JSONResponse:
     slug = HTTP_SLUGS.get(exc.status_code, "error")
     headers = dict(exc.headers) if exc.headers else None
-    return problem(
-        exc.status_code, slug, slug.replace("-", " ").capitalize(), str(exc.detail), headers
-    )
+    title = slug.replace("-", " ").capitalize()
+    return problem(exc.status_code, slug, title, str(exc.detail), headers, instance=instance)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -149,26 +162,27 @@ def allowed_methods(request: Request) -> list[str]:
 
 
 def install(app: FastAPI) -> None:
-    async def on_domain(_: Request, exc: Exception) -> JSONResponse:
-        return domain_problem(exc)
+    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
+        return domain_problem(exc, request.url.path)
 
-    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return validation_problem(exc)
+        return validation_problem(exc, request.url.path)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 405:
             exc.headers = {"Allow": ", ".join(allowed_methods(request))}
-        return http_problem(exc)
+        return http_problem(exc, request.url.path)
 
-    async def on_store_down(_: Request, exc: Exception) -> JSONResponse:
+    async def on_store_down(request: Request, exc: Exception) -> JSONResponse:
         return problem(
             503,
             "store-unavailable",
             "Store unavailable",
             f"the database is not reachable right now ({type(exc).__name__})",
             {"Retry-After": "2"},
+            instance=request.url.path,
         )
 
     app.add_exception_handler(errors.DomainError, on_domain)

@@ -116,15 +116,17 @@ class ReferralIn(StrictBody):
 
 
 class PolicyIn(StrictBody):
-    divertible_charges: list[ChargeIn] = Field(default_factory=list, max_length=2000)
-    exclusion_criteria: list[ChargeIn] = Field(default_factory=list, max_length=200)
-    intake_deadline_days: int = Field(default=30, ge=1, le=365)
-    non_return_hours: int = Field(default=24, ge=1, le=720)
-    caseload_max: int = Field(default=25, ge=1, le=500)
-    caseload_average_threshold: int = Field(default=20, ge=1, le=500)
-    discharge_min_inactive_days: int = Field(default=90, ge=1, le=3650)
-    hold_review_max_days: int = Field(default=90, ge=1, le=3650)
-    inactive_after_days: int = Field(default=30, ge=1, le=3650)
+    """The whole policy document: every field is required (PATCH changes some)."""
+
+    divertible_charges: list[ChargeIn] = Field(max_length=2000)
+    exclusion_criteria: list[ChargeIn] = Field(max_length=200)
+    intake_deadline_days: int = Field(ge=1, le=365)
+    non_return_hours: int = Field(ge=1, le=720)
+    caseload_max: int = Field(ge=1, le=500)
+    caseload_average_threshold: int = Field(ge=1, le=500)
+    discharge_min_inactive_days: int = Field(ge=1, le=3650)
+    hold_review_max_days: int = Field(ge=1, le=3650)
+    inactive_after_days: int = Field(ge=1, le=3650)
 
 
 class CaseManagerIn(StrictBody):

@@ -16,7 +16,6 @@ from api.security import issue_token
 from bench.harness import Figure, run_wrk, served
 from bench.site import percentile, serve_tree_peak_rss_mb
 from domain.base import Meta, Stamp
-from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SitePolicy
@@ -25,6 +24,7 @@ from domain.values import Referral as ReferralValue
 from infra.clients import Client
 from infra.eventstore import open_store
 from infra.settings import Settings
+from services.idempotency import IdempotencyRecord
 
 SCRIPT = Path(__file__).with_name("referral.lua")
 POSSESSION = Charge("69.50.4013", "possession")
@@ -79,7 +79,7 @@ def library_direct(settings: Settings, seconds: float, threads: int) -> float:
                 stamp=stamp,
             )
             claim = IdentifierClaim.claim(person.identifiers[0], participant.id, stamp)
-            record = IdempotencyRecord.accept("bench", uuid4().hex, "f", 201, {"a": 1}, stamp)
+            record = IdempotencyRecord.accept("bench", uuid4().hex, "f", "done", {"a": 1}, stamp)
             store.save(participant, claim, record)
             counts[index] += 1
 

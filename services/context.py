@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from domain.base import Meta
+
+R_co = TypeVar("R_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -24,16 +26,13 @@ class RequestContext:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A write's answer: HTTP-independent status class, body and global position."""
+class Outcome(Generic[R_co]):
+    """A write's answer: the use case's typed result, the global position of its last event,
+    and whether it is the first answer to this request's Idempotency-Key given again."""
 
-    status: int
-    body: dict[str, Any]
+    result: R_co
     position: int
     replayed: bool = False
-
-    def response_body(self) -> dict[str, Any]:
-        return self.body | {"position": self.position}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,12 @@ from services.site_reads import SiteReading, SiteReads
 A = TypeVar("A")
 
 
+def check_version(what: str, version: int, expected_version: int | None) -> None:
+    """The caller's If-Match, when it sent one, names the version it would change."""
+    if expected_version is not None and version != expected_version:
+        raise PreconditionFailed(f"{what} is at version {version}, not {expected_version}")
+
+
 class Repository:
     def __init__(self, store: LeadStore) -> None:
         self.store = store
@@ -38,10 +44,7 @@ class Repository:
             raise NotFound(f"participant {participant_id} not found") from None
         if not isinstance(participant, Participant):
             raise NotFound(f"participant {participant_id} not found")
-        if expected_version is not None and participant.version != expected_version:
-            raise PreconditionFailed(
-                f"the participant is at version {participant.version}, not {expected_version}"
-            )
+        check_version("the participant", participant.version, expected_version)
         return participant
 
     def unsnapshotted(self, aggregate_id: UUID) -> object | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -14,11 +14,14 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.base import Stamp
 from domain.errors import DomainError
-from domain.idempotency import IdempotencyRecord, idempotency_record_id
 from infra.clock import Clock
 from infra.eventstore import LeadStore
 from infra.positions import position_of
+from services.answers import decode, encode
 from services.context import Outcome, RequestContext
+from services.idempotency import DONE, REFUSED, IdempotencyRecord, idempotency_record_id
+
+R = TypeVar("R")
 
 
 class StoreBusy(DomainError):
@@ -26,15 +29,16 @@ class StoreBusy(DomainError):
 
 
 @dataclass
-class Decision:
-    """What a use case decided: the aggregates to save and the response body."""
+class Decision(Generic[R]):
+    """What a use case decided: the aggregates to save and its typed result. `refused`: the
+    rules turned the request down, and the attempt is saved all the same."""
 
     aggregates: Sequence[Aggregate]
-    body: dict[str, Any] = field(default_factory=dict)
-    status: int | None = None  # overrides the use case's status (a refused attempt, recorded)
+    result: R
+    refused: bool = False
 
 
-Decide = Callable[[Stamp], Decision]
+Decide = Callable[[Stamp], Decision[R]]
 # Policies that react to the events about to be saved, returning more aggregates to save in
 # the same transaction (see services/legal_coordination/reactions.py).
 Reactions = Callable[[Sequence[Aggregate], Stamp], Sequence[Aggregate]]
@@ -53,45 +57,48 @@ class UnitOfWork:
         self.max_attempts = max_attempts
         self.reactions = reactions
 
-    def run(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
+    def run(self, ctx: RequestContext, decide: Decide[R], answer_type: Any) -> Outcome[R]:
         """Conflicts are retried from a fresh load, so the rules (and If-Match) are checked
         again on the state that won; only a rule that really fails reaches the caller.
 
         A key is not looked up before the first try: its record is saved with the events, so
         a replay fails that save (or a rule, on the state the first request left) and only
-        then is the first answer read and given back. Most requests are not replays."""
+        then is the first answer read and given back. Most requests are not replays.
+
+        `answer_type` is the type (or union) of the results `decide` returns: a replay decodes
+        the kept answer into it."""
         for attempt in range(self.max_attempts):
             try:
-                return self.attempt(ctx, status, decide)
+                return self.attempt(ctx, decide)
             except IntegrityError:
                 pass
             except DomainError:
-                if (replay := self.replay(ctx)) is not None:
+                if (replay := self.replay(ctx, answer_type)) is not None:
                     return replay
                 raise
-            if (replay := self.replay(ctx)) is not None:
+            if (replay := self.replay(ctx, answer_type)) is not None:
                 return replay
             time.sleep(random.uniform(0, 0.004 * (attempt + 1)))  # noqa: S311
         raise StoreBusy("too many concurrent changes to the same record; try again")
 
-    def attempt(self, ctx: RequestContext, status: int, decide: Decide) -> Outcome:
+    def attempt(self, ctx: RequestContext, decide: Decide[R]) -> Outcome[R]:
         key = ctx.meta.idempotency_key
         stamp = Stamp(ctx.meta, self.clock.now())
         decision = decide(stamp)
         objects = list(decision.aggregates)
         if self.reactions is not None:
             objects += self.reactions(objects, stamp)
-        answer = decision.status or status
         if key:
-            objects.append(
-                IdempotencyRecord.accept(
-                    ctx.meta.client_id, key, ctx.fingerprint, answer, decision.body, stamp
-                )
+            kind = REFUSED if decision.refused else DONE
+            answer = encode(decision.result)
+            record = IdempotencyRecord.accept(
+                ctx.meta.client_id, key, ctx.fingerprint, kind, answer, stamp
             )
+            objects.append(record)
         recordings = self.store.save(*objects)
-        return Outcome(answer, decision.body, self.store.position_after(recordings))
+        return Outcome(decision.result, self.store.position_after(recordings))
 
-    def replay(self, ctx: RequestContext) -> Outcome | None:
+    def replay(self, ctx: RequestContext, answer_type: Any) -> Outcome[Any] | None:
         """The first answer to this request's key, if one was saved."""
         key = ctx.meta.idempotency_key
         if key is None:
@@ -104,4 +111,4 @@ class UnitOfWork:
         assert isinstance(record, IdempotencyRecord)
         record.check_same_request(ctx.fingerprint)
         position = position_of(self.store, record_id)
-        return Outcome(record.status, record.body, position, replayed=True)
+        return Outcome(decode(record.answer, answer_type), position, replayed=True)

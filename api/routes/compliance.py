@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 
 from api.deps import ContainerDep, allow, write_context_for
-from api.responses import Written, problems, written
+from api.responses import problems
 from api.schemas import StrictBody
 from api.security import Caller
+from api.written import ReviewWritten, written
 from domain import compliance
 from services.context import RequestContext
 from services.read_side.compliance import FlagSearch
@@ -25,12 +25,6 @@ Status = Literal["open", "review", "reviewed"]
 
 class ReviewIn(StrictBody):
     note: str = Field(default="", max_length=compliance.NOTE_MAX)
-
-
-class ReviewWritten(Written):
-    flag_id: str
-    status: str
-    review_id: str
 
 
 @router.get("/golden-rule", responses=problems(503))
@@ -62,6 +56,7 @@ def review_flag(
     body: ReviewIn,
     container: ContainerDep,
     ctx: Annotated[RequestContext, Depends(write_context_for("project_manager", "defense"))],
-) -> JSONResponse:
+) -> Response:
     """A project manager or defender marks a flag reviewed (recorded as an event, once)."""
-    return written(container.read_side.reviews.review(ctx, flag_id, body.note))
+    outcome = container.read_side.reviews.review(ctx, flag_id, body.note)
+    return written(outcome, ReviewWritten.answer, 201)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import ContainerDep, allow
 from api.responses import problems
 from api.schemas import Timestamp
 from api.security import Caller
+from api.views import EvaluationDocument
 from projections.evaluation_queries import EvaluationQuery
 from services.read_side.evaluation import report_csv, report_json
 
@@ -22,11 +23,12 @@ BY_PATTERN = r"^[a-z_]+(,[a-z_]+)*$"
 
 @router.get(
     "/evaluation",
+    response_model=EvaluationDocument,
     responses={
         **problems(503),
         200: {
-            "description": "counts and rates per stage, per group",
-            "content": {"application/json": {}, CSV: {}},
+            "description": "counts and rates per stage, per group; CSV with `Accept: text/csv`",
+            "content": {CSV: {"schema": {"type": "string"}}},
         },
     },
 )
@@ -59,4 +61,5 @@ async def evaluation(
             media_type=f"{CSV}; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="lead-evaluation.csv"'},
         )
-    return JSONResponse(report_json(report))
+    document = EvaluationDocument.model_validate(report_json(report))
+    return Response(document.model_dump_json(by_alias=True), media_type="application/json")

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Response
 
 from api import legal_schemas as schemas
 from api.deps import ContainerDep, write_context_for
-from api.responses import Written, problems, written
+from api.responses import problems
+from api.written import (
+    AdverseActionWritten,
+    DecisionWritten,
+    MatterWritten,
+    ShareWritten,
+    written,
+)
 from services.context import RequestContext
 
 router = APIRouter(prefix="/v1", tags=["legal coordination"])
@@ -18,26 +24,6 @@ router = APIRouter(prefix="/v1", tags=["legal coordination"])
 
 def context(*roles: str) -> Any:
     return Depends(write_context_for(*roles))
-
-
-class MatterWritten(Written):
-    matter_id: str
-    participant_id: str
-    kind: str
-    state: str
-    version: int
-
-
-class ShareWritten(Written):
-    share_id: str
-    participant_id: str
-    roi_id: str
-
-
-class AdverseActionWritten(Written):
-    action_id: str
-    participant_id: str
-    basis_declared: bool
 
 
 @router.post(
@@ -51,25 +37,28 @@ def open_legal_matter(
     body: schemas.LegalMatterIn,
     ctx: Annotated[RequestContext, context("prosecutor", "case_manager")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(container.legal.open_matter(ctx, participant_id, body.kind, body.details()))
+) -> Response:
+    outcome = container.legal.open_matter(ctx, participant_id, body.kind, body.details())
+    return written(outcome, MatterWritten.answer, 201)
 
 
 @router.post(
     "/legal-matters/{matter_id}/decisions",
     status_code=201,
-    response_model=MatterWritten,
+    response_model=DecisionWritten,
     responses=problems(404, 409, 503),
 )
-def decide(
+def decide_on_legal_matter(
     matter_id: UUID,
     body: schemas.DecisionIn,
     ctx: Annotated[RequestContext, context("prosecutor")],
     container: ContainerDep,
-) -> JSONResponse:
+) -> Response:
     """409 `decision-not-allowed` when the decision makes no sense for the matter's kind or
-    state; 409 `diverted-charge-protected` for a `file` on a protected diverted charge."""
-    return written(container.legal.decide(ctx, matter_id, body.command()))
+    state; 409 `diverted-charge-protected` for a `file` on a protected diverted charge. The
+    answer's `ETag` is the matter's new version."""
+    outcome = container.legal.decide(ctx, matter_id, body.command())
+    return written(outcome, DecisionWritten.answer, 201, tagged=True)
 
 
 @router.post(
@@ -83,10 +72,11 @@ def share_information(
     body: schemas.InformationShareIn,
     ctx: Annotated[RequestContext, context("case_manager")],
     container: ContainerDep,
-) -> JSONResponse:
+) -> Response:
     """403 `roi-does-not-cover` (with `reason`, `attempt_id`, `position`) when no ROI in force
     at `shared_at` names the agency and category: nothing is shared, the attempt is recorded."""
-    return written(container.coordination.share_information(ctx, participant_id, body.command()))
+    outcome = container.coordination.share_information(ctx, participant_id, body.command())
+    return written(outcome, ShareWritten.answer, 201)
 
 
 @router.post(
@@ -100,7 +90,7 @@ def record_adverse_action(
     body: schemas.AdverseActionIn,
     ctx: Annotated[RequestContext, context("police", "prosecutor")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.coordination.record_adverse_action(ctx, participant_id, body.command())
-    )
+) -> Response:
+    """Every adverse action records its basis; one without is a Golden Rule flag."""
+    outcome = container.coordination.record_adverse_action(ctx, participant_id, body.command())
+    return written(outcome, AdverseActionWritten.answer, 201)

@@ -2,40 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from api.deps import ContainerDep
+from api.views import Health, NotReady, Ready
 from infra.observability import HEAD_POSITION, PROJECTION_LAG, REGISTRY
 from infra.positions import head_position
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
+    """Liveness: the process answers."""
+    return Health(status="ok")
 
 
-@router.get("/readyz", response_model=None)
-def readyz(container: ContainerDep) -> dict[str, Any] | JSONResponse:
+@router.get(
+    "/readyz",
+    response_model=Ready,
+    responses={503: {"model": NotReady, "description": "not ready, with `Retry-After`"}},
+)
+def readyz(container: ContainerDep) -> Ready | JSONResponse:
+    """Readiness: the store answers and no read model is stuck. No counts, no names of
+    people, no routes."""
     try:
-        head = head_position(container.store)
+        head_position(container.store)
         with container.sql.connect() as conn:
             conn.execute(text("SELECT 1"))
-        positions = container.projector.positions()
-    except Exception as exc:  # noqa: BLE001 (any failure means not ready, and says why)
-        return JSONResponse(
-            {"status": "unavailable", "reason": type(exc).__name__},
-            status_code=503,
-            headers={"Retry-After": "2"},
-        )
-    lag = {name: head - position for name, position in positions.items()}
-    return {"status": "ready", "head": head, "projection_lag": lag}
+        container.projector.positions()
+    except Exception:  # noqa: BLE001 (any failure means not ready)
+        answer = NotReady(status="not_ready", projections=[])
+        return JSONResponse(answer.model_dump(), 503, headers={"Retry-After": "2"})
+    return Ready(status="ready")
 
 
 @router.get(
@@ -43,7 +45,7 @@ def readyz(container: ContainerDep) -> dict[str, Any] | JSONResponse:
     response_class=Response,
     responses={
         200: {
-            "content": {CONTENT_TYPE_LATEST.split(";")[0]: {}},
+            "content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}},
             "description": "Prometheus text exposition",
         }
     },

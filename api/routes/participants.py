@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Response
 
 from api import schemas
 from api.deps import ContainerDep, conditional_context_for
-from api.responses import ParticipantWritten, problems, written
+from api.responses import problems
+from api.written import (
+    AssignmentWritten,
+    DeadlineWritten,
+    ParticipantWritten,
+    RoiWritten,
+    written,
+)
 from services.context import RequestContext
 
 router = APIRouter(
@@ -30,72 +36,68 @@ CaseManager = Annotated[RequestContext, context("case_manager")]
 @router.post("/intake", status_code=201, response_model=ParticipantWritten)
 def complete_intake(
     participant_id: UUID, body: schemas.IntakeIn, ctx: CaseManager, container: ContainerDep
-) -> JSONResponse:
-    return written(
-        container.participants.complete_intake(
-            ctx, participant_id, body.completed_at, body.plan_summary
-        )
+) -> Response:
+    outcome = container.participants.complete_intake(
+        ctx, participant_id, body.completed_at, body.plan_summary
     )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
-@router.post("/roi", status_code=201, response_model=ParticipantWritten)
+@router.post("/roi", status_code=201, response_model=RoiWritten)
 def sign_roi(
     participant_id: UUID, body: schemas.RoiIn, ctx: CaseManager, container: ContainerDep
-) -> JSONResponse:
-    return written(
-        container.participants.sign_roi(
-            ctx,
-            participant_id,
-            body.signed_at,
-            tuple(dict.fromkeys(body.agencies)),
-            tuple(dict.fromkeys(body.categories)),
-            body.expires_at,
-        )
+) -> Response:
+    outcome = container.participants.sign_roi(
+        ctx,
+        participant_id,
+        body.signed_at,
+        tuple(dict.fromkeys(body.agencies)),
+        tuple(dict.fromkeys(body.categories)),
+        body.expires_at,
     )
+    return written(outcome, RoiWritten.answer, 201, tagged=True)
 
 
 @router.post("/roi/revoke", status_code=201, response_model=ParticipantWritten)
 def revoke_roi(
     participant_id: UUID, body: schemas.RoiRevokeIn, ctx: CaseManager, container: ContainerDep
-) -> JSONResponse:
-    return written(
-        container.participants.revoke_roi(ctx, participant_id, body.revoked_at, body.reason)
-    )
+) -> Response:
+    outcome = container.participants.revoke_roi(ctx, participant_id, body.revoked_at, body.reason)
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
-@router.post("/intake-deadline/extend", status_code=201, response_model=ParticipantWritten)
+@router.post("/intake-deadline/extend", status_code=201, response_model=DeadlineWritten)
 def extend_intake_deadline(
     participant_id: UUID,
     body: schemas.ExtendDeadlineIn,
     ctx: Annotated[RequestContext, context("police")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.participants.extend_intake_deadline(
-            ctx, participant_id, body.new_deadline, body.agreed_by, body.reason, body.note
-        )
+) -> Response:
+    outcome = container.participants.extend_intake_deadline(
+        ctx, participant_id, body.new_deadline, body.agreed_by, body.reason, body.note
     )
+    return written(outcome, DeadlineWritten.answer, 201, tagged=True)
 
 
-@router.post("/case-manager", status_code=200, response_model=ParticipantWritten)
+@router.post("/case-manager", status_code=200, response_model=AssignmentWritten)
 def assign_case_manager(
     participant_id: UUID,
     body: schemas.AssignIn,
     ctx: Annotated[RequestContext, context("supervisor", "project_manager")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.caseload.assign_case_manager(ctx, participant_id, body.case_manager_id)
-    )
+) -> Response:
+    outcome = container.caseload.assign_case_manager(ctx, participant_id, body.case_manager_id)
+    return written(outcome, AssignmentWritten.answer, 200, tagged=True)
 
 
 @router.post("/contacts", status_code=201, response_model=ParticipantWritten)
 def record_contact(
     participant_id: UUID, body: schemas.ContactIn, ctx: CaseManager, container: ContainerDep
-) -> JSONResponse:
-    return written(
-        container.participants.record_contact(ctx, participant_id, body.contacted_at, body.kind)
+) -> Response:
+    outcome = container.participants.record_contact(
+        ctx, participant_id, body.contacted_at, body.kind
     )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
 @router.post("/non-return/exception", status_code=201, response_model=ParticipantWritten)
@@ -104,12 +106,11 @@ def grant_non_return_exception(
     body: schemas.NonReturnExceptionIn,
     ctx: Annotated[RequestContext, context("case_manager", "police")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.participants.grant_non_return_exception(
-            ctx, participant_id, body.agreed_by, body.reason
-        )
+) -> Response:
+    outcome = container.participants.grant_non_return_exception(
+        ctx, participant_id, body.agreed_by, body.reason
     )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
 @router.post("/non-return/violation", status_code=201, response_model=ParticipantWritten)
@@ -118,12 +119,11 @@ def report_non_return_violation(
     body: schemas.NonReturnViolationIn,
     ctx: Annotated[RequestContext, context("police")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.participants.report_non_return_violation(
-            ctx, participant_id, body.observed_at, body.note
-        )
+) -> Response:
+    outcome = container.participants.report_non_return_violation(
+        ctx, participant_id, body.observed_at, body.note
     )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
 @router.post("/discharge", status_code=201, response_model=ParticipantWritten)
@@ -132,18 +132,16 @@ def discharge(
     body: schemas.DischargeIn,
     ctx: Annotated[RequestContext, context("case_manager", "supervisor")],
     container: ContainerDep,
-) -> JSONResponse:
-    return written(
-        container.caseload.discharge(
-            ctx, participant_id, body.discharged_at, body.reason, body.note
-        )
+) -> Response:
+    outcome = container.caseload.discharge(
+        ctx, participant_id, body.discharged_at, body.reason, body.note
     )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
 @router.post("/readmit", status_code=201, response_model=ParticipantWritten)
 def readmit(
     participant_id: UUID, body: schemas.ReadmitIn, ctx: CaseManager, container: ContainerDep
-) -> JSONResponse:
-    return written(
-        container.participants.readmit(ctx, participant_id, body.readmitted_at, body.note)
-    )
+) -> Response:
+    outcome = container.participants.readmit(ctx, participant_id, body.readmitted_at, body.note)
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api import schemas, translate
 from api.audit_deps import viewer_for
+from api.conditional import etag, not_modified, unchanged
 from api.deps import ANY_ROLE, ContainerDep, write_context_for
-from api.responses import ReferralWritten, problems, written
+from api.responses import problems
 from api.schemas import Timestamp
+from api.written import ReferralWritten, written
 from services.context import RequestContext, Viewer
 from services.read_side.directory import DirectorySearch, identifier_of
 
@@ -31,8 +32,9 @@ def refer(
     body: schemas.ReferralIn,
     container: ContainerDep,
     ctx: Annotated[RequestContext, Depends(write_context_for(*REFERRING_ROLES))],
-) -> JSONResponse:
-    return written(container.referrals.refer(ctx, translate.referral_command(body)))
+) -> Response:
+    outcome = container.referrals.refer(ctx, translate.referral_command(body))
+    return written(outcome, ReferralWritten.answer, 201)
 
 
 @router.get("/participants/{participant_id}", responses=problems(404))
@@ -42,9 +44,12 @@ def get_participant(
     container: ContainerDep,
     viewer: Annotated[Viewer, Depends(viewer_for(*ANY_ROLE))],
     as_of: Annotated[Timestamp | None, Query()] = None,
-) -> dict[str, Any]:
+    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Any:
     view, version = container.reader.view(viewer, participant_id, as_of)
-    response.headers["ETag"] = f'"{version}"'
+    if not_modified(if_none_match, version):
+        return unchanged(version)
+    response.headers["ETag"] = etag(version)
     return view
 
 

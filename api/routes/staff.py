@@ -4,52 +4,84 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 
 from api import schemas, translate
-from api.deps import ANY_ROLE, ContainerDep, allow, write_context_for
-from api.responses import Written, problems, written
+from api.conditional import etag, not_modified, unchanged
+from api.deps import ANY_ROLE, ContainerDep, allow, guarded_context_for, write_context_for
+from api.policy import MERGE_PATCH, PolicyDocument, PolicyWritten, merge_patch_body, merged
+from api.responses import problems
 from api.security import Caller
+from api.views import CapacityDocument
+from api.written import CaseManagerWritten, written
 from services.context import RequestContext
 
 router = APIRouter(prefix="/v1", tags=["site policy and staff"])
 
 CAPACITY_ROLES = tuple(r for r in ANY_ROLE if r != "community_partner")
+ProjectManager = Annotated[RequestContext, Depends(guarded_context_for("project_manager"))]
 
 
-@router.get("/policy", responses=problems())
+@router.get("/policy", response_model=PolicyDocument, responses=problems())
 def get_policy(
-    container: ContainerDep, _: Annotated[Caller, Depends(allow(*ANY_ROLE))]
-) -> dict[str, Any]:
-    return container.staff.current_policy()
-
-
-@router.put("/policy", response_model=Written, responses=problems(503))
-def put_policy(
-    body: schemas.PolicyIn,
     container: ContainerDep,
-    ctx: Annotated[RequestContext, Depends(write_context_for("project_manager"))],
-) -> JSONResponse:
-    return written(container.staff.set_policy(ctx, translate.policy_terms(body)))
+    _: Annotated[Caller, Depends(allow(*ANY_ROLE))],
+    if_none_match: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    """The policy in force and its version (the `ETag`; 304 on a matching `If-None-Match`).
+    Version 0 is the toolkit's defaults, before the project manager first sets a policy."""
+    policy = container.staff.current_policy()
+    if not_modified(if_none_match, policy.version):
+        return unchanged(policy.version)
+    document = PolicyDocument.of(policy).model_dump_json()
+    headers = {"ETag": etag(policy.version)}
+    return Response(document, headers=headers, media_type="application/json")
 
 
-@router.post("/case-managers", status_code=201, response_model=Written, responses=problems())
+@router.put("/policy", response_model=PolicyWritten, responses=problems(412, 428, 503))
+def replace_policy(
+    body: schemas.PolicyIn, container: ContainerDep, ctx: ProjectManager
+) -> Response:
+    """The whole policy document: every field is required (`PATCH` changes some of them).
+    `If-Match` with the `ETag` of `GET /v1/policy` is required."""
+    outcome = container.staff.set_policy(ctx, translate.policy_terms(body))
+    return written(outcome, PolicyWritten.answer, 200, tagged=True)
+
+
+@router.patch("/policy", response_model=PolicyWritten, responses=problems(412, 415, 428, 503))
+def amend_policy(
+    patch: Annotated[dict[str, Any], Body(media_type=MERGE_PATCH)],
+    container: ContainerDep,
+    ctx: ProjectManager,
+    _: Annotated[None, Depends(merge_patch_body)],
+) -> Response:
+    """A JSON merge patch (RFC 7396, `application/merge-patch+json`): the fields sent
+    replace those in force, lists whole; the rest stay. `null` would remove a field, and
+    every field is required: a 422. `If-Match` is required."""
+    outcome = container.staff.change_policy(ctx, lambda terms: merged(terms, patch))
+    return written(outcome, PolicyWritten.answer, 200, tagged=True)
+
+
+@router.post(
+    "/case-managers", status_code=201, response_model=CaseManagerWritten, responses=problems()
+)
 def register_case_manager(
     body: schemas.CaseManagerIn,
     container: ContainerDep,
     ctx: Annotated[RequestContext, Depends(write_context_for("project_manager", "supervisor"))],
-) -> JSONResponse:
-    return written(container.staff.register_case_manager(ctx, body.name))
+) -> Response:
+    outcome = container.staff.register_case_manager(ctx, body.name)
+    return written(outcome, CaseManagerWritten.answer, 201)
 
 
-@router.get("/capacity", responses=problems(503))
+@router.get("/capacity", response_model=CapacityDocument, responses=problems(503))
 async def get_capacity(
     container: ContainerDep,
     _: Annotated[Caller, Depends(allow(*CAPACITY_ROLES))],
     min_position: Annotated[int | None, Query(ge=0)] = None,
-) -> dict[str, Any]:
+) -> CapacityDocument:
     """Caseload per case manager, the average and the two accepting flags (the rule the
     referral desk applies), from the capacity view as of `position`. With `min_position`
     (a write's position) it waits up to 5 s for the view to include it, else 503."""
-    return await container.read_side.capacity.body(min_position)
+    figures, position = await container.read_side.capacity.figures(min_position)
+    return CapacityDocument.of(figures, position)

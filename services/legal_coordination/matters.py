@@ -15,9 +15,9 @@ from domain.legal_values import Basis, Deliberation, MatterDetails
 from domain.participant import Participant
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
-from services.jsonable import json_object
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
+from services.results import MatterChanged, MatterDecided
 from services.unit_of_work import Decision, UnitOfWork
 from services.write_service import WriteService
 
@@ -45,14 +45,14 @@ class LegalMatterService(WriteService):
 
     def open_matter(
         self, ctx: RequestContext, participant_id: UUID, kind: str, details: MatterDetails
-    ) -> Outcome:
+    ) -> Outcome[MatterChanged]:
         """A pending case, a warrant or a post-enrollment case, linked to the participant."""
         if kind not in OPENED_BY_HAND:
             raise InvalidInput(f"kind must be one of {sorted(OPENED_BY_HAND)}", field="kind")
         self.check_times(incident_at=details.incident_at)
         matter_id = uuid4()
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[MatterChanged]:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             check_may_carry(participant, kind)
             coordination = self.legal.coordination(participant_id, stamp)
@@ -60,14 +60,16 @@ class LegalMatterService(WriteService):
                 matter_id, participant_id, kind, details, stamp.recorded_at, stamp
             )
             coordination.link_matter(matter_id, kind, stamp)
-            return Decision([matter, coordination], matter_body(matter))
+            return Decision([matter, coordination], matter_changed(matter))
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, MatterChanged)
 
-    def decide(self, ctx: RequestContext, matter_id: UUID, command: DecisionCommand) -> Outcome:
+    def decide(
+        self, ctx: RequestContext, matter_id: UUID, command: DecisionCommand
+    ) -> Outcome[MatterDecided]:
         self.check_times(decided_at=command.decided_at)
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[MatterDecided]:
             matter = self.legal.matter(matter_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
             if command.basis is not None:
@@ -81,9 +83,10 @@ class LegalMatterService(WriteService):
                 command.basis,
                 terms.hold_review_max_days,
             )
-            return Decision([matter], matter_body(matter) | {"decision": command.decision})
+            decided = MatterDecided(**vars(matter_changed(matter)), decision=command.decision)
+            return Decision([matter], decided)
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, MatterDecided)
 
     def check_cited_shares(self, participant_id: UUID, basis: Basis) -> None:
         record = self.legal.find(Coordination, coordination_id(participant_id))
@@ -95,13 +98,7 @@ def check_may_carry(participant: Participant, kind: str) -> None:
         raise StateConflict("a post-enrollment case needs a participant who has enrolled")
 
 
-def matter_body(matter: LegalMatter) -> dict[str, object]:
-    return json_object(
-        {
-            "matter_id": matter.id,
-            "participant_id": matter.participant_id,
-            "kind": matter.kind,
-            "state": matter.state,
-            "version": matter.version,
-        }
+def matter_changed(matter: LegalMatter) -> MatterChanged:
+    return MatterChanged(
+        matter.id, matter.participant_id, matter.kind, matter.state, matter.version
     )

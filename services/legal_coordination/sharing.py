@@ -14,13 +14,13 @@ from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
-from services.jsonable import json_object
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
+from services.results import AdverseActionRecorded, ShareRecorded, ShareRefused
 from services.unit_of_work import Decision, UnitOfWork
 from services.write_service import WriteService
 
-REFUSED = 403
+ShareAnswer = ShareRecorded | ShareRefused
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,13 @@ class CoordinationService(WriteService):
 
     def share_information(
         self, ctx: RequestContext, participant_id: UUID, share: ShareCommand
-    ) -> Outcome:
-        """201 with the share id; a refusal is saved first, then raised as RoiDoesNotCover
-        (and raised again when the same Idempotency-Key replays it)."""
+    ) -> Outcome[ShareRecorded]:
+        """The share; a refusal is saved first, then raised as RoiDoesNotCover (and raised
+        again when the same Idempotency-Key replays it)."""
         self.check_times(shared_at=share.shared_at)
         share_id = uuid4()
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[ShareAnswer]:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             record = self.legal.coordination(participant_id, stamp)
             check = check_share(
@@ -69,25 +69,24 @@ class CoordinationService(WriteService):
             recipient = (share.recipient_agency, share.category)
             record.share(share_id, check, recipient, share.summary, share.shared_at, stamp)
             if check.refusal is not None:
-                return Decision([record], refusal_body(share_id, check.refusal), REFUSED)
-            body = {"share_id": share_id, "participant_id": participant_id, "roi_id": check.roi_id}
-            return Decision([record], json_object(body))
+                return Decision([record], refused(share_id, check.refusal), refused=True)
+            assert check.roi_id is not None
+            return Decision([record], ShareRecorded(share_id, participant_id, check.roi_id))
 
-        outcome = self.uow.run(ctx, 201, decide)
-        if outcome.status == REFUSED:
-            body = outcome.body
-            raise RoiDoesNotCover(
-                body["detail"], body["reason"], body["attempt_id"], outcome.position
-            )
-        return outcome
+        outcome: Outcome[ShareAnswer] = self.uow.run(ctx, decide, ShareAnswer)
+        result = outcome.result
+        if isinstance(result, ShareRefused):
+            attempt = str(result.attempt_id)
+            raise RoiDoesNotCover(result.detail, result.reason, attempt, outcome.position)
+        return Outcome(result, outcome.position, outcome.replayed)
 
     def record_adverse_action(
         self, ctx: RequestContext, participant_id: UUID, action: AdverseActionCommand
-    ) -> Outcome:
+    ) -> Outcome[AdverseActionRecorded]:
         self.check_times(taken_at=action.taken_at)
         action_id = uuid4()
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[AdverseActionRecorded]:
             self.repository.participant(participant_id, ctx.expected_version)
             record = self.legal.coordination(participant_id, stamp)
             if action.matter_id is not None:
@@ -101,20 +100,16 @@ class CoordinationService(WriteService):
                 action.taken_at,
                 stamp,
             )
-            body = {
-                "action_id": action_id,
-                "participant_id": participant_id,
-                "basis_declared": action.basis.declared,
-            }
-            return Decision([record], json_object(body))
+            recorded = AdverseActionRecorded(action_id, participant_id, action.basis.declared)
+            return Decision([record], recorded)
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, AdverseActionRecorded)
 
     def check_matter(self, record: Coordination, matter_id: UUID) -> None:
         matter = self.legal.find(LegalMatter, matter_id)
         record.check_matter_is_ours(matter.participant_id if matter else None)
 
 
-def refusal_body(attempt_id: UUID, reason: str) -> dict[str, object]:
+def refused(attempt_id: UUID, reason: str) -> ShareRefused:
     detail = f"no ROI in force covers this share ({reason.replace('_', ' ')}); nothing was shared"
-    return {"attempt_id": str(attempt_id), "reason": reason, "detail": detail}
+    return ShareRefused(attempt_id, reason, detail)

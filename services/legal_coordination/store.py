@@ -11,9 +11,10 @@ from eventsourcing.domain import Aggregate
 
 from domain.base import LeadAggregate, Stamp
 from domain.coordination import Coordination, coordination_id
-from domain.errors import NotFound, PreconditionFailed
+from domain.errors import NotFound
 from domain.legal_matter import LegalMatter
 from infra.eventstore import LeadStore
+from services.repository import check_version
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -26,10 +27,7 @@ class LegalRepository:
         matter = self.find(LegalMatter, matter_id)
         if matter is None:
             raise NotFound(f"legal matter {matter_id} not found")
-        if expected_version is not None and matter.version != expected_version:
-            raise PreconditionFailed(
-                f"the legal matter is at version {matter.version}, not {expected_version}"
-            )
+        check_version("the legal matter", matter.version, expected_version)
         return matter
 
     def coordination(self, participant_id: UUID, stamp: Stamp) -> Coordination:

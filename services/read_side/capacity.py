@@ -3,12 +3,47 @@ write side's own rule, so the flags say what the next referral will meet."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.capacity import Capacity
+from domain.values import PolicyTerms
 from projections.capacity import CapacityProjection, read_capacity
 from projections.freshness import Freshness
+
+
+@dataclass(frozen=True)
+class CaseManagerLoad:
+    case_manager_id: UUID
+    name: str
+    caseload: int
+
+
+@dataclass(frozen=True)
+class CapacityFigures:
+    case_managers: list[CaseManagerLoad]
+    average_caseload: float
+    caseload_max: int
+    caseload_average_threshold: int
+    accepting_priority_referrals: bool
+    accepting_post_filing_referrals: bool
+    policy_version: int
+
+
+def capacity_figures(
+    loads: list[CaseManagerLoad], terms: PolicyTerms, version: int, capacity: Capacity
+) -> CapacityFigures:
+    return CapacityFigures(
+        case_managers=loads,
+        average_caseload=round(capacity.average, 2),
+        caseload_max=terms.caseload_max,
+        caseload_average_threshold=terms.caseload_average_threshold,
+        accepting_priority_referrals=capacity.accepting_priority_referrals,
+        accepting_post_filing_referrals=capacity.accepting_post_filing_referrals,
+        policy_version=version,
+    )
 
 
 class CapacityView:
@@ -16,20 +51,10 @@ class CapacityView:
         self.engine = engine
         self.freshness = freshness
 
-    async def body(self, min_position: int | None = None) -> dict[str, Any]:
+    async def figures(self, min_position: int | None = None) -> tuple[CapacityFigures, int]:
+        """The figures, and the position the view had reached."""
         position = await self.freshness.wait(CapacityProjection.name, min_position)
         async with self.engine.connect() as conn:
             read = await read_capacity(conn)
-        return {
-            "case_managers": [
-                {"case_manager_id": str(cm), "name": name, "caseload": caseload}
-                for cm, name, caseload in read.case_managers
-            ],
-            "average_caseload": round(read.capacity.average, 2),
-            "caseload_max": read.terms.caseload_max,
-            "caseload_average_threshold": read.terms.caseload_average_threshold,
-            "accepting_priority_referrals": read.capacity.accepting_priority_referrals,
-            "accepting_post_filing_referrals": read.capacity.accepting_post_filing_referrals,
-            "policy_version": read.policy_version,
-            "position": position,
-        }
+        loads = [CaseManagerLoad(*row) for row in read.case_managers]
+        return capacity_figures(loads, read.terms, read.policy_version, read.capacity), position

@@ -22,6 +22,7 @@ from projections.sql import Row
 from services.context import Outcome, RequestContext
 from services.jsonable import json_object
 from services.read_side.cursor import decode_cursor, encode_cursor
+from services.results import FlagReviewed
 from services.unit_of_work import Decision, UnitOfWork
 
 
@@ -77,20 +78,19 @@ class ComplianceReviews:
         self.uow = uow
         self.engine = engine
 
-    def review(self, ctx: RequestContext, flag_id: UUID, note: str) -> Outcome:
+    def review(self, ctx: RequestContext, flag_id: UUID, note: str) -> Outcome[FlagReviewed]:
         """Mark a flag reviewed: once; the flag must be one the view has raised."""
         with self.engine.connect() as conn:
             flag = find_flag(conn, flag_id)
         if flag is None:
             raise NotFound(f"no Golden Rule flag {flag_id}")
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[FlagReviewed]:
             self.check_not_reviewed(flag_id)
             review = FlagReview.review(flag_id, flag["rule"], flag["participant_id"], note, stamp)
-            body = {"flag_id": str(flag_id), "status": "reviewed", "review_id": str(review.id)}
-            return Decision([review], body)
+            return Decision([review], FlagReviewed(flag_id, "reviewed", review.id))
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, FlagReviewed)
 
     def check_not_reviewed(self, flag_id: UUID) -> None:
         try:

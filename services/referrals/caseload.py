@@ -7,7 +7,8 @@ from uuid import UUID
 
 from domain.base import Stamp
 from services.context import Outcome, RequestContext
-from services.jsonable import jsonable
+from services.referrals.participants import Changed, changed
+from services.results import CaseManagerAssigned, ParticipantChanged
 from services.unit_of_work import Decision
 from services.write_service import WriteService
 
@@ -15,8 +16,8 @@ from services.write_service import WriteService
 class CaseloadService(WriteService):
     def assign_case_manager(
         self, ctx: RequestContext, participant_id: UUID, case_manager_id: UUID
-    ) -> Outcome:
-        def decide(stamp: Stamp) -> Decision:
+    ) -> Outcome[CaseManagerAssigned]:
+        def decide(stamp: Stamp) -> Decision[CaseManagerAssigned]:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
             caseloads = self.repository.caseloads(stamp)
@@ -25,18 +26,13 @@ class CaseloadService(WriteService):
             caseloads.assign(
                 participant.id, case_manager_id, terms.caseload_max, policy_version, stamp
             )
-            body = jsonable(
-                {
-                    "participant_id": participant.id,
-                    "status": participant.status,
-                    "version": participant.version,
-                    "case_manager_id": case_manager_id,
-                    "caseload": len(caseloads.assigned[case_manager_id]),
-                }
+            caseload = len(caseloads.assigned[case_manager_id])
+            result = CaseManagerAssigned(
+                participant.id, participant.status, participant.version, case_manager_id, caseload
             )
-            return Decision([participant, caseloads], body)
+            return Decision([participant, caseloads], result)
 
-        return self.uow.run(ctx, 200, decide)
+        return self.uow.run(ctx, decide, CaseManagerAssigned)
 
     def discharge(
         self,
@@ -45,10 +41,10 @@ class CaseloadService(WriteService):
         discharged_at: datetime,
         reason: str,
         note: str,
-    ) -> Outcome:
+    ) -> Changed:
         self.check_times(discharged_at=discharged_at)
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[ParticipantChanged]:
             participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
             released = participant.discharge(
@@ -59,13 +55,6 @@ class CaseloadService(WriteService):
                 caseloads = self.repository.caseloads(stamp)
                 caseloads.release(participant.id, stamp)
                 aggregates.append(caseloads)
-            body = jsonable(
-                {
-                    "participant_id": participant.id,
-                    "status": participant.status,
-                    "version": participant.version,
-                }
-            )
-            return Decision(aggregates, body)  # type: ignore[arg-type]
+            return Decision(aggregates, changed(participant))  # type: ignore[arg-type]
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, ParticipantChanged)

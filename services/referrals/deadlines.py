@@ -56,11 +56,11 @@ class DeadlineWorker:
     def expire(self, participant_id: UUID, referral_id: UUID) -> bool:
         written = False
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[None]:
             nonlocal written
             participant = self.repository.participant(participant_id)
             written = participant.expire_intake_deadline(referral_id, stamp)
-            return Decision([participant] if written else [])
+            return Decision([participant] if written else [], None)
 
-        self.uow.run(RequestContext(WORKER_META), 201, decide)
+        self.uow.run(RequestContext(WORKER_META), decide, type(None))
         return written

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from domain.base import Stamp
 from domain.participant import Participant
 from services.context import Outcome, RequestContext
-from services.jsonable import jsonable
+from services.results import DeadlineExtended, ParticipantChanged, RoiSigned
 from services.unit_of_work import Decision
 from services.write_service import WriteService
 
-Act = Callable[[Participant, Stamp], dict[str, Any] | None]
+R = TypeVar("R")
+Changed = Outcome[ParticipantChanged]
+
+
+def changed(participant: Participant) -> ParticipantChanged:
+    return ParticipantChanged(participant.id, participant.status, participant.version)
 
 
 class ParticipantService(WriteService):
@@ -23,31 +28,37 @@ class ParticipantService(WriteService):
         self,
         ctx: RequestContext,
         participant_id: UUID,
-        act: Act,
-        status: int = 201,
+        act: Callable[[Participant, Stamp], object],
         **business_times: datetime | None,
-    ) -> Outcome:
+    ) -> Changed:
+        """A command whose answer is the participant's status and new version."""
+
+        def changing(participant: Participant, stamp: Stamp) -> ParticipantChanged:
+            act(participant, stamp)
+            return changed(participant)
+
+        return self.run(ctx, participant_id, changing, ParticipantChanged, **business_times)
+
+    def run(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        act: Callable[[Participant, Stamp], R],
+        answer_type: type[R],
+        **business_times: datetime | None,
+    ) -> Outcome[R]:
         """Load, act, save: the shape every participant command shares."""
         self.check_times(**business_times)
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[R]:
             participant = self.repository.participant(participant_id, ctx.expected_version)
-            extra = act(participant, stamp) or {}
-            body = jsonable(
-                {
-                    "participant_id": participant.id,
-                    "status": participant.status,
-                    "version": participant.version,
-                }
-                | extra
-            )
-            return Decision([participant], body)
+            return Decision([participant], act(participant, stamp))
 
-        return self.uow.run(ctx, status, decide)
+        return self.uow.run(ctx, decide, answer_type)
 
     def complete_intake(
         self, ctx: RequestContext, participant_id: UUID, completed_at: datetime, plan_summary: str
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx,
             participant_id,
@@ -63,18 +74,18 @@ class ParticipantService(WriteService):
         agencies: tuple[str, ...],
         categories: tuple[str, ...],
         expires_at: datetime | None,
-    ) -> Outcome:
+    ) -> Outcome[RoiSigned]:
         roi_id = uuid4()
 
-        def act(p: Participant, s: Stamp) -> dict[str, Any]:
+        def act(p: Participant, s: Stamp) -> RoiSigned:
             p.sign_roi(roi_id, signed_at, agencies, categories, expires_at, s)
-            return {"roi_id": roi_id}
+            return RoiSigned(p.id, p.status, p.version, roi_id)
 
-        return self.command(ctx, participant_id, act, signed_at=signed_at)
+        return self.run(ctx, participant_id, act, RoiSigned, signed_at=signed_at)
 
     def revoke_roi(
         self, ctx: RequestContext, participant_id: UUID, revoked_at: datetime, reason: str | None
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx,
             participant_id,
@@ -90,16 +101,16 @@ class ParticipantService(WriteService):
         agreed_by: str,
         reason: str,
         note: str,
-    ) -> Outcome:
-        def act(p: Participant, s: Stamp) -> dict[str, Any]:
+    ) -> Outcome[DeadlineExtended]:
+        def act(p: Participant, s: Stamp) -> DeadlineExtended:
             p.extend_intake_deadline(new_deadline, agreed_by, reason, note, ctx.agency, s)
-            return {"intake_deadline": p.intake_deadline}
+            return DeadlineExtended(p.id, p.status, p.version, p.intake_deadline)
 
-        return self.command(ctx, participant_id, act)
+        return self.run(ctx, participant_id, act, DeadlineExtended)
 
     def record_contact(
         self, ctx: RequestContext, participant_id: UUID, contacted_at: datetime, kind: str
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx,
             participant_id,
@@ -109,14 +120,14 @@ class ParticipantService(WriteService):
 
     def grant_non_return_exception(
         self, ctx: RequestContext, participant_id: UUID, agreed_by: str, reason: str
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx, participant_id, lambda p, s: p.grant_non_return_exception(agreed_by, reason, s)
         )
 
     def report_non_return_violation(
         self, ctx: RequestContext, participant_id: UUID, observed_at: datetime, note: str
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx,
             participant_id,
@@ -126,7 +137,7 @@ class ParticipantService(WriteService):
 
     def readmit(
         self, ctx: RequestContext, participant_id: UUID, readmitted_at: datetime, note: str
-    ) -> Outcome:
+    ) -> Changed:
         return self.command(
             ctx,
             participant_id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID, uuid4
 
 from domain.base import Stamp
@@ -14,7 +13,7 @@ from domain.identifiers import IdentifierClaim, identifier_index_id
 from domain.participant import Participant
 from domain.values import Identifier, Person, Referral
 from services.context import Outcome, RequestContext
-from services.jsonable import json_object
+from services.results import NonReturnSet, ReferralRecorded
 from services.unit_of_work import Decision
 from services.write_service import WriteService
 
@@ -27,7 +26,7 @@ class ReferralCommand:
 
 
 class ReferralService(WriteService):
-    def refer(self, ctx: RequestContext, command: ReferralCommand) -> Outcome:
+    def refer(self, ctx: RequestContext, command: ReferralCommand) -> Outcome[ReferralRecorded]:
         self.check_door_allowed(ctx.role, command.referral.door)
         referral = command.referral
         released_at = referral.arrest.released_at if referral.arrest else None
@@ -36,7 +35,7 @@ class ReferralService(WriteService):
         new_participant_id = uuid4()
         claim_ids = {i: identifier_index_id(i) for i in command.person.identifiers}
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[ReferralRecorded]:
             reading = self.repository.site_and(list(claim_ids.values()))
             terms, policy_version = reading.policy_terms()
             check_eligible(referral, terms)
@@ -63,9 +62,9 @@ class ReferralService(WriteService):
                 for identifier, owner in owners.items()
                 if owner is None
             ]
-            return Decision([participant, *claims], referral_body(participant, referral_id))
+            return Decision([participant, *claims], recorded(participant, referral_id))
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, ReferralRecorded)
 
     @staticmethod
     def check_door_allowed(role: str, door: str) -> None:
@@ -100,20 +99,18 @@ def claim_owner(claim: object | None) -> UUID | None:
     return claim.participant_id
 
 
-def referral_body(participant: Participant, referral_id: UUID) -> dict[str, Any]:
+def recorded(participant: Participant, referral_id: UUID) -> ReferralRecorded:
     referral = participant.referral(referral_id)
     request = participant.non_return()
     non_return = None
     if request is not None and request.referral_id == referral_id:
-        non_return = {"location": request.location, "until": request.until}
-    return json_object(
-        {
-            "referral_id": referral_id,
-            "participant_id": participant.id,
-            "status": "declined" if referral.status == "declined" else "referred",
-            "participant_status": participant.status,
-            "decline_reason": referral.decline_reason,
-            "intake_deadline": referral.intake_deadline,
-            "non_return": non_return,
-        }
+        non_return = NonReturnSet(request.location, request.until)
+    return ReferralRecorded(
+        referral_id=referral_id,
+        participant_id=participant.id,
+        status="declined" if referral.status == "declined" else "referred",
+        participant_status=participant.status,
+        decline_reason=referral.decline_reason,
+        intake_deadline=referral.intake_deadline,
+        non_return=non_return,
     )

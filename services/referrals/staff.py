@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 from uuid import UUID, uuid4
 
 from domain.base import Stamp
 from domain.capacity import Capacity, assess_capacity
-from domain.policy import SitePolicy
+from domain.policy import SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from services.context import Outcome, RequestContext
-from services.jsonable import jsonable
-from services.repository import Repository
+from services.read_side.capacity import CapacityFigures, CaseManagerLoad, capacity_figures
+from services.repository import Repository, check_version
+from services.results import CaseManagerRegistered, PolicyInForce
 from services.unit_of_work import Decision, UnitOfWork
 
-
-def policy_body(terms: PolicyTerms, version: int) -> dict[str, Any]:
-    return {"version": version, **jsonable(terms)}
+PolicyChange = Callable[[PolicyTerms], PolicyTerms]
 
 
 class StaffService:
@@ -24,52 +23,50 @@ class StaffService:
         self.repository = repository
         self.uow = uow
 
-    def current_policy(self) -> dict[str, Any]:
-        return policy_body(*self.repository.policy_terms())
+    def current_policy(self) -> PolicyInForce:
+        terms, version = self.repository.policy_terms()
+        return PolicyInForce(version, terms)
 
-    def set_policy(self, ctx: RequestContext, terms: PolicyTerms) -> Outcome:
-        def decide(stamp: Stamp) -> Decision:
+    def set_policy(self, ctx: RequestContext, terms: PolicyTerms) -> Outcome[PolicyInForce]:
+        return self.change_policy(ctx, lambda _: terms)
+
+    def change_policy(self, ctx: RequestContext, change: PolicyChange) -> Outcome[PolicyInForce]:
+        """`change` gets the terms in force (at the caller's If-Match version, when given)."""
+
+        def decide(stamp: Stamp) -> Decision[PolicyInForce]:
             policy = self.repository.policy()
+            terms, version = terms_in_force(policy)
+            check_version("the site policy", version, ctx.expected_version)
             if policy is None:
-                policy = SitePolicy.adopt(terms, stamp)
+                policy = SitePolicy.adopt(change(terms), stamp)
             else:
-                policy.change(terms, stamp)
-            return Decision([policy], policy_body(policy.terms, policy.version))
+                policy.change(change(terms), stamp)
+            return Decision([policy], PolicyInForce(policy.version, policy.terms))
 
-        return self.uow.run(ctx, 200, decide)
+        return self.uow.run(ctx, decide, PolicyInForce)
 
-    def register_case_manager(self, ctx: RequestContext, name: str) -> Outcome:
+    def register_case_manager(
+        self, ctx: RequestContext, name: str
+    ) -> Outcome[CaseManagerRegistered]:
         case_manager_id = uuid4()
 
-        def decide(stamp: Stamp) -> Decision:
+        def decide(stamp: Stamp) -> Decision[CaseManagerRegistered]:
             caseloads = self.repository.caseloads(stamp)
             caseloads.register_case_manager(case_manager_id, name, stamp)
-            return Decision(
-                [caseloads],
-                {"case_manager_id": str(case_manager_id), "name": caseloads.names[case_manager_id]},
-            )
+            registered = CaseManagerRegistered(case_manager_id, caseloads.names[case_manager_id])
+            return Decision([caseloads], registered)
 
-        return self.uow.run(ctx, 201, decide)
+        return self.uow.run(ctx, decide, CaseManagerRegistered)
 
     def capacity(self) -> Capacity:
         terms, _ = self.repository.policy_terms()
         return assess_capacity(self.repository.caseload_counts(), terms)
 
-    def capacity_body(self) -> dict[str, Any]:
+    def capacity_figures(self) -> CapacityFigures:
+        """As the capacity view shows them, read from the write side."""
         terms, version = self.repository.policy_terms()
         caseloads = self.repository.existing_caseloads()
         counts: dict[UUID, int] = caseloads.counts() if caseloads else {}
         names = caseloads.names if caseloads else {}
-        capacity = assess_capacity(counts, terms)
-        return {
-            "case_managers": [
-                {"case_manager_id": str(cm), "name": names[cm], "caseload": count}
-                for cm, count in counts.items()
-            ],
-            "average_caseload": round(capacity.average, 2),
-            "caseload_max": terms.caseload_max,
-            "caseload_average_threshold": terms.caseload_average_threshold,
-            "accepting_priority_referrals": capacity.accepting_priority_referrals,
-            "accepting_post_filing_referrals": capacity.accepting_post_filing_referrals,
-            "policy_version": version,
-        }
+        loads = [CaseManagerLoad(cm, names[cm], count) for cm, count in counts.items()]
+        return capacity_figures(loads, terms, version, assess_capacity(counts, terms))

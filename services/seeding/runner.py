@@ -72,11 +72,7 @@ class SiteSeeder:
         for site in range(sites):
             sup = as_role("supervisor", f"lead{site}")
             self.case_managers[site] = [
-                UUID(
-                    self.c.staff.register_case_manager(sup, f"CM {site}-{n}").body[
-                        "case_manager_id"
-                    ]
-                )
+                self.c.staff.register_case_manager(sup, f"CM {site}-{n}").result.case_manager_id
                 for n in range(per_site)
             ]
 
@@ -153,7 +149,7 @@ class SiteSeeder:
             "prosecutor": ("prosecutor", f"pao{site}"),
         }[door]
         out = self.c.referrals.refer(as_role(role, agency), ReferralCommand(person, referral))
-        who.participant_id = UUID(out.body["participant_id"])
+        who.participant_id = out.result.participant_id
 
     def do_extend(self, step: Step, who: PersonPlan) -> None:
         deadline = step.at + timedelta(days=5 + step.data["days"])
@@ -232,7 +228,7 @@ class SiteSeeder:
         out = self.c.legal.open_matter(
             as_role("prosecutor", f"pao{who.site}"), self.pid(who), step.data["kind"], details
         )
-        who.matter_ids.append(UUID(out.body["matter_id"]))
+        who.matter_ids.append(out.result.matter_id)
 
     def do_decide(self, step: Step, who: PersonPlan) -> None:
         if not who.matter_ids:
@@ -252,7 +248,7 @@ class SiteSeeder:
             self.pid(who),
             ShareCommand(agency, "engagement", "engaged this month", step.at),
         )
-        who.share_ids.append(UUID(out.body["share_id"]))
+        who.share_ids.append(out.result.share_id)
 
     def do_adverse(self, step: Step, who: PersonPlan) -> None:
         cites = step.data["cites_share"] and who.share_ids

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
+from api.policy import MERGE_PATCH
 from infra.bootstrap import Container
 from tests.conftest import START, headers_for
 
@@ -67,8 +69,12 @@ async def set_policy(http: httpx.AsyncClient, container: Container, **terms: Any
             {"code": "violent_felony_5y", "description": "violent felony in the last 5 years"}
         ],
     }
-    response = await http.put(
-        "/v1/policy", json=body | terms, headers=headers_for(container, "project_manager", "pcg")
+    pm = headers_for(container, "project_manager", "pcg")
+    current = await http.get("/v1/policy", headers=pm)
+    response = await http.patch(
+        "/v1/policy",
+        content=json.dumps(body | terms),
+        headers=pm | {"If-Match": current.headers["ETag"], "Content-Type": MERGE_PATCH},
     )
     assert response.status_code == 200, response.text
 

@@ -28,6 +28,8 @@ PUBLIC = frozenset(
         ("GET", "/redoc"),
         ("GET", "/v1/audit/public-key"),
         ("POST", "/v1/auth/token"),
+        ("GET", "/problems"),
+        ("GET", "/problems/{slug}"),
     }
 )
 
@@ -35,6 +37,7 @@ P = "/v1/participants/{participant_id}"
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/policy"): EVERYONE,
     ("PUT", "/v1/policy"): frozenset({"project_manager"}),
+    ("PATCH", "/v1/policy"): frozenset({"project_manager"}),
     ("POST", "/v1/case-managers"): frozenset({"project_manager", "supervisor"}),
     ("GET", "/v1/capacity"): EVERYONE - {"community_partner"},
     ("POST", "/v1/referrals"): frozenset(

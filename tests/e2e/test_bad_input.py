@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -90,7 +91,7 @@ async def test_writes_need_an_actor(http: httpx.AsyncClient, container: Containe
 async def test_malformed_json_and_ids(http: httpx.AsyncClient, container: Container) -> None:
     headers = headers_for(container, "police", "spd") | {"content-type": "application/json"}
     broken = await http.post("/v1/referrals", content=b'{"door": ', headers=headers)
-    await assert_problem(broken, 422, "validation-error")
+    await assert_problem(broken, 400, "malformed-json")
     bad_id = await http.get("/v1/participants/12345", headers=headers)
     assert bad_id.status_code in (404, 422)
     unknown = await http.get(
@@ -111,15 +112,18 @@ async def test_huge_body_is_413(http: httpx.AsyncClient, container: Container) -
 async def test_wrong_types_in_policy_are_not_coerced(
     http: httpx.AsyncClient, container: Container
 ) -> None:
-    pm = headers_for(container, "project_manager", "pcg")
+    pm = headers_for(container, "project_manager", "pcg", **{"If-Match": '"0"'})
+    patch = pm | {"Content-Type": "application/merge-patch+json"}
     for body in (
         {"caseload_max": "25"},
         {"caseload_max": 25.5},
         {"caseload_max": 0},
         {"caseload_max": 10, "caseload_average_threshold": 20},
+        {"caseload_max": None},
     ):
-        response = await http.put("/v1/policy", json=body, headers=pm)
+        response = await http.patch("/v1/policy", content=json.dumps(body), headers=patch)
         assert response.status_code == 422, body
+    assert (await http.put("/v1/policy", json={"caseload_max": 25}, headers=pm)).status_code == 422
     assert (await http.get("/v1/policy", headers=pm)).json()["version"] == 0
 
 

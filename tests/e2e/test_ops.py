@@ -17,8 +17,7 @@ async def test_health_and_readiness(http: httpx.AsyncClient, container: Containe
     await refer(http, container, social_contact())
     ready = await http.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["status"] == "ready"
-    assert ready.json()["head"] >= 1
+    assert ready.json() == {"status": "ready"}  # no counts, names or routes
 
 
 async def test_metrics_count_requests_and_events(

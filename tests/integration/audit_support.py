@@ -39,8 +39,8 @@ def refer_people(
             START,
             criteria=Criteria(chronic_law_violations=True, public_expectation_of_response=True),
         )
-        body = container.referrals.refer(POLICE, ReferralCommand(person, referral)).body
-        participants.append(UUID(body["participant_id"]))
+        recorded = container.referrals.refer(POLICE, ReferralCommand(person, referral)).result
+        participants.append(recorded.participant_id)
     return participants
 
 

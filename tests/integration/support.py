@@ -104,8 +104,8 @@ def adopt_policy(container: Container, **terms: Any) -> None:
 
 def refer(container: Container, command: ReferralCommand) -> tuple[UUID, UUID]:
     """Refer through the service; the participant and referral ids."""
-    body = container.referrals.refer(POLICE, command).body
-    return UUID(body["participant_id"]), UUID(body["referral_id"])
+    recorded = container.referrals.refer(POLICE, command).result
+    return recorded.participant_id, recorded.referral_id
 
 
 def notifications(store: LeadStore) -> list[Notification]:

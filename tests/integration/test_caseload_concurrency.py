@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import UUID
 
 import pytest
 
@@ -29,8 +28,7 @@ CONTENDERS = 26
 
 
 def test_twenty_six_assignments_race_for_the_last_slot(container: Container) -> None:
-    body = container.staff.register_case_manager(SUPERVISOR, "Alex").body
-    case_manager = UUID(body["case_manager_id"])
+    case_manager = container.staff.register_case_manager(SUPERVISOR, "Alex").result.case_manager_id
     referred_at = START - timedelta(hours=1)
     people = [
         refer(container, social_contact(n, referred_at))[0]

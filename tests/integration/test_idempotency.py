@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import UUID
 
 import pytest
 
 from domain.errors import IdempotencyKeyReused
-from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
 from domain.participant import Participant
 from infra.bootstrap import Container
 from infra.positions import head_position
 from services.context import Outcome
+from services.idempotency import IdempotencyRecord
 from tests.conftest import START
 from tests.integration.support import context, count_events, run_together, social_contact
 
@@ -28,15 +27,15 @@ def test_the_same_request_from_eight_threads_is_written_once(container: Containe
     results = run_together(COPIES, lambda _: container.referrals.refer(ctx, command))
     outcomes = [result for result in results if isinstance(result, Outcome)]
     assert len(outcomes) == COPIES, results
-    assert len({repr(sorted(outcome.body.items())) for outcome in outcomes}) == 1
+    assert len({outcome.result for outcome in outcomes}) == 1
     assert len({outcome.position for outcome in outcomes}) == 1
     assert sorted(outcome.replayed for outcome in outcomes) == [False] + [True] * (COPIES - 1)
     store = container.store
     assert count_events(store, Participant.Referred) == 1
     assert count_events(store, IdentifierClaim.Claimed) == 1
     assert count_events(store, IdempotencyRecord.Accepted) == 1
-    participant: Participant = store.repository.get(UUID(outcomes[0].body["participant_id"]))
-    assert [str(r.referral_id) for r in participant.referrals] == [outcomes[0].body["referral_id"]]
+    participant: Participant = store.repository.get(outcomes[0].result.participant_id)
+    assert [r.referral_id for r in participant.referrals] == [outcomes[0].result.referral_id]
 
 
 def test_the_same_key_with_a_different_request_is_refused(container: Container) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
 
 import pytest
 from eventsourcing.domain import Aggregate
@@ -88,9 +87,9 @@ def test_a_successful_save_leaves_both_in_one_transaction(container: Container) 
     topics = topics_after(container, before)
     assert [t.split(":")[1] for t in topics] == ["Participant.Referred", "LegalMatter.Opened"]
     assert outcome.position == head(container)
-    matter = container.store.repository.get(diverted_matter_id(UUID(outcome.body["referral_id"])))
+    matter = container.store.repository.get(diverted_matter_id(outcome.result.referral_id))
     assert isinstance(matter, LegalMatter)
-    assert matter.participant_id == UUID(outcome.body["participant_id"])
+    assert matter.participant_id == outcome.result.participant_id
     participant = container.store.repository.get(matter.participant_id)
     assert isinstance(participant, Participant)
     assert matter.created_on == participant.created_on == datetime(2026, 11, 24, 12, tzinfo=UTC)

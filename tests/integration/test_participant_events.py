@@ -33,7 +33,7 @@ def divert_and_enroll(container: Container, clock: SettableClock, n: int) -> UUI
     arrest = Arrest((CHARGE,), Location("3rd and Pine", 47.61, -122.34), START)
     person = Person(f"D{n}", "Person", date(1980, 1, 1), (Identifier("spd", f"D-{n}"),))
     command = ReferralCommand(person, Referral("arrest_diversion", START, arrest=arrest))
-    participant_id = UUID(container.referrals.refer(POLICE, command).body["participant_id"])
+    participant_id = container.referrals.refer(POLICE, command).result.participant_id
     clock.advance(timedelta(minutes=1))
     container.participants.complete_intake(CASE_MANAGER, participant_id, clock.now(), "housing")
     container.participants.sign_roi(

@@ -89,13 +89,13 @@ class StoreContract:
         for n in (1, 2):
             outcomes.append(container.referrals.refer(POLICE, social_contact(n, START)))
             assert outcomes[-1].position == head_position(container.store)
-        first = UUID(outcomes[0].body["participant_id"])
+        first = outcomes[0].result.participant_id
         claim = identifier_index_id(person(1).identifiers[0])
         assert position_of(container.store, first) < outcomes[0].position
         assert position_of(container.store, claim) <= outcomes[0].position
         for _ in range(3):
             outcomes += record_contacts(container, first, 1)
-            version = outcomes[-1].body["version"]
+            version = outcomes[-1].result.version
             assert outcomes[-1].position == position_of(container.store, first, version)
             assert outcomes[-1].position == head_position(container.store)
         positions = [outcome.position for outcome in outcomes]
@@ -124,9 +124,9 @@ class StoreContract:
             terms = PolicyTerms(intake_deadline_days=30 + days)
             container.staff.set_policy(context("project_manager", "pcg"), terms)
         participants = [refer(container, social_contact(n, START))[0] for n in (1, 2)]
-        case_manager = UUID(
-            container.staff.register_case_manager(SUPERVISOR, "Alex").body["case_manager_id"]
-        )
+        case_manager = container.staff.register_case_manager(
+            SUPERVISOR, "Alex"
+        ).result.case_manager_id
         for participant_id in participants:
             container.caseload.assign_case_manager(SUPERVISOR, participant_id, case_manager)
         for n in range(47):
@@ -145,7 +145,7 @@ class StoreContract:
         participant_id, _ = refer(container, social_contact(1, START - timedelta(hours=3)))
         seen: dict[int, Participant] = {1: container.store.repository.get(participant_id)}
         for _ in range(54):
-            version = record_contacts(container, participant_id, 1)[0].body["version"]
+            version = record_contacts(container, participant_id, 1)[0].result.version
             seen[version] = container.store.repository.get(participant_id)
         for version in (1, 2, 30, 49, 50, 51, 55):
             rebuilt: Participant = container.store.repository.get(participant_id, version=version)

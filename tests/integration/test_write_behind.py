@@ -138,12 +138,12 @@ def test_use_cases_see_what_is_held_not_yet_written(settings: Settings) -> None:
         police = as_role("police", "spd")
         first = container.referrals.refer(police, ReferralCommand(person, arrest_diversion()))
         again = container.referrals.refer(police, ReferralCommand(person, arrest_diversion()))
-        assert again.body["participant_id"] == first.body["participant_id"]
+        assert again.result.participant_id == first.result.participant_id
         assert store.stored_head == 0  # nothing written yet: both answers came from memory
         store.flush()
     finally:
         container.close()
     with stored(settings) as plain:
         claim = plain.repository.get(identifier_index_id(person.identifiers[0]))
-        assert str(claim.participant_id) == first.body["participant_id"]
+        assert claim.participant_id == first.result.participant_id
         assert plain.repository.get(SITE_POLICY_ID).terms == TERMS

@@ -12,7 +12,6 @@ from eventsourcing.utils import get_topic
 
 from domain.caseloads import Caseloads
 from domain.coordination import Coordination
-from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
 from domain.legal_matter import LegalMatter
 from domain.participant import Participant
@@ -24,6 +23,7 @@ from projections.touching import TopicsAboutParticipants, kind_of, participants_
 from services.audit.chain import GENESIS, field, link, record
 from services.audit.checkpoints import Checkpoint
 from services.audit.errors import InvalidCheckpoint
+from services.idempotency import IdempotencyRecord
 
 pytestmark = pytest.mark.unit
 

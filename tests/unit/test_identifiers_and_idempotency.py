@@ -8,10 +8,10 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import BusinessTimeInFuture, IdempotencyKeyReused
-from domain.idempotency import IdempotencyRecord, idempotency_record_id
 from domain.identifiers import IdentifierClaim, identifier_index_id
 from domain.times import check_not_in_future
 from domain.values import Identifier
+from services.idempotency import IdempotencyRecord, idempotency_record_id
 from tests.unit.builders import T0, new_events, stamp
 
 pytestmark = pytest.mark.unit
@@ -45,20 +45,20 @@ def test_an_idempotency_key_is_scoped_to_its_client() -> None:
 
 
 def test_an_accepted_request_keeps_its_response() -> None:
-    record = IdempotencyRecord.accept("c1", "k", "fp", 201, {"id": "x"}, stamp())
+    record = IdempotencyRecord.accept("c1", "k", "fp", "done", {"id": "x"}, stamp())
     [event] = new_events(record)
     assert isinstance(event, IdempotencyRecord.Accepted)
     assert record.id == idempotency_record_id("c1", "k")
-    assert (record.status, record.body) == (201, {"id": "x"})
+    assert (record.kind, record.answer) == ("done", {"id": "x"})
 
 
 def test_the_same_request_may_be_replayed() -> None:
-    record = IdempotencyRecord.accept("c1", "k", "fp", 201, {}, stamp())
+    record = IdempotencyRecord.accept("c1", "k", "fp", "done", {}, stamp())
     record.check_same_request("fp")
 
 
 def test_a_reused_key_with_a_different_request_is_refused() -> None:
-    record = IdempotencyRecord.accept("c1", "k", "fp", 201, {}, stamp())
+    record = IdempotencyRecord.accept("c1", "k", "fp", "done", {}, stamp())
     with pytest.raises(IdempotencyKeyReused) as caught:
         record.check_same_request("other")
     assert caught.value.field == "Idempotency-Key"

@@ -14,12 +14,12 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
 
 from domain.caseloads import Caseloads
-from domain.idempotency import IdempotencyRecord
 from domain.identifiers import IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from domain.values import Demographics, Identifier, Person
 from infra.transcodings import register_domain_transcodings
+from services.idempotency import IdempotencyRecord
 from tests.unit.builders import (
     POLICY_VERSION,
     T0,
@@ -76,7 +76,7 @@ def other_histories() -> list[Aggregate]:
     policy = SitePolicy.adopt(TERMS, stamp())
     policy.change(replace(TERMS, caseload_max=22), stamp())
     claim = IdentifierClaim.claim(PERSON.identifiers[0], participant_id, stamp())
-    record = IdempotencyRecord.accept("c", "k", "fp", 201, {"ids": ["a"], "n": 1}, stamp())
+    record = IdempotencyRecord.accept("c", "k", "fp", "done", {"ids": ["a"], "n": 1}, stamp())
     return [caseloads, policy, claim, record]
 
 

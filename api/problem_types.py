@@ -1,0 +1,83 @@
+"""Every problem type the service answers with, and the rule behind each: a domain error's is
+its "Raised when…" docstring (domain/errors.py, mapped in api/problems.py); the HTTP ones are
+described here. `GET /problems/{slug}` serves them."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from api.problems import DOMAIN_PROBLEMS, HTTP_SLUGS, PROBLEM_BASE
+
+HTTP_RULES = {
+    "bad-request": (400, "A header, a parameter or the body could not be read."),
+    "malformed-json": (400, "The request body is not well-formed JSON."),
+    "validation-error": (
+        422,
+        "The request does not match the schema (a missing or unknown field, a wrong type, a "
+        "value out of range): `errors` names each field.",
+    ),
+    "unauthorized": (
+        401,
+        "No bearer token, or one that is expired, forged or not for this service: get one "
+        "from `POST /v1/auth/token`.",
+    ),
+    "forbidden": (403, "The caller's role, agency or a participant's consent forbids this."),
+    "not-found": (404, "The id is unknown, or the caller may not know of it."),
+    "method-not-allowed": (405, "The path does not take this method: `Allow` lists those it does."),
+    "not-acceptable": (406, "The service cannot answer in a media type `Accept` allows."),
+    "payload-too-large": (413, "The request body is larger than the service accepts."),
+    "unsupported-media-type": (
+        415,
+        "The body is not in the media type the operation takes (`PATCH /v1/policy`: "
+        "`application/merge-patch+json`, named in `Accept-Patch`).",
+    ),
+    "precondition-required": (
+        428,
+        "The operation changes a shared document and requires `If-Match` with the `ETag` the "
+        "caller last read.",
+    ),
+    "rate-limited": (429, "Too many requests: retry after `Retry-After` seconds."),
+    "unavailable": (503, "The service cannot answer right now: retry after `Retry-After`."),
+    "store-unavailable": (
+        503,
+        "The database is not reachable right now: retry after `Retry-After` seconds.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    slug: str
+    type: str
+    title: str
+    status: int
+    description: str
+
+
+def rule_of(docstring: str | None) -> str:
+    """ "Raised when X." reads, for a partner, "When X." """
+    text = " ".join((docstring or "").split())
+    return "When " + text.removeprefix("Raised when ") if text.startswith("Raised when") else text
+
+
+def title_of(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
+
+
+@functools.cache
+def catalogue() -> dict[str, ProblemType]:
+    """Each slug once: a domain error's rule first (several classes may share a slug)."""
+    found: dict[str, ProblemType] = {}
+    for cls, status, slug, title in DOMAIN_PROBLEMS:
+        if slug not in found:
+            found[slug] = ProblemType(
+                slug, PROBLEM_BASE + slug, title, status, rule_of(cls.__doc__)
+            )
+    for slug, (status, rule) in HTTP_RULES.items():
+        found.setdefault(slug, ProblemType(slug, PROBLEM_BASE + slug, title_of(slug), status, rule))
+    missing = set(HTTP_SLUGS.values()) - found.keys()
+    if missing:
+        msg = f"problem types without a description: {sorted(missing)}"
+        raise LookupError(msg)
+    return found
