@@ -192,4 +192,17 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         )
     },
     "reviewFlag": {"review": example("Mark a flag reviewed", {"note": "basis independent"})},
+    "verifyAgainst": {
+        "checkpoint": example(
+            "A checkpoint kept outside the database (`GET /v1/audit/checkpoint`)",
+            {
+                "position": 1200,
+                "head": "9f" * 32,
+                "time": "2026-11-24T12:00:00.000000Z",
+                "signature": "c2lnbmF0dXJl" * 8,
+                "key_id": "a1b2c3d4",
+                "algorithm": "Ed25519",
+            },
+        )
+    },
 }
