@@ -160,7 +160,7 @@ async def test_each_door_and_command_has_an_example_its_schema_accepts(
     for method, path, operation in operations(spec):
         for media in operation.get("requestBody", {}).get("content", {}).values():
             examples = media.get("examples", {})
-            assert examples or method == "POST" and path == "/v1/auth/token", path
+            assert examples or (method == "POST" and path == "/v1/auth/token"), path
             validator = OAS31Validator(media["schema"] | {"components": spec["components"]})
             for example in examples.values():
                 validator.validate(example["value"])
