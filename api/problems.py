@@ -8,6 +8,7 @@ from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import OperationalError as SQLOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -154,10 +155,10 @@ def http_problem(exc: StarletteHTTPException, instance: str | None = None) -> JS
 def allowed_methods(request: Request) -> list[str]:
     """Every method any route serves at this path (Starlette names only the first route's)."""
     methods: set[str] = set()
-    for route in request.app.routes:
+    for route in iter_route_contexts(request.app.routes):
         match, _ = route.matches(request.scope)
         if match == Match.PARTIAL:
-            methods |= set(getattr(route, "methods", None) or ())
+            methods |= set(route.methods or ())
     return sorted(methods)
 
 
