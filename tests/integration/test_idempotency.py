@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
+from domain.base import Stamp
 from domain.errors import IdempotencyKeyReused
 from domain.identifiers import IdentifierClaim
+from domain.legal_errors import RoiDoesNotCover
 from domain.participant import Participant
+from domain.values import PolicyTerms
 from infra.bootstrap import Container
+from infra.eventstore import LeadStore
 from infra.positions import head_position
-from services.context import Outcome
+from services.answers import encode
+from services.context import Outcome, RequestContext
+from services.idempotency import OLD_MODULE as OLD
 from services.idempotency import IdempotencyRecord
+from services.legal_coordination.sharing import ShareCommand
+from services.results import PolicyInForce
 from tests.conftest import START
-from tests.integration.support import context, count_events, run_together, social_contact
+from tests.integration.support import (
+    context,
+    count_events,
+    refer,
+    run_together,
+    social_contact,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +75,72 @@ def test_keys_belong_to_their_client(container: Container) -> None:
     replay = container.referrals.refer(kcso, social_contact(2, START - timedelta(hours=1)))
     assert not replay.replayed
     assert count_events(container.store, Participant.Referred) == 2
+
+
+def write_old_record(
+    store: LeadStore, ctx: RequestContext, status: int, body: dict[str, Any]
+) -> None:
+    """An accepted request as stored before December 2026: `domain.idempotency`'s topics,
+    the HTTP status and the body."""
+    assert ctx.meta.idempotency_key is not None
+    stamp = Stamp(ctx.meta, START)
+    record = IdempotencyRecord.accept(
+        ctx.meta.client_id, ctx.meta.idempotency_key, ctx.fingerprint, "done", {}, stamp
+    )
+    [event] = record.collect_events()
+    stored = store.mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    for new in ("kind", "answer", "class_version"):
+        state.pop(new)
+    state |= {"status": status, "body": body, "originator_topic": f"{OLD}:IdempotencyRecord"}
+    old = StoredEvent(
+        stored.originator_id,
+        stored.originator_version,
+        f"{OLD}:IdempotencyRecord.Accepted",
+        json.dumps(state).encode(),
+    )
+    store.recorder.insert_events([old])
+
+
+def test_records_stored_in_the_old_shape_still_replay(container: Container) -> None:
+    """Same key and body: the answer given then, typed as the use cases answer now."""
+    referral_ctx = context("police", "spd", key="old-1", fingerprint="fp-referral")
+    first = {
+        "referral_id": str(uuid4()),
+        "participant_id": str(uuid4()),
+        "status": "referred",
+        "participant_status": "referred",
+        "decline_reason": None,
+        "intake_deadline": None,
+        "non_return": None,
+    }
+    write_old_record(container.store, referral_ctx, 201, first)
+    policy_ctx = context("project_manager", "pcg", key="old-2", fingerprint="fp-policy")
+    flat_policy = {"version": 3, **encode(PolicyTerms(caseload_max=22))}
+    write_old_record(container.store, policy_ctx, 200, flat_policy)
+
+    replayed = container.referrals.refer(
+        referral_ctx, social_contact(1, START - timedelta(hours=1))
+    )
+    assert replayed.replayed
+    assert replayed.result.referral_id == UUID(first["referral_id"])
+    assert replayed.result.participant_id == UUID(first["participant_id"])
+    policy = container.staff.set_policy(policy_ctx, PolicyTerms())
+    assert (policy.replayed, policy.result) == (
+        True,
+        PolicyInForce(3, PolicyTerms(caseload_max=22)),
+    )
+    assert count_events(container.store, Participant.Referred) == 0
+
+
+def test_an_old_refused_share_is_refused_again(container: Container) -> None:
+    participant_id, _ = refer(container, social_contact(1, START - timedelta(hours=1)))
+    ctx = context("case_manager", "lead-cm", key="old-3", fingerprint="fp-share")
+    attempt = str(uuid4())
+    refusal = {"attempt_id": attempt, "reason": "no_roi", "detail": "no ROI in force"}
+    write_old_record(container.store, ctx, 403, refusal)
+    share = ShareCommand("spd", "engagement", "engaged", START - timedelta(minutes=5))
+    with pytest.raises(RoiDoesNotCover) as refused:
+        container.coordination.share_information(ctx, participant_id, share)
+    assert refused.value.extensions["attempt_id"] == attempt
+    assert refused.value.extensions["reason"] == "no_roi"
