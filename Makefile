@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-integration test-e2e lint fmt migrate bench bench-full reliability clean
+.PHONY: install browser run test test-unit test-integration test-e2e lint fmt migrate bench bench-full reliability clean
 
 install: $(STAMP)
 
@@ -20,7 +20,11 @@ migrate: install
 run: migrate
 	$(BIN)/leadctl serve --host 127.0.0.1 --port 8000
 
-test: install
+# The /docs test drives headless Chromium (Debian's package, installed if missing).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install browser
 	$(BIN)/pytest -q
 
 test-unit: install
@@ -29,7 +33,7 @@ test-unit: install
 test-integration: install
 	$(BIN)/pytest -q -m integration
 
-test-e2e: install
+test-e2e: install browser
 	$(BIN)/pytest -q -m e2e
 
 # Needs PostgreSQL on 127.0.0.1:5432 and wrk (installed from Debian's packages if missing).
