@@ -136,8 +136,11 @@ def write_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestC
     return build
 
 
-def conditional_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
-    """The write context of a command on a participant, which honours If-Match."""
+def conditional_context_for(
+    *roles: str, if_match_required: bool = False
+) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
+    """The write context of a command that honours If-Match; `if_match_required`: a shared
+    document (the site policy) that no one may change blind (428 without)."""
     role_check = allow(*roles)
 
     async def build(
@@ -147,25 +150,9 @@ def conditional_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, Re
         idempotency_key: KeyHeader = None,
         if_match: IfMatch = None,
     ) -> RequestContext:
-        return await _context(request, caller, x_actor, idempotency_key, if_match)
-
-    return build
-
-
-def guarded_context_for(*roles: str) -> Callable[..., Coroutine[Any, Any, RequestContext]]:
-    """The write context of a command that requires If-Match (428 without): the site policy."""
-    role_check = allow(*roles)
-
-    async def build(
-        request: Request,
-        caller: Annotated[Caller, Depends(role_check)],
-        x_actor: ActorHeader,
-        if_match: IfMatch = None,
-        idempotency_key: KeyHeader = None,
-    ) -> RequestContext:
-        if if_match is None:
+        if if_match_required and if_match is None:
             raise HTTPException(428, "If-Match is required: send the ETag of the last GET")
         return await _context(request, caller, x_actor, idempotency_key, if_match)
 
-    build.requires_if_match = True  # type: ignore[attr-defined]  # read by api/openapi.py
+    build.requires_if_match = if_match_required  # type: ignore[attr-defined]  # api/openapi.py
     return build

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Response
 
 from api import schemas, translate
 from api.conditional import etag, not_modified, unchanged
-from api.deps import ANY_ROLE, ContainerDep, allow, guarded_context_for, write_context_for
+from api.deps import ANY_ROLE, ContainerDep, allow, conditional_context_for, write_context_for
 from api.policy import MERGE_PATCH, PolicyDocument, PolicyWritten, merge_patch_body, merged
 from api.responses import problems
 from api.security import Caller
@@ -19,7 +19,9 @@ from services.context import RequestContext
 router = APIRouter(prefix="/v1", tags=["site policy and staff"])
 
 CAPACITY_ROLES = tuple(r for r in ANY_ROLE if r != "community_partner")
-ProjectManager = Annotated[RequestContext, Depends(guarded_context_for("project_manager"))]
+ProjectManager = Annotated[
+    RequestContext, Depends(conditional_context_for("project_manager", if_match_required=True))
+]
 
 
 @router.get("/policy", response_model=PolicyDocument, responses=problems())
