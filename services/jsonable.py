@@ -1,4 +1,4 @@
-"""Response bodies are stored with idempotency records, so they are plain JSON values."""
+"""Plain JSON values from domain values: the rows and pages the read side shapes."""
 
 from __future__ import annotations
 
