@@ -17,7 +17,7 @@ from api.routes import auth, legal, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
 from api.routes import evaluation as evaluation_routes
 from api.routes import problems as problem_routes
-from infra.bootstrap import Container
+from services.container import Container
 
 DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
 Let Everyone Advance with Dignity) sites.
@@ -41,7 +41,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        loop = BackgroundLoop(container) if run_background else None
+        loop = BackgroundLoop(container.background) if run_background else None
         if loop:
             loop.start()
         try:

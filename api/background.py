@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import threading
 
-from infra.background import run_until
-from infra.bootstrap import Container
+from infra.background import BackgroundJobs
 
 
 class BackgroundLoop:
-    def __init__(self, container: Container) -> None:
-        self.container = container
+    def __init__(self, jobs: BackgroundJobs) -> None:
         self.stopping = threading.Event()
         self.thread = threading.Thread(
-            target=run_until, args=(container, self.stopping), name="lead-background", daemon=True
+            target=jobs.run_until, args=(self.stopping,), name="lead-background", daemon=True
         )
 
     def start(self) -> None:

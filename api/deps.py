@@ -14,8 +14,8 @@ from api.conditional import expected_version
 from api.rate_limit import check_client
 from api.security import Caller, InvalidToken, read_token
 from domain.base import Meta
-from infra.bootstrap import Container
 from infra.clients import ROLES
+from services.container import Container
 from services.context import RequestContext, Viewer
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token")

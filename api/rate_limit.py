@@ -2,7 +2,7 @@
 an argon2 verification, ~100 ms of CPU) and per client for every authenticated call, writes on
 a tighter budget than reads. Over budget: 429 problem+json with `Retry-After`.
 
-The buckets are built by the composition root (infra/rate_limits.py); limits are settings."""
+The buckets (infra/rate_limits.py) are built by the composition root; limits are settings."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import math
 
 from fastapi import HTTPException, Request
 
-from infra.bootstrap import Container
 from infra.rate_limits import TokenBuckets
+from services.container import Container
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 from bench.harness import postgres_database
+from composition.bootstrap import build
 from domain.base import Meta, Stamp
 from domain.participant import Participant
 from domain.values import Criteria, Identifier, Person, PolicyTerms, Referral
-from infra.bootstrap import Container, build
+from services.container import Container
 
 META = Meta("bench-1", "bench", "bench", "case_manager")
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -17,15 +17,16 @@ import httpx
 
 from api.security import issue_token
 from bench.harness import Figure, served
+from composition.bootstrap import build
 from domain.base import Meta, Stamp
 from domain.values import Identifier
-from infra.bootstrap import Container, build
 from infra.clients import Client
 from infra.clock import SettableClock
 from infra.positions import head_position
 from infra.settings import Settings
 from projections.rebuild import Rebuilder
-from services.seeding.session import END, SeedPlan, SeedReport, seed_store
+from seeding.session import END, SeedPlan, SeedReport, seed_store
+from services.container import Container
 
 META = Meta(actor="bench", client_id="bench", agency="lead0", role="case_manager")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.settings import Settings
 from services.audit.checkpoints import Checkpoint
 from services.audit.errors import InvalidCheckpoint

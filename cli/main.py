@@ -16,8 +16,8 @@ import uvicorn
 from cli import audit as audit_cli
 from cli import projections as projections_cli
 from cli import seed as seed_cli
-from infra import background, migrations
-from infra.bootstrap import build, sql_engine
+from composition.bootstrap import build, sql_engine
+from infra import migrations
 from infra.clients import ROLES, ClientRegistry
 from infra.observability import configure_logging
 from infra.settings import Settings
@@ -43,7 +43,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (with the projector and deadline worker in the background)."""
     Settings()  # refuse to start on insecure settings before uvicorn forks
     uvicorn.run(
-        "api.main:make_app",
+        "composition.asgi:make_app",
         factory=True,
         host=host,
         port=port,
@@ -61,9 +61,9 @@ def worker(once: bool = False) -> None:
     container = build(settings)
     try:
         if once:
-            typer.echo(json.dumps(background.tick(container)))
+            typer.echo(json.dumps(container.background.tick()))
             return
-        background.run_until(container, threading.Event())
+        container.background.run_until(threading.Event())
     finally:
         container.close()
 

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from cli.rebuild_jobs import partition, run_groups
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.positions import head_position
 from infra.settings import Settings
 from projections.reader import topic_counts

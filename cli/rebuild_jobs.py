@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.settings import Settings
 from projections.engine import Projection
 from projections.rebuild import Rebuilder, RebuildReport

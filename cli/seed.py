@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from infra.observability import configure_logging
 from infra.settings import Settings
-from services.seeding.session import SeedPlan, seed_store
+from seeding.session import SeedPlan, seed_store
 
 console = Console()
 

@@ -1,40 +1,35 @@
 """The periodic work of a site: projector catch-up, expiring due intake deadlines, sealing the
-audit chain. One tick for `leadctl serve` (in a thread) and `leadctl worker` (alone)."""
+audit chain. One tick for `leadctl serve` (in a thread) and `leadctl worker` (alone); which
+jobs run is the composition root's choice."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import structlog
-
-from infra.bootstrap import Container
 
 log = structlog.get_logger(__name__)
 
 
-def background_jobs(container: Container) -> dict[str, Callable[[], int]]:
-    return {
-        "expired": container.deadlines.tick,
-        "sealed": container.audit.sealer.run_until_caught_up,
-    }
+class BackgroundJobs:
+    def __init__(self, jobs: Mapping[str, Callable[[], int]], interval_seconds: float) -> None:
+        self.jobs = dict(jobs)
+        self.interval_seconds = interval_seconds
 
+    def tick(self) -> dict[str, int | None]:
+        """Run every job once. A failing job (the database restarting, a lost race) is logged
+        and retried next tick; it never stops the others or the loop."""
+        results: dict[str, int | None] = {}
+        for name, job in self.jobs.items():
+            try:
+                results[name] = job()
+            except Exception:
+                log.exception("background_job_failed", job=name)
+                results[name] = None
+        return results
 
-def tick(container: Container) -> dict[str, int | None]:
-    """Run every job once. A failing job (the database restarting, a lost race) is logged and
-    retried next tick; it never stops the others or the loop."""
-    results: dict[str, int | None] = {}
-    for name, job in background_jobs(container).items():
-        try:
-            results[name] = job()
-        except Exception:
-            log.exception("background_job_failed", job=name)
-            results[name] = None
-    return results
-
-
-def run_until(container: Container, stopping: threading.Event) -> None:
-    interval = container.settings.worker_tick_seconds
-    while not stopping.is_set():
-        tick(container)
-        stopping.wait(interval)
+    def run_until(self, stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            self.tick()
+            stopping.wait(self.interval_seconds)

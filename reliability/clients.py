@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from infra.bootstrap import sql_engine
+from composition.bootstrap import sql_engine
 from infra.clients import ClientRegistry
 from infra.settings import Settings
 

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import Engine, Table, select
 
 from bench.harness import postgres_database
-from infra.bootstrap import Container, build, sql_engine
+from composition.bootstrap import build, sql_engine
 from infra.positions import head_position
 from infra.settings import Settings
 from projections.engine import Projector
 from reliability.invariants import Findings
+from services.container import Container
 
 CATCH_UP_SECONDS = 5.0
 

@@ -19,11 +19,12 @@ import pytest
 
 from api.app import create_app
 from api.security import issue_token
-from infra.bootstrap import Container, build
+from composition.bootstrap import build
 from infra.clients import Client
 from infra.clock import SettableClock
 from infra.migrations import upgrade
 from infra.settings import Settings
+from services.container import Container
 
 PG_ADMIN = os.environ.get("LEAD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"

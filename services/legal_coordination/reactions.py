@@ -1,4 +1,5 @@
-"""Policies between the referral and legal contexts, wired in one place (`infra/bootstrap.py`).
+"""Policies between the referral and legal contexts, wired in one place
+(`composition/bootstrap.py`).
 
 The UnitOfWork calls `LegalReactions` with the aggregates a command is about to save, before
 saving; the matters it changes are saved with them in the same store transaction, so a crash

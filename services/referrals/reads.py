@@ -18,7 +18,7 @@ from services.referrals.views import participant_view, sees_legal_matters
 from services.repository import Repository
 
 AS_OF_ROLES = frozenset({"auditor", "project_manager"})
-# A participant's legal matters as known now (None) or at a moment; wired in infra/bootstrap.py.
+# A participant's legal matters as known now (None) or at a moment (composition/bootstrap.py).
 LegalMatters = Callable[[Participant, datetime | None], list[dict[str, Any]]]
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from infra.bootstrap import Container
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, at, enroll, refer, set_policy
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from api.policy import MERGE_PATCH
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import START, headers_for
 
 POSSESSION = {"code": "69.50.4013", "description": "possession of a controlled substance"}

@@ -8,7 +8,7 @@ from uuid import UUID
 import httpx
 
 from domain.legal_matter import diverted_matter_id
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 

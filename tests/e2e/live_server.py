@@ -39,7 +39,7 @@ def free_port() -> int:
 
 def register(settings: Settings, roles: dict[str, str]) -> dict[str, Credentials]:
     """A client per role, of the agency named: role → its credentials."""
-    from infra.bootstrap import sql_engine  # noqa: PLC0415 (the composition root's engine)
+    from composition.bootstrap import sql_engine  # noqa: PLC0415 (the composition root's engine)
 
     engine = sql_engine(settings)
     registry = ClientRegistry(engine)
@@ -66,7 +66,7 @@ def live_service(directory: Path, roles: dict[str, str]) -> Iterator[tuple[str, 
         "LEAD_WORKER_TICK_SECONDS": "1",
         "LEAD_LOG_JSON": "true",
     }
-    command = [sys.executable, "-m", "uvicorn", "api.main:make_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "composition.asgi:make_app", "--factory"]
     log = (directory / "server.log").open("wb")
     server = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [*command, "--host", "127.0.0.1", "--port", str(port)],

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.clock import SettableClock
 from services.audit.chain import checkpoint_message
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import auditor, diverted_and_enrolled, get_json
 from tests.integration.audit_support import Superuser

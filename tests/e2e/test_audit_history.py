@@ -8,9 +8,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import START, headers_for
 from tests.e2e.audit_helpers import all_pages, auditor, diverted_and_enrolled, get_json, share
 from tests.e2e.helpers import iso, refer, social_contact

@@ -10,7 +10,7 @@ import httpx
 import jwt
 import pytest
 
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.e2e

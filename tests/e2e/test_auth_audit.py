@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from cli.main import unlock_client
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for
 from tests.e2e.audit_helpers import auditor, get_json
 

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor, diverted_and_enrolled, share
 from tests.e2e.helpers import iso, refer, social_contact

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from api.policy import MERGE_PATCH
-from infra.bootstrap import Container
 from infra.positions import head_position
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import POSSESSION, THEFT, at, refer, set_policy, social_contact
 

@@ -12,7 +12,7 @@ import pytest
 from openapi_schema_validator import OAS31Validator
 
 from api.problems import DOMAIN_PROBLEMS, HTTP_SLUGS
-from infra.bootstrap import Container
+from services.container import Container
 from tests.e2e.security_table import PUBLIC, allowed_roles
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import refer, social_contact
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.bootstrap import Container
 from services.answers import encode
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, at, enroll, refer, set_policy, social_contact
 

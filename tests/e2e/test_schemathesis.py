@@ -17,8 +17,8 @@ from schemathesis import checks
 from schemathesis.generation.case import Case
 
 from api.app import create_app
-from infra.bootstrap import Container
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for
 
 pytestmark = pytest.mark.e2e

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 from tests.e2e.legal_helpers import open_matter

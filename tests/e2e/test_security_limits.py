@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from api.app import create_app
-from infra.bootstrap import Container, build
+from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for
 from tests.e2e.security_table import allowed_roles, served_routes, url_of
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from infra.bootstrap import Container
 from infra.clients import ROLES
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for
 from tests.e2e.helpers import arrest_diversion, refer, set_policy
 from tests.e2e.legal_helpers import open_matter

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 

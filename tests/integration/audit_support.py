@@ -14,9 +14,9 @@ import psycopg
 
 from domain.base import Meta
 from domain.values import Criteria, Identifier, Person, Referral
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from services.context import RequestContext
 from services.referrals.referrals import ReferralCommand
 from tests.conftest import START

@@ -11,9 +11,10 @@ import psycopg
 import pytest
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
 
-from infra.bootstrap import Container, build
+from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import PG_ADMIN, TEST_SECRET
 
 scratch = MetaData()

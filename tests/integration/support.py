@@ -26,9 +26,9 @@ from domain.values import (
     PolicyTerms,
     Referral,
 )
-from infra.bootstrap import Container
 from infra.eventstore import LeadStore
 from infra.settings import Settings
+from services.container import Container
 from services.context import RequestContext
 from services.referrals.referrals import ReferralCommand
 from tests.conftest import TEST_SECRET, empty_postgres

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from infra.access_log import AccessLog, AccessRecord
 from infra.audit_tables import access_log
-from infra.bootstrap import Container
+from services.container import Container
 
 pytestmark = pytest.mark.integration
 

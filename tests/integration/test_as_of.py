@@ -10,9 +10,9 @@ import pytest
 
 from domain.base import Meta
 from domain.errors import NotFound
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from services.audit.as_of import version_known_at
+from services.container import Container
 from services.context import RequestContext
 from tests.conftest import START
 from tests.integration.audit_support import refer_people

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
 from infra.stored_events import Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 from services.audit.verifier import Verifier
+from services.container import Container
 from tests.integration.audit_support import Superuser, refer_people
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET
 from tests.integration.audit_support import Superuser, refer_people
 

@@ -8,7 +8,7 @@ import pytest
 
 from domain.caseloads import Caseloads
 from domain.errors import CaseloadFull
-from infra.bootstrap import Container
+from services.container import Container
 from services.context import Outcome
 from services.repository import Repository
 from tests.conftest import START

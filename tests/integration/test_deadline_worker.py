@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from domain.participant import Participant
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from projections.tables import intake_deadlines
+from services.container import Container
 from tests.conftest import START
 from tests.integration.support import (
     CASE_MANAGER,

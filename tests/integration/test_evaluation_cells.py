@@ -18,15 +18,16 @@ from typer.testing import CliRunner
 
 from bench.evaluation_rows import groups_from_rows
 from cli.main import app
-from infra.bootstrap import Container, build
+from composition.bootstrap import build
 from infra.migrations import downgrade, upgrade
 from infra.settings import Settings
 from projections.engine import Projector
 from projections.evaluation import EvaluationProjection
 from projections.evaluation_queries import EvaluationQuery, Group, evaluation_groups
 from projections.tables import projection_positions
+from seeding.session import SeedPlan, seed_store
+from services.container import Container
 from services.read_side.evaluation import EvaluationReport, report_csv, report_json
-from services.seeding.session import SeedPlan, seed_store
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.integration

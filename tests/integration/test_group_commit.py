@@ -10,12 +10,13 @@ import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from composition.bootstrap import build
 from domain.base import Stamp
 from domain.identifiers import IdentifierClaim, identifier_index_id
 from domain.values import Identifier
-from infra.bootstrap import Container, build
 from infra.group_commit import GroupCommitRecorder, PendingSave
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import START
 from tests.integration.support import (
     context,

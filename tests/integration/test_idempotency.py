@@ -16,10 +16,10 @@ from domain.identifiers import IdentifierClaim
 from domain.legal_errors import RoiDoesNotCover
 from domain.participant import Participant
 from domain.values import PolicyTerms
-from infra.bootstrap import Container
 from infra.eventstore import LeadStore
 from infra.positions import head_position
 from services.answers import encode
+from services.container import Container
 from services.context import Outcome, RequestContext
 from services.idempotency import OLD_MODULE as OLD
 from services.idempotency import IdempotencyRecord

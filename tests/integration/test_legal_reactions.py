@@ -16,7 +16,7 @@ from domain.legal_matter import LegalMatter, diverted_matter_id
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from domain.values import Arrest, Charge, Location, Person, PolicyTerms, Referral
-from infra.bootstrap import Container
+from services.container import Container
 from services.context import RequestContext
 from services.legal_coordination.reactions import LegalReactions
 from services.legal_coordination.store import LegalRepository

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from composition.bootstrap import build
 from domain.participant import Participant
-from infra.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import (
     POSTGRES_EVENTS_TABLE,

@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 
 from domain.base import Meta
 from domain.values import Arrest, Charge, Identifier, Location, Person, PolicyTerms, Referral
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from projections.participant_events import participant_events
 from projections.tables import projection_positions
+from services.container import Container
 from services.context import RequestContext
 from services.referrals.referrals import ReferralCommand
 from tests.conftest import START

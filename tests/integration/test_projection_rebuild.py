@@ -13,10 +13,10 @@ from sqlalchemy import select
 from domain.base import Meta, Stamp
 from domain.participant import Participant
 from domain.values import Arrest, Charge, Demographics, Location, Person, PolicyTerms, Referral
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from projections.rebuild import Rebuilder
 from projections.tables import intake_deadlines
+from services.container import Container
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,9 @@ from typer.testing import CliRunner
 
 from bench.history import History
 from cli.main import app
-from infra.bootstrap import Container
 from infra.positions import head_position
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.integration

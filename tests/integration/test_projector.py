@@ -13,11 +13,11 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from domain.base import Stamp
 from domain.participant import Participant
-from infra.bootstrap import Container
 from infra.positions import head_position
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector, ProjectorRaced
 from projections.tables import intake_deadlines
+from services.container import Container
 from tests.conftest import START
 from tests.integration.support import (
     ALL_TOPICS,

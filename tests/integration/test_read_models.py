@@ -13,29 +13,20 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, select
 
 from bench.history import History
-from infra.bootstrap import Container
+from composition.projections import projections
 from infra.tables import metadata
-from projections.capacity import CapacityProjection
-from projections.compliance import ComplianceProjection
-from projections.deadlines import IntakeDeadlines
 from projections.directory import DirectoryProjection
 from projections.engine import BatchProjection, Item, Projection, Projector, ProjectorRaced
-from projections.evaluation import EvaluationProjection
 from projections.liaison_queue import LiaisonQueueProjection
 from projections.reader import EventDecoder, NotificationReader
 from projections.rebuild import Rebuilder
+from services.container import Container
 
 pytestmark = pytest.mark.integration
 
 
 def read_models() -> list[Projection]:
-    return [
-        IntakeDeadlines(),
-        CapacityProjection(),
-        EvaluationProjection(),
-        DirectoryProjection(),
-        ComplianceProjection(),
-    ]
+    return projections()
 
 
 def rows(container: Container, projections: list[Projection]) -> dict[str, list[tuple[Any, ...]]]:

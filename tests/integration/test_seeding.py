@@ -12,15 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import LeadStore, store_environment
 from infra.positions import head_position
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
-from services.seeding.plan import plan_site
-from services.seeding.runner import SiteSeeder
-from services.seeding.session import SeedPlan, seed_store
+from seeding.plan import plan_site
+from seeding.runner import SiteSeeder
+from seeding.session import SeedPlan, seed_store
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.integration

@@ -17,10 +17,10 @@ from domain.identifiers import identifier_index_id
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID
 from domain.values import PolicyTerms
-from infra.bootstrap import Container
 from infra.eventstore import LeadStore, open_store, store_environment
 from infra.positions import head_position, position_of
 from infra.settings import Settings
+from services.container import Container
 from services.context import Viewer
 from tests.conftest import START
 from tests.integration.support import (

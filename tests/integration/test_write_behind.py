@@ -9,17 +9,17 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from composition.bootstrap import build
 from domain.identifiers import identifier_index_id
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID
 from domain.values import Identifier, Person
-from infra.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import LeadStore, open_store, store_environment
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
+from seeding.runner import as_role
 from services.referrals.referrals import ReferralCommand
-from services.seeding.runner import as_role
 from tests.unit.builders import (
     PERSON,
     POLICY_VERSION,

@@ -1,8 +1,7 @@
-"""The audit part of the composition root (called from `infra/bootstrap.py` only)."""
+"""The audit part of the composition root (called from `composition/bootstrap.py` only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -24,21 +23,7 @@ from services.audit.history import HistoryService
 from services.audit.participant_index import ParticipantIndex
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
-
-
-@dataclass
-class Audit:
-    signer: CheckpointSigner
-    sealer: Sealer
-    verifier: Verifier
-    access_log: AccessLog
-    disclosures: DisclosureRecorder
-    history: HistoryService
-    accounting: Accounting
-    authentication: AuthenticationAudit
-
-    def close(self) -> None:
-        self.access_log.close()
+from services.container import Audit
 
 
 def build_audit(

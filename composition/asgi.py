@@ -1,11 +1,12 @@
-"""`uvicorn api.main:app`: the production entry point (settings from the environment)."""
+"""`uvicorn composition.asgi:make_app --factory`: the production entry point (settings from the
+environment)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from api.app import create_app
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.observability import configure_logging
 from infra.settings import Settings
 

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import store_environment
 from infra.positions import head_position
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
-from services.seeding.plan import Step, plan_site
-from services.seeding.runner import Progress, SiteSeeder
+from seeding.plan import Step, plan_site
+from seeding.runner import Progress, SiteSeeder
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -1,67 +1,38 @@
-"""The composition root: settings → stores → services. Nothing else builds these."""
+"""The composition root: settings → stores → services → projections → the container that the
+API, the CLI and the workers are given. Nothing else builds these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from infra.audit_wiring import Audit, build_audit
+from composition.audit import build_audit
+from composition.projections import projections
+from composition.read_side import Wiring, build_read_side
+from infra.background import BackgroundJobs
 from infra.clients import ClientRegistry
 from infra.clock import Clock, SystemClock
 from infra.eventstore import LeadStore, open_store
 from infra.rate_limits import RateLimits
 from infra.settings import Settings
-from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
-from projections.liaison_queue import LiaisonQueueProjection
-from projections.participant_events import ParticipantEvents
 from services.audit.queue_reads import AccountedLiaisonQueue
 from services.audit.reads import AccountedParticipantReader
+from services.container import Container
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
 from services.legal_coordination.reactions import LegalReactions
 from services.legal_coordination.sharing import CoordinationService
 from services.legal_coordination.store import LegalRepository
-from services.read_side.views import ReadSide, Wiring, build_read_side, read_models
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
-from services.referrals.reads import ParticipantReader
 from services.referrals.referrals import ReferralService
 from services.referrals.staff import StaffService
 from services.repository import Repository
 from services.unit_of_work import UnitOfWork
-
-
-@dataclass
-class Container:
-    settings: Settings
-    clock: Clock
-    store: LeadStore
-    sql: Engine
-    async_sql: AsyncEngine
-    clients: ClientRegistry
-    staff: StaffService
-    referrals: ReferralService
-    participants: ParticipantService
-    caseload: CaseloadService
-    reader: ParticipantReader
-    projector: Projector
-    legal: LegalMatterService
-    coordination: CoordinationService
-    liaison_queue: AccountedLiaisonQueue
-    deadlines: DeadlineWorker
-    audit: Audit
-    read_side: ReadSide
-    rate_limits: RateLimits | None
-
-    def close(self) -> None:
-        self.audit.close()
-        self.store.close()
-        self.sql.dispose()
 
 
 def sql_engine(settings: Settings) -> Engine:
@@ -92,11 +63,7 @@ def build(
     uow = UnitOfWork(store, clock, reactions=LegalReactions(legal))
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
-    projector = Projector(
-        store,
-        sql,
-        [IntakeDeadlines(), LiaisonQueueProjection(), ParticipantEvents(), *read_models()],
-    )
+    projector = Projector(store, sql, projections())
     clients = ClientRegistry(sql)
     audit = build_audit(settings, store, sql, clock, clients)
     listing = LegalMatterListing(legal)
@@ -105,6 +72,11 @@ def build(
     )
     read_side = build_read_side(
         Wiring(async_sql, sql, store, uow, projector, reader, audit.disclosures.read)
+    )
+    deadlines = DeadlineWorker(repository, uow, projector, sql, clock)
+    background = BackgroundJobs(
+        {"expired": deadlines.tick, "sealed": audit.sealer.run_until_caught_up},
+        settings.worker_tick_seconds,
     )
     return Container(
         settings=settings,
@@ -124,8 +96,9 @@ def build(
         liaison_queue=AccountedLiaisonQueue(
             audit.disclosures, async_sql, read_side.freshness, clock
         ),
-        deadlines=DeadlineWorker(repository, uow, projector, sql, clock),
+        deadlines=deadlines,
         audit=audit,
         rate_limits=RateLimits.of(settings) if settings.rate_limit_enabled else None,
         read_side=read_side,
+        background=background,
     )

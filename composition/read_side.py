@@ -8,38 +8,15 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.eventstore import LeadStore
-from projections.capacity import CapacityProjection
-from projections.compliance import ComplianceProjection
-from projections.directory import DirectoryProjection
-from projections.engine import Projection, Projector
-from projections.evaluation import EvaluationProjection
+from projections.engine import Projector
 from projections.freshness import Freshness
+from services.container import ReadSide
 from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
 from services.read_side.directory import ParticipantDirectory, RecordReads
 from services.read_side.evaluation import EvaluationView
 from services.referrals.reads import ParticipantReader
 from services.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class ReadSide:
-    freshness: Freshness
-    capacity: CapacityView
-    evaluation: EvaluationView
-    directory: ParticipantDirectory
-    compliance: ComplianceView
-    reviews: ComplianceReviews
-
-
-def read_models() -> list[Projection]:
-    """The projections behind these views, for the projector."""
-    return [
-        CapacityProjection(),
-        EvaluationProjection(),
-        DirectoryProjection(),
-        ComplianceProjection(),
-    ]
 
 
 @dataclass(frozen=True)

@@ -22,18 +22,18 @@ from domain.values import (
     PolicyTerms,
     Referral,
 )
-from infra.bootstrap import Container
 from infra.clock import SettableClock
 from infra.write_behind import WriteBehindStore
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector
 from projections.rebuild import Rebuilder
+from seeding.plan import DIVERTIBLE, PersonPlan, Step
+from services.container import Container
 from services.context import RequestContext
 from services.legal_coordination.matters import DecisionCommand
 from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.referrals import ReferralCommand
-from services.seeding.plan import DIVERTIBLE, PersonPlan, Step
 
 LAG = timedelta(hours=1)  # paperwork is recorded after the release it describes
 CRITERIA = Criteria(chronic_law_violations=True, public_expectation_of_response=True)

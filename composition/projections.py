@@ -1,0 +1,24 @@
+"""The one list of the site's projections: the projector follows them, rebuilds replay them."""
+
+from __future__ import annotations
+
+from projections.capacity import CapacityProjection
+from projections.compliance import ComplianceProjection
+from projections.deadlines import IntakeDeadlines
+from projections.directory import DirectoryProjection
+from projections.engine import Projection
+from projections.evaluation import EvaluationProjection
+from projections.liaison_queue import LiaisonQueueProjection
+from projections.participant_events import ParticipantEvents
+
+
+def projections() -> list[Projection]:
+    return [
+        IntakeDeadlines(),
+        LiaisonQueueProjection(),
+        ParticipantEvents(),
+        CapacityProjection(),
+        EvaluationProjection(),
+        DirectoryProjection(),
+        ComplianceProjection(),
+    ]

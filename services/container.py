@@ -1,0 +1,92 @@
+"""What the composition root (`composition/`) builds and hands to the API, the CLI and the
+workers: the types only, so those entry points depend on this layer, never on the root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from infra.access_log import AccessLog
+from infra.background import BackgroundJobs
+from infra.clients import ClientRegistry
+from infra.clock import Clock
+from infra.eventstore import LeadStore
+from infra.rate_limits import RateLimits
+from infra.settings import Settings
+from infra.signing import CheckpointSigner
+from projections.engine import Projector
+from projections.freshness import Freshness
+from services.audit.authentication import AuthenticationAudit
+from services.audit.disclosures import Accounting, DisclosureRecorder
+from services.audit.history import HistoryService
+from services.audit.queue_reads import AccountedLiaisonQueue
+from services.audit.sealer import Sealer
+from services.audit.verifier import Verifier
+from services.legal_coordination.matters import LegalMatterService
+from services.legal_coordination.sharing import CoordinationService
+from services.read_side.capacity import CapacityView
+from services.read_side.compliance import ComplianceReviews, ComplianceView
+from services.read_side.directory import ParticipantDirectory
+from services.read_side.evaluation import EvaluationView
+from services.referrals.caseload import CaseloadService
+from services.referrals.deadlines import DeadlineWorker
+from services.referrals.participants import ParticipantService
+from services.referrals.reads import ParticipantReader
+from services.referrals.referrals import ReferralService
+from services.referrals.staff import StaffService
+
+
+@dataclass
+class Audit:
+    signer: CheckpointSigner
+    sealer: Sealer
+    verifier: Verifier
+    access_log: AccessLog
+    disclosures: DisclosureRecorder
+    history: HistoryService
+    accounting: Accounting
+    authentication: AuthenticationAudit
+
+    def close(self) -> None:
+        self.access_log.close()
+
+
+@dataclass(frozen=True)
+class ReadSide:
+    freshness: Freshness
+    capacity: CapacityView
+    evaluation: EvaluationView
+    directory: ParticipantDirectory
+    compliance: ComplianceView
+    reviews: ComplianceReviews
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    store: LeadStore
+    sql: Engine
+    async_sql: AsyncEngine
+    clients: ClientRegistry
+    staff: StaffService
+    referrals: ReferralService
+    participants: ParticipantService
+    caseload: CaseloadService
+    reader: ParticipantReader
+    projector: Projector
+    legal: LegalMatterService
+    coordination: CoordinationService
+    liaison_queue: AccountedLiaisonQueue
+    deadlines: DeadlineWorker
+    audit: Audit
+    read_side: ReadSide
+    rate_limits: RateLimits | None
+    background: BackgroundJobs
+
+    def close(self) -> None:
+        self.audit.close()
+        self.store.close()
+        self.sql.dispose()
