@@ -22,7 +22,6 @@ from domain.base import Meta, Stamp
 from domain.values import Identifier
 from infra.clients import Client
 from infra.clock import SettableClock
-from infra.positions import head_position
 from infra.settings import Settings
 from projections.rebuild import Rebuilder
 from seeding.session import END, SeedPlan, SeedReport, seed_store
@@ -41,7 +40,7 @@ def seed_site(settings: Settings, participants: int, years: float) -> tuple[Cont
 
 def long_history(container: Container, events: int) -> UUID:
     """The first seeded person, given `events` events in all, for the history read."""
-    pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000000"))
+    pid = container.referrals.owner_of(Identifier("pd0-person", "S000-000000"))
     assert pid is not None
     participant = container.store.repository.get(pid)
     at = END - timedelta(days=1)
@@ -53,7 +52,7 @@ def long_history(container: Container, events: int) -> UUID:
 
 
 def rebuild_figures(container: Container, label: str) -> list[Figure]:
-    head = head_position(container.store)
+    head = container.store.table.head()
     started, position = time.perf_counter(), 0
     while page := container.store.recorder.select_notifications(
         start=position, limit=1000, inclusive_of_start=False
@@ -179,13 +178,13 @@ def measure_site(
     container, seeded = seed_site(settings, participants, years)
     try:
         long_pid = long_history(container, 1000)
-        pid = container.referrals.find_by_identifier(Identifier("pd0-person", "S000-000001"))
+        pid = container.referrals.owner_of(Identifier("pd0-person", "S000-000001"))
         assert pid is not None
         container.deadlines.tick()
         once = [
             Figure(f"seed_{label}", seeded.events_per_second, "ev/s"),
             Figure(f"seed_{label}_minutes", (seeded.seconds + seeded.catch_up_seconds) / 60, "min"),
-            Figure(f"store_events_{label}", head_position(container.store), "count"),
+            Figure(f"store_events_{label}", container.store.table.head(), "count"),
         ]
         repeated = [
             [

@@ -12,9 +12,7 @@ from rich.table import Table
 
 from cli.rebuild_jobs import partition, run_groups
 from composition.bootstrap import build
-from infra.positions import head_position
 from infra.settings import Settings
-from projections.reader import topic_counts
 
 app = typer.Typer(help="Read models built from the event stream.", no_args_is_help=True)
 console = Console()
@@ -25,7 +23,7 @@ def status() -> None:
     """Each projection's position and lag behind the store's head."""
     container = build(Settings())
     try:
-        head = head_position(container.store)
+        head = container.store.table.head()
         table = Table("projection", "position", "head", "lag")
         for name, position in container.projector.positions().items():
             table.add_row(name, str(position), str(head), str(head - position))
@@ -52,8 +50,8 @@ def rebuild(
         if unknown:
             raise typer.BadParameter(f"no projection named {', '.join(unknown)}")
         chosen = [p for p in container.projector.projections if not names or p.name in names]
-        groups = partition(chosen, topic_counts(container.store), jobs)
-        head = head_position(container.store)
+        groups = partition(chosen, container.store.table.topic_counts(), jobs)
+        head = container.store.table.head()
     finally:
         container.close()
     started = time.perf_counter()

@@ -12,10 +12,10 @@ from infra.auth_log import AuthLog
 from infra.chain_store import ChainStore
 from infra.clients import ClientRegistry
 from infra.clock import Clock
+from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
-from infra.stored_events import RawEvent, StoredEvents
 from services.audit.as_of import participant_exists
 from services.audit.authentication import AuthenticationAudit
 from services.audit.disclosures import Accounting, DisclosureRecorder

@@ -1,4 +1,4 @@
-"""Value objects carried in events. Frozen, and rebuilt by `domain/transcodings.py`."""
+"""Value objects carried in events. Frozen, and rebuilt by `infra/transcodings.py`."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ so audit, the hash chain and projections all read one global order."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -13,16 +14,14 @@ from eventsourcing.persistence import JSONTranscoder
 from domain.caseloads import Caseloads
 from domain.participant import Participant
 from domain.policy import SitePolicy
+from infra.events_table.log import EventLog
 from infra.observability import EVENTS_WRITTEN
 from infra.settings import Settings
 from infra.transcodings import register_domain_transcodings, with_encodable_keys
 
-STORE_NAME = "LeadStore"
-POSTGRES_EVENTS_TABLE = "leadstore_events"
-POSTGRES_SNAPSHOTS_TABLE = "leadstore_snapshots"
-SQLITE_EVENTS_TABLE = "stored_events"
-SQLITE_SNAPSHOTS_TABLE = "stored_snapshots"
+STORE_NAME = "LeadStore"  # the library names the tables after it (events_table/dialects.py)
 GROUP_COMMIT_RECORDER = "infra.group_commit:GroupCommitRecorder"
+TRANSCODER = "infra.transcodings:LeadTranscoder"
 
 
 class LeadStore(Application[UUID]):
@@ -44,7 +43,12 @@ class LeadStore(Application[UUID]):
         """Where a reader must have read to see a save: its last event, or the head of the
         log when it saved nothing."""
         last = max((r.notification.id for r in recordings), default=None)
-        return int(last if last is not None else self.recorder.max_notification_id() or 0)
+        return int(last) if last is not None else self.table.head()
+
+    @cached_property
+    def table(self) -> EventLog:
+        """The events table, for reads that do not rebuild an aggregate."""
+        return EventLog(self)
 
     def take_snapshot(
         self,
@@ -64,11 +68,6 @@ class LeadStore(Application[UUID]):
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
 
-    @property
-    def events_table(self) -> str:
-        is_postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
-        return POSTGRES_EVENTS_TABLE if is_postgres else SQLITE_EVENTS_TABLE
-
 
 def snapshot_of(aggregate: Any) -> Any:
     snapshot = type(aggregate).Snapshot.take(aggregate)
@@ -80,7 +79,7 @@ def store_environment(settings: Settings) -> dict[str, str]:
     POSTGRES_ENABLE_DB_FUNCTIONS stays off: it drops the insert lock that keeps commit order
     equal to position order, and a follower would skip events. Group commit (PostgreSQL only)
     keeps that lock and takes it once for the saves of several requests."""
-    common = {"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y"}
+    common = {"CREATE_TABLE": "n", "IS_SNAPSHOTTING_ENABLED": "y", "TRANSCODER_TOPIC": TRANSCODER}
     if settings.is_sqlite:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         return common | {

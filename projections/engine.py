@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Connection, Engine, Table, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
-from projections.reader import EventDecoder, NotificationReader, Stored
 from projections.tables import projection_positions
 
 PROJECTOR_LEASE = 0x1EAD_0001  # advisory lock key: "LEAD projector"
@@ -62,8 +63,8 @@ class Decoder:
     """Decodes each notification of a batch at most once, and only those some projection
     wants."""
 
-    def __init__(self, events: EventDecoder) -> None:
-        self.events = events
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        self.mapper = mapper
         self.decoded: dict[int, Any] = {}
 
     def items(
@@ -74,7 +75,8 @@ class Decoder:
             if notification.id > after and notification.topic in topics:
                 event = self.decoded.get(notification.id)
                 if event is None:
-                    event = self.decoded[notification.id] = self.events.decode(notification)
+                    stored = cast(StoredEvent, notification)  # what the mapper reads of one
+                    event = self.decoded[notification.id] = self.mapper.to_domain_event(stored)
                 chosen.append((notification.id, event))
         return chosen
 
@@ -95,8 +97,6 @@ class Projector:
         self.engine = engine
         self.projections = projections
         self.batch_size = batch_size
-        self.reader = NotificationReader(store)
-        self.events = EventDecoder(store)
 
     def positions(self) -> dict[str, int]:
         with self.engine.begin() as conn:
@@ -119,10 +119,10 @@ class Projector:
         """Apply the next batch; the number of notifications read (0 when caught up)."""
         positions = self.positions()
         start = min(positions.values(), default=0)
-        notifications = self.reader.read(start, self.batch_size)
+        notifications = self.store.table.notifications(start, self.batch_size)
         if not notifications:
             return 0
-        decoder = Decoder(self.events)
+        decoder = Decoder(self.store.mapper)
         with self.engine.begin() as conn:
             if not self.holds_lease(conn):
                 return 0

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import DomainError, InvalidInput
-from infra.positions import head_position
 from projections.engine import Projector, ProjectorRaced
 from projections.tables import projection_positions
 
@@ -62,7 +61,7 @@ class Freshness:
     async def check_issued(self, wanted: int) -> None:
         """Positions are handed out after their commit, so one beyond the store's newest
         was never issued: waiting could not help."""
-        head = await anyio.to_thread.run_sync(head_position, self.projector.store)
+        head = await anyio.to_thread.run_sync(self.projector.store.table.head)
         if wanted > head:
             raise PositionNotIssued(
                 f"min_position {wanted} is beyond the newest event ({head})", field="min_position"

@@ -18,16 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, select, update
 
+from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
-from infra.positions import head_position
 from projections.engine import Decoder, Projection, apply_items
-from projections.reader import (
-    EventDecoder,
-    NotificationReader,
-    Stored,
-    relaxed_gc,
-    wanted_topics,
-)
+from projections.reader import relaxed_gc, wanted_topics
 from projections.sql import insert_missing
 from projections.tables import projection_positions
 
@@ -57,8 +51,6 @@ class Rebuilder:
         self.topics = wanted_topics(self.projections)
         self.batch_size = batch_size
         self.postgres = engine.dialect.name == "postgresql"
-        self.reader = NotificationReader(store)
-        self.events = EventDecoder(store)
 
     def run(self, progress: Progress | None = None) -> RebuildReport:
         started = time.perf_counter()
@@ -85,14 +77,14 @@ class Rebuilder:
                     self.apply(conn, notifications)
                 position, read = notifications[-1].id, read + len(notifications)
                 if progress:
-                    progress(position, head_position(self.store))
+                    progress(position, self.store.table.head())
         return position, read
 
     def read(self, after: int) -> Sequence[Stored]:
-        return self.reader.read(after, self.batch_size, self.topics)
+        return self.store.table.notifications(after, self.batch_size, self.topics)
 
     def apply(self, conn: Connection, notifications: Sequence[Stored]) -> None:
-        decoder = Decoder(self.events)
+        decoder = Decoder(self.store.mapper)
         for projection in self.projections:
             items = decoder.items(notifications, projection.topics)
             with self.translated(conn, projection) as shadow:
@@ -161,7 +153,7 @@ class Rebuilder:
                 .values(position=projection_positions.c.position)
             )
         conn.execute(lock)
-        head = head_position(self.store)
+        head = self.store.table.head()
         caught_up = 0
         while notifications := self.read(position):
             self.apply(conn, notifications)

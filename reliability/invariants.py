@@ -14,7 +14,8 @@ from eventsourcing.persistence import StoredEvent
 from domain.identifiers import identifier_index_id
 from domain.participant import Participant
 from domain.values import Identifier
-from infra.eventstore import POSTGRES_EVENTS_TABLE, LeadStore, open_store
+from infra.events_table.dialects import POSTGRES_EVENTS_TABLE
+from infra.eventstore import LeadStore, open_store
 from infra.settings import Settings
 from reliability.clients import IDENTIFIER_SYSTEM
 from reliability.writers import Write

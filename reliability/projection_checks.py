@@ -14,7 +14,6 @@ from sqlalchemy import Engine, Table, select
 
 from bench.harness import postgres_database
 from composition.bootstrap import build, sql_engine
-from infra.positions import head_position
 from infra.settings import Settings
 from projections.engine import Projector
 from reliability.invariants import Findings
@@ -47,7 +46,7 @@ def rows(engine: Engine, table: Table) -> Counter[tuple[Any, ...]]:
 
 
 def lag(container: Container) -> int:
-    head = head_position(container.store)
+    head = container.store.table.head()
     return max((head - p for p in container.projector.positions().values()), default=0)
 
 

@@ -11,7 +11,7 @@ import time
 import psycopg
 
 from bench.harness import postgres_database
-from infra.eventstore import POSTGRES_EVENTS_TABLE as EVENTS
+from infra.events_table.dialects import POSTGRES_EVENTS_TABLE as EVENTS
 from infra.settings import Settings
 from reliability.clients import headers_for, open_site
 from reliability.invariants import check_writes

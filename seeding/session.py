@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import store_environment
-from infra.positions import head_position
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
 from seeding.plan import Step, plan_site
@@ -69,14 +68,14 @@ def seed_store(
     container = build(settings, clock=clock, store=store)
     try:
         seeder = SiteSeeder(container, clock)
-        began, first = time.perf_counter(), head_position(store)
+        began, first = time.perf_counter(), store.table.head()
         seeder.prepare(plan.sites, plan.participants_per_site)
         outcomes = seeder.run(steps, progress)
         store.flush(final=True)
         played = time.perf_counter()
         seeder.catch_up_read_models()
         return SeedReport(
-            head_position(store) - first,
+            store.table.head() - first,
             played - began,
             time.perf_counter() - played,
             outcomes,

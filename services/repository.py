@@ -1,22 +1,27 @@
-"""Loading aggregates for the use cases, with the caller's If-Match checked on load."""
+"""Loading aggregates for the use cases: as they are now or as they were known at a moment,
+with the caller's If-Match checked on load. One loader for every context."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
 from domain.base import Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.errors import NotFound, PreconditionFailed
+from domain.legal_matter import LegalMatter
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from infra.eventstore import LeadStore
 from services.site_reads import SiteReading, SiteReads
 
-A = TypeVar("A")
+A = TypeVar("A", bound=Aggregate)
+NOUNS: dict[type[Aggregate], str] = {Participant: "participant", LegalMatter: "legal matter"}
 
 
 def check_version(what: str, version: int, expected_version: int | None) -> None:
@@ -25,9 +30,35 @@ def check_version(what: str, version: int, expected_version: int | None) -> None
         raise PreconditionFailed(f"{what} is at version {version}, not {expected_version}")
 
 
-class Repository:
+class Loader:
     def __init__(self, store: LeadStore) -> None:
         self.store = store
+
+    def find(self, cls: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A | None:
+        """The aggregate (of that class), as known at `as_of` when given; None if absent."""
+        version = None if as_of is None else self.store.table.version_known_at(aggregate_id, as_of)
+        if as_of is not None and version is None:
+            return None
+        try:
+            found: object = self.store.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, cls) else None
+
+    def load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
+        """The aggregate as it is now; refused if absent, or if the caller's If-Match names
+        another version."""
+        noun = NOUNS.get(cls, cls.__name__)
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFound(f"{noun} {aggregate_id} not found")
+        check_version(f"the {noun}", found.version, expected_version)
+        return found
+
+
+class Repository(Loader):
+    def __init__(self, store: LeadStore) -> None:
+        super().__init__(store)
         self.site = SiteReads(store)
 
     def site_and(self, others: list[UUID]) -> SiteReading:
@@ -35,29 +66,12 @@ class Repository:
         never snapshotted), current as of now, in one round trip."""
         return self.site.read(others)
 
-    def participant(
-        self, participant_id: UUID, expected_version: int | None = None, version: int | None = None
-    ) -> Participant:
-        try:
-            participant: object = self.store.repository.get(participant_id, version=version)
-        except AggregateNotFoundError:
-            raise NotFound(f"participant {participant_id} not found") from None
-        if not isinstance(participant, Participant):
-            raise NotFound(f"participant {participant_id} not found")
-        check_version("the participant", participant.version, expected_version)
-        return participant
+    def participant(self, participant_id: UUID, expected_version: int | None = None) -> Participant:
+        return self.load(Participant, participant_id, expected_version)
 
     def unsnapshotted(self, aggregate_id: UUID) -> object | None:
         """A claim or a record, read without the snapshot look-up (see SiteReads)."""
         found: object | None = self.site.unsnapshotted(aggregate_id)
-        return found
-
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        try:
-            found: object = self.store.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        assert isinstance(found, cls)
         return found
 
     def policy(self) -> SitePolicy | None:
@@ -74,7 +88,3 @@ class Repository:
 
     def existing_caseloads(self) -> Caseloads | None:
         return self.find(Caseloads, CASELOADS_ID)
-
-    def caseload_counts(self) -> dict[UUID, int]:
-        caseloads = self.existing_caseloads()
-        return caseloads.counts() if caseloads else {}

@@ -20,7 +20,6 @@ from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
 from domain.values import PolicyTerms
-from infra.event_reads import EventReads
 from infra.eventstore import LeadStore
 
 SITE_IDS = (SITE_POLICY_ID, CASELOADS_ID)
@@ -45,7 +44,6 @@ class SiteReading:
 class SiteReads:
     def __init__(self, store: LeadStore) -> None:
         self.store = store
-        self.reads = EventReads(store)
         self.lock = threading.Lock()
         self.copies: dict[UUID, Any] | None = None  # loaded on first use
 
@@ -56,7 +54,7 @@ class SiteReads:
             return SiteReading(self.load(SITE_POLICY_ID), self.load(CASELOADS_ID), held)
         copies = self.loaded()
         versions = {i: (a.version if a is not None else 0) for i, a in copies.items()}
-        found = self.reads.after(versions | dict.fromkeys(others, 0))
+        found = self.store.table.events_after(versions | dict.fromkeys(others, 0))
         site = {i: self.advance(i, copies[i], found.get(i, [])) for i in SITE_IDS}
         rest = {i: project_aggregate(None, found[i]) if i in found else None for i in others}
         return SiteReading(site[SITE_POLICY_ID], site[CASELOADS_ID], rest)

@@ -16,7 +16,6 @@ from domain.base import Stamp
 from domain.errors import DomainError
 from infra.clock import Clock
 from infra.eventstore import LeadStore
-from infra.positions import position_of
 from services.answers import decode, encode
 from services.context import Outcome, RequestContext
 from services.idempotency import DONE, REFUSED, IdempotencyRecord, idempotency_record_id
@@ -110,5 +109,5 @@ class UnitOfWork:
             return None
         assert isinstance(record, IdempotencyRecord)
         record.check_same_request(ctx.fingerprint)
-        position = position_of(self.store, record_id)
+        position = self.store.table.position_of(record_id)
         return Outcome(decode(record.answer, answer_type), position, replayed=True)

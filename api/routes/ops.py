@@ -10,7 +10,6 @@ from sqlalchemy import text
 from api.deps import ContainerDep
 from api.views import Health, NotReady, Ready
 from infra.observability import HEAD_POSITION, PROJECTION_LAG, REGISTRY
-from infra.positions import head_position
 
 router = APIRouter(tags=["operations"])
 
@@ -30,7 +29,7 @@ def readyz(container: ContainerDep) -> Ready | JSONResponse:
     """Readiness: the store answers and no read model is stuck. No counts, no names of
     people, no routes."""
     try:
-        head_position(container.store)
+        container.store.table.head()
         with container.sql.connect() as conn:
             conn.execute(text("SELECT 1"))
         container.projector.positions()
@@ -52,7 +51,7 @@ def readyz(container: ContainerDep) -> Ready | JSONResponse:
 )
 def metrics(container: ContainerDep) -> Response:
     try:
-        head = head_position(container.store)
+        head = container.store.table.head()
         HEAD_POSITION.set(head)
         for name, position in container.projector.positions().items():
             PROJECTION_LAG.labels(name).set(head - position)

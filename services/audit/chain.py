@@ -13,7 +13,7 @@ import struct
 from typing import cast
 from uuid import UUID
 
-from infra.stored_events import RawEvent
+from infra.events_table.records import RawEvent
 
 GENESIS = bytes(32)
 LENGTH = struct.Struct(">Q")

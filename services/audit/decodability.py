@@ -16,7 +16,7 @@ from uuid import UUID
 
 import simdjson
 
-from infra.stored_events import RawEvent
+from infra.events_table.records import RawEvent
 
 Decode = Callable[[RawEvent], object]
 CLASS_VERSION = b'"class_version"'

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from domain.errors import NotFound
 from infra.access_log import AccessLog, AccessRecord, reads_of
 from infra.clock import Clock
-from infra.stored_events import StoredEvents
+from infra.events_table.records import StoredEvents
 from services.audit.participant_index import ParticipantIndex
 from services.audit.shaping import Decode, describe
 from services.context import Viewer

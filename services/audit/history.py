@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import NotFound
-from infra.stored_events import StoredEvents
+from infra.events_table.records import StoredEvents
 from services.audit.disclosures import DisclosureRecorder
 from services.audit.participant_index import ParticipantIndex
 from services.audit.shaping import Decode, describe

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, select
 
-from infra.stored_events import RawEvent, StoredEvents
+from infra.events_table.records import RawEvent, StoredEvents
 from projections.participant_events import (
     ParticipantEvents,
     classify,

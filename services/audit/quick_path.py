@@ -17,7 +17,7 @@ from uuid import UUID
 import simdjson
 
 from infra.chain_store import Link
-from infra.stored_events import Row
+from infra.events_table.records import Row
 from services.audit.chain import LENGTH, field
 from services.audit.decodability import CLASS_VERSION, uuid_text
 

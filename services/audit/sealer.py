@@ -12,8 +12,8 @@ import structlog
 from domain.errors import NotFound
 from infra.chain_store import ChainStore
 from infra.clock import Clock
+from infra.events_table.records import FIRST, StoredEvents
 from infra.signing import CheckpointSigner
-from infra.stored_events import FIRST, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from infra.stored_events import RawEvent
+from infra.events_table.records import RawEvent
 from services.jsonable import jsonable
 
 ENVELOPE = frozenset(

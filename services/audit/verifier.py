@@ -17,8 +17,8 @@ from operator import itemgetter
 from typing import Any
 
 from infra.chain_store import ChainStore, Link
+from infra.events_table.records import FIRST, StoredEvents
 from infra.signing import CheckpointSigner
-from infra.stored_events import FIRST, StoredEvents
 from services.audit.checkpoints import Checkpoint, utc_text
 from services.audit.decodability import Decodability, Decode
 from services.audit.quick_path import LAST

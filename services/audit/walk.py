@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from infra.chain_store import Link
-from infra.stored_events import RawEvent, Row, StoredEvents
+from infra.events_table.records import RawEvent, Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.decodability import Decodability
 from services.audit.quick_path import LAST, QuickPath

@@ -11,7 +11,6 @@ from domain.errors import Forbidden, NotFound
 from domain.participant import Participant
 from domain.values import Identifier
 from infra.clock import Clock
-from services.audit.as_of import version_known_at
 from services.context import Viewer
 from services.referrals.referrals import ReferralService
 from services.referrals.views import participant_view, sees_legal_matters
@@ -63,13 +62,13 @@ class ParticipantReader:
         """Events recorded up to `as_of`, and no later ones: what the record said then.
         The version is found by binary search, then loaded from the nearest snapshot."""
         self.repository.participant(participant_id)
-        version = version_known_at(self.repository.store, participant_id, as_of)
-        if version is None:
+        then = self.repository.find(Participant, participant_id, as_of)
+        if then is None:
             raise NotFound(f"participant {participant_id} did not exist at {as_of.isoformat()}")
-        return self.repository.participant(participant_id, version=version)
+        return then
 
     def find(self, viewer: Viewer, identifier: Identifier) -> list[dict[str, Any]]:
-        owner = self.referrals.find_by_identifier(identifier)
+        owner = self.referrals.owner_of(identifier)
         if owner is None:
             return []
         return [self.view(viewer, owner)[0]]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from uuid import UUID, uuid4
 
 from domain.base import Stamp
-from domain.capacity import Capacity, assess_capacity
+from domain.capacity import assess_capacity
 from domain.policy import SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from services.context import Outcome, RequestContext
@@ -57,10 +57,6 @@ class StaffService:
             return Decision([caseloads], registered)
 
         return self.uow.run(ctx, decide, CaseManagerRegistered)
-
-    def capacity(self) -> Capacity:
-        terms, _ = self.repository.policy_terms()
-        return assess_capacity(self.repository.caseload_counts(), terms)
 
     def capacity_figures(self) -> CapacityFigures:
         """As the capacity view shows them, read from the write side."""

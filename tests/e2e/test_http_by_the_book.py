@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from api.policy import MERGE_PATCH
-from infra.positions import head_position
 from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import POSSESSION, THEFT, at, refer, set_policy, social_contact
@@ -59,7 +58,7 @@ async def test_policy_writes_require_a_current_strong_if_match(
     """Each refusal changes nothing: 428 without, 412 stale or weak, 415 not a merge patch."""
     await set_policy(http, container)
     version = (await policy(http, container)).json()["version"]
-    before = head_position(container.store)
+    before = container.store.table.head()
     whole = (await policy(http, container)).json()
     whole.pop("version")
     cases: list[tuple[int, str, httpx.Response]] = [
@@ -103,7 +102,7 @@ async def test_policy_writes_require_a_current_strong_if_match(
             slug,
         ), response.text
     assert cases[-1][2].headers["Accept-Patch"] == MERGE_PATCH
-    assert head_position(container.store) == before
+    assert container.store.table.head() == before
     assert (await policy(http, container)).json()["version"] == version
 
 

@@ -11,7 +11,6 @@ import pytest
 from domain.base import Meta
 from domain.errors import NotFound
 from infra.clock import SettableClock
-from services.audit.as_of import version_known_at
 from services.container import Container
 from services.context import RequestContext
 from tests.conftest import START
@@ -44,10 +43,13 @@ def test_as_of_finds_each_version_in_a_long_history(
         container.participants.record_contact(CASE_MANAGER, participant_id, clock.now(), "phone")
     store = container.store
     first = START + timedelta(minutes=1)
-    assert version_known_at(store, participant_id, first - timedelta(seconds=1)) is None
-    assert version_known_at(store, participant_id, first) == 1
-    assert version_known_at(store, participant_id, first + timedelta(minutes=75, seconds=30)) == 76
-    assert version_known_at(store, participant_id, first + timedelta(days=1)) == 130
+    assert store.table.version_known_at(participant_id, first - timedelta(seconds=1)) is None
+    assert store.table.version_known_at(participant_id, first) == 1
+    assert (
+        store.table.version_known_at(participant_id, first + timedelta(minutes=75, seconds=30))
+        == 76
+    )
+    assert store.table.version_known_at(participant_id, first + timedelta(days=1)) == 130
     calls = counting_reads(container)
     then = container.reader.as_known_at(participant_id, first + timedelta(minutes=99))
     assert then.version == 100

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from infra.clock import SettableClock
+from infra.events_table.records import Row, StoredEvents
 from infra.settings import Settings
-from infra.stored_events import Row, StoredEvents
 from services.audit.chain import GENESIS, link
 from services.audit.checkpoints import Checkpoint
 from services.audit.verifier import Verifier

@@ -17,7 +17,6 @@ from domain.legal_errors import RoiDoesNotCover
 from domain.participant import Participant
 from domain.values import PolicyTerms
 from infra.eventstore import LeadStore
-from infra.positions import head_position
 from services.answers import encode
 from services.container import Container
 from services.context import Outcome, RequestContext
@@ -59,11 +58,11 @@ def test_the_same_request_from_eight_threads_is_written_once(container: Containe
 def test_the_same_key_with_a_different_request_is_refused(container: Container) -> None:
     first = context("police", "spd", key="referral-0002", fingerprint="sha256-of-request-1")
     container.referrals.refer(first, social_contact(1, START - timedelta(hours=1)))
-    head = head_position(container.store)
+    head = container.store.table.head()
     other = context("police", "spd", key="referral-0002", fingerprint="sha256-of-request-2")
     with pytest.raises(IdempotencyKeyReused):
         container.referrals.refer(other, social_contact(2, START - timedelta(hours=1)))
-    assert head_position(container.store) == head
+    assert container.store.table.head() == head
     assert count_events(container.store, Participant.Referred) == 1
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from composition.bootstrap import build
 from domain.participant import Participant
 from infra.clock import SettableClock
-from infra.eventstore import (
+from infra.events_table.dialects import (
     POSTGRES_EVENTS_TABLE,
     POSTGRES_SNAPSHOTS_TABLE,
     SQLITE_EVENTS_TABLE,

@@ -7,7 +7,6 @@ from typer.testing import CliRunner
 
 from bench.history import History
 from cli.main import app
-from infra.positions import head_position
 from infra.settings import Settings
 from services.container import Container
 from tests.conftest import TEST_SECRET
@@ -25,7 +24,7 @@ def test_rebuild_the_named_views_then_status_shows_them_at_the_head(
     settings: Settings, container: Container
 ) -> None:
     History(container.store, seed=8).write(200, per_save=20)
-    head = head_position(container.store)
+    head = container.store.table.head()
     code, output = leadctl(settings, "projections", "rebuild", "capacity", "evaluation")
     assert code == 0, output
     assert f"swapped in at position {head:,}" in output

@@ -13,7 +13,6 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from domain.base import Stamp
 from domain.participant import Participant
-from infra.positions import head_position
 from projections.deadlines import IntakeDeadlines
 from projections.engine import Projector, ProjectorRaced
 from projections.tables import intake_deadlines
@@ -157,7 +156,7 @@ def test_gaps_in_notification_ids_never_stall_it(
         assert ids[-1] - ids[0] + 1 > len(ids)
     projector.run_until_caught_up()
     assert applied(container, applied_table) == ids
-    assert projector.positions() == {PositionLog.name: head_position(container.store)}
+    assert projector.positions() == {PositionLog.name: container.store.table.head()}
 
 
 def burn_a_notification_id(container: Container) -> None:
@@ -166,7 +165,7 @@ def burn_a_notification_id(container: Container) -> None:
     with container.sql.begin() as conn:
         conn.execute(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'notification_id'))"),
-            {"table": container.store.events_table},
+            {"table": container.store.table.dialect.table},
         )
 
 
@@ -178,8 +177,8 @@ def test_a_projection_sees_only_its_topics_but_its_position_passes_the_rest(
     refer(container, arrest_diversion(2, START - timedelta(hours=1)))
     container.projector.run_until_caught_up()
     positions = container.projector.positions()
-    assert positions["intake_deadlines"] == head_position(container.store)
-    assert set(positions.values()) == {head_position(container.store)}
+    assert positions["intake_deadlines"] == container.store.table.head()
+    assert set(positions.values()) == {container.store.table.head()}
     with container.sql.connect() as conn:
         rows = conn.execute(select(func.count()).select_from(intake_deadlines)).scalar_one()
     assert rows == 1

@@ -1,6 +1,6 @@
 """The read models on both stores: a rebuild equals the incremental build, a crash mid-batch
-changes nothing and the rerun applies once, two projectors at once agree with a rebuild, the
-fast decoder equals the library's, and the migration equals the tables' declarations."""
+changes nothing and the rerun applies once, two projectors at once agree with a rebuild, and
+the migration equals the tables' declarations."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from infra.tables import metadata
 from projections.directory import DirectoryProjection
 from projections.engine import BatchProjection, Item, Projection, Projector, ProjectorRaced
 from projections.liaison_queue import LiaisonQueueProjection
-from projections.reader import EventDecoder, NotificationReader
 from projections.rebuild import Rebuilder
 from services.container import Container
 
@@ -153,18 +152,6 @@ def test_two_projectors_at_once_agree_with_a_rebuild(
     live = rows(container, projectors[0].projections)
     Rebuilder(container.store, container.sql, read_models()).run()
     assert rows(container, projectors[0].projections) == live
-
-
-def test_the_fast_decoder_builds_the_librarys_events(container: Container) -> None:
-    write_history(container, 300, seed=7)
-    decoder = EventDecoder(container.store)
-    notifications = NotificationReader(container.store).read(0, 10_000)
-    assert len(notifications) >= 300
-    for notification in notifications:
-        ours = decoder.decode(notification)
-        theirs = container.store.mapper.to_domain_event(notification)  # type: ignore[arg-type]
-        assert type(ours) is type(theirs)
-        assert ours.__dict__ == theirs.__dict__
 
 
 def test_the_migration_creates_the_tables_the_projections_declare(

@@ -15,7 +15,6 @@ from cli.main import app
 from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import LeadStore, store_environment
-from infra.positions import head_position
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
 from seeding.plan import plan_site
@@ -53,7 +52,7 @@ def test_seeded_site_enrolls_people_and_records_legal_work(settings: Settings) -
             )
         }
         assert unexpected == {}
-        assert head_position(container.store) > outcomes["contact"]
+        assert container.store.table.head() > outcomes["contact"]
         assert seeder.catch_up_read_models() > 0
         assert container.projector.run_until_caught_up() == 0
     finally:
@@ -97,7 +96,7 @@ def test_seed_store_leaves_read_models_current(settings: Settings) -> None:
     report = seed_store(settings, SeedPlan(participants_per_site=40, years=2, end=END))
     container = build(settings)
     try:
-        assert report.events == head_position(container.store) > 500
+        assert report.events == container.store.table.head() > 500
         assert report.outcomes["refer"] >= 40
         assert container.projector.run_until_caught_up() == 0  # nothing left to project
     finally:
@@ -111,6 +110,6 @@ def test_leadctl_seed_reports_what_it_wrote(settings: Settings) -> None:
     assert result.exit_code == 0, result.output
     container = build(settings)
     try:
-        assert f"{head_position(container.store):,} events" in result.output
+        assert f"{container.store.table.head():,} events" in result.output
     finally:
         container.close()

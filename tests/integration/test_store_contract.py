@@ -18,7 +18,6 @@ from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID
 from domain.values import PolicyTerms
 from infra.eventstore import LeadStore, open_store, store_environment
-from infra.positions import head_position, position_of
 from infra.settings import Settings
 from services.container import Container
 from services.context import Viewer
@@ -88,16 +87,16 @@ class StoreContract:
         outcomes = []
         for n in (1, 2):
             outcomes.append(container.referrals.refer(POLICE, social_contact(n, START)))
-            assert outcomes[-1].position == head_position(container.store)
+            assert outcomes[-1].position == container.store.table.head()
         first = outcomes[0].result.participant_id
         claim = identifier_index_id(person(1).identifiers[0])
-        assert position_of(container.store, first) < outcomes[0].position
-        assert position_of(container.store, claim) <= outcomes[0].position
+        assert container.store.table.position_of(first) < outcomes[0].position
+        assert container.store.table.position_of(claim) <= outcomes[0].position
         for _ in range(3):
             outcomes += record_contacts(container, first, 1)
             version = outcomes[-1].result.version
-            assert outcomes[-1].position == position_of(container.store, first, version)
-            assert outcomes[-1].position == head_position(container.store)
+            assert outcomes[-1].position == container.store.table.position_of(first, version)
+            assert outcomes[-1].position == container.store.table.head()
         positions = [outcome.position for outcome in outcomes]
         ids = notification_ids(container.store)
         assert positions == sorted(set(positions))

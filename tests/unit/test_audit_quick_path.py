@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
+from infra.events_table.records import RawEvent
 from infra.eventstore import LeadStore
-from infra.stored_events import RawEvent
 from services.audit.chain import GENESIS, link
 from services.audit.decodability import Decodability
 from services.audit.quick_path import LAST, QuickPath

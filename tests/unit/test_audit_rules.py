@@ -16,9 +16,9 @@ from domain.identifiers import IdentifierClaim
 from domain.legal_matter import LegalMatter
 from domain.participant import Participant
 from domain.policy import SitePolicy
+from infra.events_table.records import RawEvent
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
-from infra.stored_events import RawEvent
 from projections.touching import TopicsAboutParticipants, kind_of, participants_named
 from services.audit.chain import GENESIS, field, link, record
 from services.audit.checkpoints import Checkpoint

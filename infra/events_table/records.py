@@ -14,8 +14,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import Engine, bindparam, text
 
-from infra.eventstore import POSTGRES_EVENTS_TABLE, SQLITE_EVENTS_TABLE
-from infra.raw_reads import fetch_all, placeholder, streamed
+from infra.events_table.dialects import of_engine_name
+from infra.raw_reads import fetch_all, streamed
 
 FIRST = -(2**63)  # below any position, forged ones included
 Row = tuple[Any, ...]  # position, originator id, originator version, topic, state: as stored
@@ -46,11 +46,9 @@ class RawEvent:
 class StoredEvents:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        postgres = engine.dialect.name == "postgresql"
-        table = POSTGRES_EVENTS_TABLE if postgres else SQLITE_EVENTS_TABLE
-        position = "notification_id" if postgres else "rowid"
+        dialect = of_engine_name(engine.dialect.name)
+        table, position, mark = dialect.table, dialect.position, dialect.mark
         columns = f"{position}, originator_id, originator_version, topic, state"
-        mark = placeholder(engine)
         self._after = (
             f"SELECT {columns} FROM {table} WHERE {position} > {mark} "  # noqa: S608 (constants)
             f"ORDER BY {position} LIMIT {mark}"
@@ -61,7 +59,7 @@ class StoredEvents:
         ).bindparams(bindparam("positions", expanding=True))
         self._head = text(f"SELECT max({position}) FROM {table}")  # noqa: S608
         self._all = f"SELECT {columns} FROM {table} ORDER BY {position}"  # noqa: S608
-        self.uuid_bytes = postgres
+        self.uuid_bytes = dialect.postgres
 
     def page(self, after: int, limit: int) -> list[Row]:
         """Up to `limit` records after position `after`, in order, as plain tuples."""
