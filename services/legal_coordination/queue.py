@@ -3,9 +3,6 @@ matters that need a decision, most urgent (longest due) first, paged by an opaqu
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,12 +11,12 @@ from uuid import UUID
 from sqlalchemy import Row, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.errors import InvalidInput
 from infra.clock import Clock
 from projections.freshness import Freshness
 from projections.liaison_queue import LiaisonQueueProjection
 from projections.tables import liaison_queue
 from services.jsonable import json_object
+from services.paging import decode_cursor, page_of
 
 HOLD_REVIEW_DUE = "hold_review_due"
 
@@ -47,12 +44,8 @@ class LiaisonQueue:
         statement = queue_statement(query, self.clock.now())
         async with self.engine.connect() as conn:
             rows = (await conn.execute(statement)).all()
-        shown = rows[: query.limit]
-        more = len(rows) > query.limit
-        return {
-            "items": [item(row) for row in shown],
-            "next": encode_cursor(shown[-1]) if more else None,
-        }
+        page = page_of(rows, query.limit, keyset)
+        return {"items": [item(row) for row in page.shown], "next": page.next}
 
 
 def queue_statement(query: QueueQuery, now: datetime) -> Select[Any]:
@@ -69,7 +62,7 @@ def queue_statement(query: QueueQuery, now: datetime) -> Select[Any]:
     if query.reason is not None:
         statement = statement.where(t.c.reason == query.reason)
     if query.cursor is not None:
-        due, matter_id = decode_cursor(query.cursor)
+        due, matter_id = decode_cursor(query.cursor, due_and_matter)
         later = and_(t.c.due_at == due, t.c.matter_id > matter_id)
         statement = statement.where(or_(t.c.due_at > due, later))
     return statement
@@ -94,15 +87,10 @@ def item(row: Row[Any]) -> dict[str, Any]:
     )
 
 
-def encode_cursor(row: Row[Any]) -> str:
-    raw = json.dumps([utc(row.due_at).isoformat(), row.matter_id.hex])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+def keyset(row: Row[Any]) -> list[str]:
+    return [utc(row.due_at).isoformat(), row.matter_id.hex]
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        due, matter = json.loads(raw)
-        return utc(datetime.fromisoformat(due)), UUID(hex=matter)
-    except (ValueError, TypeError, binascii.Error):
-        raise InvalidInput("cursor is not one this service issued", field="cursor") from None
+def due_and_matter(keyset: Any) -> tuple[datetime, UUID]:
+    due, matter = keyset
+    return utc(datetime.fromisoformat(due)), UUID(hex=matter)

@@ -21,7 +21,7 @@ from projections.freshness import Freshness
 from projections.sql import Row
 from services.context import Outcome, RequestContext
 from services.jsonable import json_object
-from services.read_side.cursor import decode_cursor, encode_cursor
+from services.paging import decode_cursor, page_of, position
 from services.results import FlagReviewed
 from services.unit_of_work import Decision, UnitOfWork
 
@@ -43,16 +43,12 @@ class ComplianceView:
 
     async def page(self, search: FlagSearch) -> dict[str, Any]:
         await self.freshness.wait(ComplianceProjection.name, search.min_position)
-        after = decode_cursor(search.cursor) if search.cursor else None
+        after = decode_cursor(search.cursor, position) if search.cursor else None
         query = FlagQuery(search.rule, search.status, search.participant_id, search.limit, after)
         async with self.engine.connect() as conn:
             rows = await flag_page(conn, query)
-        shown = rows[: search.limit]
-        more = len(rows) > search.limit
-        return {
-            "items": [flag_item(row) for row in shown],
-            "next": encode_cursor(shown[-1]["seq"]) if more else None,
-        }
+        page = page_of(rows, search.limit, lambda row: row["seq"])
+        return {"items": [flag_item(row) for row in page.shown], "next": page.next}
 
 
 def flag_item(row: Row) -> dict[str, Any]:

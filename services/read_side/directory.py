@@ -19,7 +19,7 @@ from projections.freshness import Freshness
 from projections.sql import Row
 from services.context import Viewer
 from services.jsonable import json_object
-from services.read_side.cursor import decode_cursor, encode_cursor
+from services.paging import decode_cursor, page_of, position
 from services.referrals.reads import ParticipantReader
 from services.referrals.views import FULL_VIEW_ROLES, IDENTITY_ROLES
 
@@ -65,20 +65,19 @@ class ParticipantDirectory:
         if viewer.role not in LIST_ROLES:
             raise Forbidden(f"the {viewer.role} role may look participants up by identifier only")
         await self.freshness.wait(DirectoryProjection.name, search.min_position)
-        after = decode_cursor(search.cursor) if search.cursor else None
+        after = decode_cursor(search.cursor, position) if search.cursor else None
         query = DirectoryQuery(search.status, search.case_manager_id, search.limit, after)
         async with self.engine.connect() as conn:
             rows = await directory_page(conn, query)
-        shown = rows[: search.limit]
+        page = page_of(rows, search.limit, lambda row: row["first_position"])
+        shown = page.shown
         items = [summary(row, viewer) for row in shown]
         if self.record_reads is not None and items:
             sections = sorted({key for item in items for key in item} - {"participant_id"})
-            self.record_reads(viewer, [row["participant_id"] for row in shown], sections)
-        more = len(rows) > search.limit
-        return {
-            "items": items,
-            "next": encode_cursor(shown[-1]["first_position"]) if more else None,
-        }
+            named = [row["participant_id"] for row in shown]
+            # The access log may write when its buffer fills: off the event loop.
+            await anyio.to_thread.run_sync(self.record_reads, viewer, named, sections)
+        return {"items": items, "next": page.next}
 
     async def look_up(
         self, viewer: Viewer, search: DirectorySearch, identifier: Identifier
