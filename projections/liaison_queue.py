@@ -5,16 +5,15 @@ review date comes, comparing with the injected clock at query time."""
 from __future__ import annotations
 
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from domain.legal_matter import EVENT_OF, LegalMatter
 from domain.legal_rules import queue_reason
-from projections.engine import Item
-from projections.sql import Row, load_by_key, save_rows, upsert
+from projections.engine import BatchProjection, Item
+from projections.sql import Row, load_by_key, save_rows
 from projections.tables import liaison_queue
 
 M = LegalMatter
@@ -27,16 +26,10 @@ EVENTS: tuple[type[Any], ...] = (
 )
 
 
-class LiaisonQueueProjection:
+class LiaisonQueueProjection(BatchProjection):
     name = "liaison_queue"
     tables = (liaison_queue,)
     topics = frozenset(get_topic(cls) for cls in EVENTS)
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:  # noqa: ARG002
-        if isinstance(event, M.Opened):
-            self.opened(conn, event)
-        elif isinstance(event, M.Moved):
-            self.moved(conn, event)
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         """The same rules for a whole batch (rebuilds): each matter's row loaded once,
@@ -53,27 +46,6 @@ class LiaisonQueueProjection:
         written = [rows[matter] for matter in changed if matter in rows]
         save_rows(conn, liaison_queue, written, "matter_id", known)
 
-    @staticmethod
-    def opened(conn: Connection, event: Any) -> None:
-        upsert(conn, liaison_queue, opened_row(event), keys=["matter_id"])
-
-    @staticmethod
-    def moved(conn: Connection, event: Any) -> None:
-        table = liaison_queue
-        row = conn.execute(
-            select(table.c.kind, table.c.reason, table.c.due_at).where(
-                table.c.matter_id == event.originator_id
-            )
-        ).first()
-        if row is None:
-            return
-        reason = queue_reason(row.kind, event.state)
-        conn.execute(
-            update(table)
-            .where(table.c.matter_id == event.originator_id)
-            .values(state=event.state, reason=reason, due_at=due_at(event, reason, row))
-        )
-
 
 def opened_row(event: Any) -> Row:
     reason = queue_reason(event.kind, event.state)
@@ -89,19 +61,17 @@ def opened_row(event: Any) -> Row:
 
 
 def moved_row(row: Row, event: Any) -> Row:
-    """`moved` on a row in memory."""
     reason = queue_reason(row["kind"], event.state)
-    due = due_at(event, reason, SimpleNamespace(**row))
-    return row | {"state": event.state, "reason": reason, "due_at": due}
+    return row | {"state": event.state, "reason": reason, "due_at": due_at(event, reason, row)}
 
 
-def due_at(event: Any, reason: str | None, row: Any) -> datetime | None:
+def due_at(event: Any, reason: str | None, row: Row) -> datetime | None:
     """A hold is due at its review date; otherwise a matter is due since it began needing a
     decision, and a decision that leaves that need as it was keeps its place in the queue."""
     if reason is None:
         return None
     if isinstance(event, M.FilingHeld):
         return event.review_at
-    kept: datetime | None = row.due_at if reason == row.reason else None
+    kept: datetime | None = row["due_at"] if reason == row["reason"] else None
     occurred: datetime = event.occurred_at
     return kept or occurred

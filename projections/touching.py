@@ -1,8 +1,8 @@
 """Which events are about which participant: the rule the history and the accounting of
-disclosures share. Extensible without edits here:
+disclosures share:
 
-- every event of an aggregate registered with `register_participant_aggregate` (its id is the
-  participant's id: the Participant itself);
+- every event of an aggregate in `SELF_AGGREGATES` (its id is the participant's id: the
+  Participant itself);
 - every event carrying a `participant_id` field (a caseload assignment, an identifier claim);
 - every event of an aggregate whose creation event carries `participant_id` (a legal matter, a
   coordination record): the stream belongs to that participant from its first event on.
@@ -24,13 +24,7 @@ from domain.participant import Participant
 
 PARTICIPANT_FIELD = "participant_id"
 DISCLOSURE_FIELDS = frozenset({"share_id", "recipient_agency"})
-_SELF_AGGREGATES: set[type[Aggregate]] = {Participant}
-
-
-def register_participant_aggregate(cls: type[Aggregate]) -> None:
-    """Declare an aggregate whose own id is a participant's id."""
-    _SELF_AGGREGATES.add(cls)
-    kind_of.cache_clear()
+SELF_AGGREGATES: frozenset[type[Aggregate]] = frozenset({Participant})  # id = participant's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +70,7 @@ def kind_of(topic: str) -> EventKind:
     aggregate = aggregate_of(event_class)
     fields = field_names(event_class)
     kind = EventKind(
-        is_participant=aggregate in _SELF_AGGREGATES,
+        is_participant=aggregate in SELF_AGGREGATES,
         names_participant=PARTICIPANT_FIELD in fields,
         owned_stream=aggregate is not None and created_with_participant(aggregate),
         disclosure=fields >= DISCLOSURE_FIELDS,

@@ -88,9 +88,6 @@ class ReferralService(WriteService):
     def owner_of(self, identifier: Identifier) -> UUID | None:
         return claim_owner(self.repository.unsnapshotted(identifier_index_id(identifier)))
 
-    def find_by_identifier(self, identifier: Identifier) -> UUID | None:
-        return self.owner_of(identifier)
-
 
 def claim_owner(claim: object | None) -> UUID | None:
     if claim is None:

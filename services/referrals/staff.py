@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from domain.base import Stamp
-from domain.capacity import assess_capacity
 from domain.policy import SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from services.context import Outcome, RequestContext
-from services.read_side.capacity import CapacityFigures, CaseManagerLoad, capacity_figures
 from services.repository import Repository, check_version
 from services.results import CaseManagerRegistered, PolicyInForce
 from services.unit_of_work import Decision, UnitOfWork
@@ -57,12 +55,3 @@ class StaffService:
             return Decision([caseloads], registered)
 
         return self.uow.run(ctx, decide, CaseManagerRegistered)
-
-    def capacity_figures(self) -> CapacityFigures:
-        """As the capacity view shows them, read from the write side."""
-        terms, version = self.repository.policy_terms()
-        caseloads = self.repository.existing_caseloads()
-        counts: dict[UUID, int] = caseloads.counts() if caseloads else {}
-        names = caseloads.names if caseloads else {}
-        loads = [CaseManagerLoad(cm, names[cm], count) for cm, count in counts.items()]
-        return capacity_figures(loads, terms, version, assess_capacity(counts, terms))
