@@ -14,9 +14,9 @@ from api.conditional import expected_version
 from api.rate_limit import check_client
 from api.security import Caller, InvalidToken, read_token
 from domain.base import Meta
-from infra.clients import ROLES
+from domain.roles import ROLES
 from services.container import Container
-from services.context import RequestContext, Viewer
+from services.context import RequestContext
 
 bearer = HTTPBearer(auto_error=False, description="A token from POST /v1/auth/token")
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
@@ -69,10 +69,6 @@ def allow(*roles: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
 
 
 ANY_ROLE = tuple(sorted(ROLES))
-
-
-def viewer_of(caller: Caller) -> Viewer:
-    return Viewer(client_id=caller.client_id, agency=caller.agency, role=caller.role)
 
 
 IfMatch = Annotated[

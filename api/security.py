@@ -10,7 +10,8 @@ from uuid import uuid4
 
 import jwt
 
-from infra.clients import ROLES, Client
+from domain.roles import ROLES
+from infra.clients import Client
 from infra.settings import Settings
 
 ALGORITHM = "HS256"

@@ -17,8 +17,9 @@ from cli import audit as audit_cli
 from cli import projections as projections_cli
 from cli import seed as seed_cli
 from composition.bootstrap import build, sql_engine
+from domain.roles import ROLES
 from infra import migrations
-from infra.clients import ROLES, ClientRegistry
+from infra.clients import ClientRegistry
 from infra.observability import configure_logging
 from infra.settings import Settings
 

@@ -6,11 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
+from domain.doors import PRIORITY_DOORS
 from domain.values import PolicyTerms
-
-PRIORITY_DOORS = frozenset({"arrest_diversion", "social_contact", "community"})
-POST_FILING_DOORS = frozenset({"court", "prosecutor"})
-DOORS = PRIORITY_DOORS | POST_FILING_DOORS
 
 
 @dataclass(frozen=True)

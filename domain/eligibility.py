@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from domain.capacity import DOORS
+from domain.doors import DOORS, WITHOUT_ARREST, Door
 from domain.errors import ChargeNotDivertible, CriteriaNotMet, ExclusionNotOverridden, InvalidInput
+from domain.roles import Role
 from domain.values import PolicyTerms, Referral
 
-DOORS_BY_ROLE: dict[str, frozenset[str]] = {
-    "police": frozenset({"arrest_diversion", "social_contact"}),
-    "community_partner": frozenset({"community"}),
-    "prosecutor": frozenset({"prosecutor"}),
-    "case_manager": DOORS,
+DOORS_BY_ROLE: dict[str, frozenset[Door]] = {
+    Role.POLICE: frozenset({Door.ARREST_DIVERSION, Door.SOCIAL_CONTACT}),
+    Role.COMMUNITY_PARTNER: frozenset({Door.COMMUNITY}),
+    Role.PROSECUTOR: frozenset({Door.PROSECUTOR}),
+    Role.CASE_MANAGER: DOORS,
 }
+REFERRING_ROLES = tuple(DOORS_BY_ROLE)
 
 
 def check_eligible(referral: Referral, terms: PolicyTerms) -> None:
     if referral.door not in DOORS:
         raise InvalidInput(f"unknown door {referral.door!r}", field="door")
-    if referral.door == "arrest_diversion":
+    if referral.door == Door.ARREST_DIVERSION:
         check_arrest_diversion(referral, terms)
     else:
         check_no_arrest_fields(referral)
-    if referral.door in {"social_contact", "community"}:
+    if referral.door in WITHOUT_ARREST:
         check_core_criteria(referral)
-    if referral.door == "community" and not (referral.referring_organization or "").strip():
+    if referral.door == Door.COMMUNITY and not (referral.referring_organization or "").strip():
         raise InvalidInput(
             "a community referral names its referring_organization", field="referring_organization"
         )

@@ -19,6 +19,7 @@ from domain.legal_rules import (
     REFERRED_FOR_FILING,
     RESUME,
     RULES,
+    LegalDecision,
     check_allowed,
     check_fields,
     check_review_date,
@@ -214,12 +215,12 @@ class LegalMatter(LeadAggregate):
         check_fields(decision, review_at, basis)
         check_allowed(self.kind, self.state, self.stances, decision)
         data: dict[str, Any] = {}
-        if decision == "hold":
+        if decision == LegalDecision.HOLD:
             assert review_at is not None
             check_review_date(review_at, how.decided_at, hold_review_max_days)
             resume = self.resume_state if self.state == HELD else self.state
             data = {"review_at": review_at, "resume_state": resume}
-        elif decision == "file":
+        elif decision == LegalDecision.FILE:
             data = {"basis": basis}
         self._record(EVENT_OF[decision], decision, how, **data)
 
@@ -239,14 +240,14 @@ class LegalMatter(LeadAggregate):
 
 
 EVENT_OF: dict[str, type[LegalMatter.Decided]] = {
-    "hold": LegalMatter.FilingHeld,
-    "file": LegalMatter.ChargeFiled,
-    "release_hold": LegalMatter.HoldReleased,
-    "decline": LegalMatter.FilingDeclined,
-    "dismiss": LegalMatter.CaseDismissed,
-    "support_quash": LegalMatter.QuashSupported,
-    "quashed": LegalMatter.WarrantQuashed,
-    "forgo_detention": LegalMatter.DetentionMotionForgone,
-    "support_release": LegalMatter.ReleaseSupported,
-    "disposition": LegalMatter.DispositionNegotiated,
+    LegalDecision.HOLD: LegalMatter.FilingHeld,
+    LegalDecision.FILE: LegalMatter.ChargeFiled,
+    LegalDecision.RELEASE_HOLD: LegalMatter.HoldReleased,
+    LegalDecision.DECLINE: LegalMatter.FilingDeclined,
+    LegalDecision.DISMISS: LegalMatter.CaseDismissed,
+    LegalDecision.SUPPORT_QUASH: LegalMatter.QuashSupported,
+    LegalDecision.QUASHED: LegalMatter.WarrantQuashed,
+    LegalDecision.FORGO_DETENTION: LegalMatter.DetentionMotionForgone,
+    LegalDecision.SUPPORT_RELEASE: LegalMatter.ReleaseSupported,
+    LegalDecision.DISPOSITION: LegalMatter.DispositionNegotiated,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from domain.errors import InvalidInput
 from domain.legal_errors import (
@@ -53,19 +54,36 @@ class Rule:
     kinds: frozenset[str] = CASES
 
 
+class LegalDecision(StrEnum):
+    """What a liaison prosecutor may decide on a legal matter."""
+
+    HOLD = "hold"
+    RELEASE_HOLD = "release_hold"
+    DECLINE = "decline"
+    FILE = "file"
+    DISMISS = "dismiss"
+    SUPPORT_QUASH = "support_quash"
+    QUASHED = "quashed"
+    FORGO_DETENTION = "forgo_detention"
+    SUPPORT_RELEASE = "support_release"
+    DISPOSITION = "disposition"
+
+
 RULES: dict[str, Rule] = {
-    "hold": Rule(FILING_PENDING, HELD),
-    "release_hold": Rule(frozenset({HELD}), RESUME),
-    "decline": Rule(FILING_PENDING, DECLINED),
-    "file": Rule(FILING_PENDING, FILED),
-    "dismiss": Rule(FILING_PENDING | {FILED}, DISMISSED),
-    "support_quash": Rule(frozenset({WARRANT_ACTIVE}), QUASH_SUPPORTED, frozenset({WARRANT})),
-    "quashed": Rule(WARRANT_STATES, QUASHED, frozenset({WARRANT})),
-    "forgo_detention": Rule(BEFORE_COURT, None),
-    "support_release": Rule(BEFORE_COURT, None),
-    "disposition": Rule(BEFORE_COURT, DISPOSED),
+    LegalDecision.HOLD: Rule(FILING_PENDING, HELD),
+    LegalDecision.RELEASE_HOLD: Rule(frozenset({HELD}), RESUME),
+    LegalDecision.DECLINE: Rule(FILING_PENDING, DECLINED),
+    LegalDecision.FILE: Rule(FILING_PENDING, FILED),
+    LegalDecision.DISMISS: Rule(FILING_PENDING | {FILED}, DISMISSED),
+    LegalDecision.SUPPORT_QUASH: Rule(
+        frozenset({WARRANT_ACTIVE}), QUASH_SUPPORTED, frozenset({WARRANT})
+    ),
+    LegalDecision.QUASHED: Rule(WARRANT_STATES, QUASHED, frozenset({WARRANT})),
+    LegalDecision.FORGO_DETENTION: Rule(BEFORE_COURT, None),
+    LegalDecision.SUPPORT_RELEASE: Rule(BEFORE_COURT, None),
+    LegalDecision.DISPOSITION: Rule(BEFORE_COURT, DISPOSED),
 }
-DECISIONS = frozenset(RULES)
+DECISIONS = frozenset(LegalDecision)
 
 
 def initial_state(kind: str) -> str:
@@ -92,16 +110,20 @@ def check_fields(decision: str, review_at: datetime | None, basis: Basis | None)
     """Each decision takes the fields it needs, and no others."""
     if decision not in DECISIONS:
         raise InvalidInput(f"decision must be one of {sorted(DECISIONS)}", field="decision")
-    if (review_at is not None) != (decision == "hold"):
-        message = "a hold needs review_at" if decision == "hold" else "review_at is for holds only"
+    if (review_at is not None) != (decision == LegalDecision.HOLD):
+        message = (
+            "a hold needs review_at"
+            if decision == LegalDecision.HOLD
+            else "review_at is for holds only"
+        )
         raise ReviewDateOutOfRange(message, field="review_at")
-    if decision == "file" and (basis is None or not basis.declared):
+    if decision == LegalDecision.FILE and (basis is None or not basis.declared):
         raise BasisRequired(
             "a filing declares its basis: independent_source, lead_information_refs "
             "or exceptional_circumstances",
             field="basis",
         )
-    if decision != "file" and basis is not None:
+    if decision != LegalDecision.FILE and basis is not None:
         raise InvalidInput("basis is for filings only", field="basis")
 
 
@@ -117,7 +139,7 @@ def check_review_date(review_at: datetime, decided_at: datetime, max_days: int) 
 
 def check_allowed(kind: str, state: str, stances: list[str], decision: str) -> None:
     rule = RULES[decision]
-    if decision == "file":
+    if decision == LegalDecision.FILE:
         check_not_protected(kind, state)
     if kind not in rule.kinds:
         raise DecisionNotAllowed(f"{decision} does not apply to a {kind}")

@@ -6,18 +6,9 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.base import LeadAggregate, Meta, Stamp
+from domain.doors import Door
 from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
-from domain.participant_state import (
-    DECLINED,
-    DISCHARGED,
-    ENROLLED,
-    EXPIRED,
-    REFERRED,
-    Engagement,
-    NonReturn,
-    ReferralState,
-    RoiState,
-)
+from domain.participant_state import Engagement, NonReturn, ReferralState, RoiState, Status
 from domain.values import Demographics, Person, PolicyTerms, Referral
 
 ENGAGING_CONTACTS = frozenset({"field", "office", "phone"})
@@ -90,8 +81,8 @@ class Participant(LeadAggregate):
         def apply(self, aggregate: Participant) -> None:
             aggregate.enrolled_at = self.occurred_at
             for referral in aggregate.referrals:
-                if referral.status in (REFERRED, EXPIRED):
-                    referral.status = ENROLLED
+                if referral.status in (Status.REFERRED, Status.EXPIRED):
+                    referral.status = Status.ENROLLED
 
     class IntakeDeadlineExtended(LeadAggregate.Event):
         referral_id: UUID
@@ -109,7 +100,7 @@ class Participant(LeadAggregate):
         deadline: datetime
 
         def apply(self, aggregate: Participant) -> None:
-            aggregate.referral(self.referral_id).status = EXPIRED
+            aggregate.referral(self.referral_id).status = Status.EXPIRED
 
     class CaseManagerAssigned(LeadAggregate.Event):
         case_manager_id: UUID
@@ -247,7 +238,7 @@ class Participant(LeadAggregate):
         stamp: Stamp,
     ) -> None:
         # An enrolled participant already has case management: a new referral takes no slot.
-        enrolled = self.status == ENROLLED
+        enrolled = self.status == Status.ENROLLED
         status, decline_reason, deadline, non_return = _outcome(
             referral, terms, taken_in=accepted or enrolled, enrolled=enrolled
         )
@@ -265,7 +256,7 @@ class Participant(LeadAggregate):
         )
 
     def add_referral(self, event: Participant.ReferredAgain) -> None:
-        if self.discharged_at is not None and event.status == REFERRED:
+        if self.discharged_at is not None and event.status == Status.REFERRED:
             self.discharged_at = None
             self.discharge_reason = None
             self.enrolled_at = None
@@ -343,7 +334,7 @@ class Participant(LeadAggregate):
         diverted = tuple(
             r.referral_id
             for r in self.referrals
-            if r.door == "arrest_diversion" and r.status in (REFERRED, EXPIRED)
+            if r.door == Door.ARREST_DIVERSION and r.status in (Status.REFERRED, Status.EXPIRED)
         )
         self._emit(self.Enrolled, stamp, enrolled_at, diverted_referral_ids=diverted)
 
@@ -403,7 +394,7 @@ class Participant(LeadAggregate):
 
     def assign_case_manager(self, case_manager_id: UUID, stamp: Stamp) -> None:
         self.check_taken_in()
-        if self.status == DISCHARGED:
+        if self.status == Status.DISCHARGED:
             raise StateConflict("a discharged participant is not assigned; readmit first")
         if self.case_manager_id == case_manager_id:
             return
@@ -419,7 +410,7 @@ class Participant(LeadAggregate):
         self.check_taken_in()
         if kind not in CONTACT_KINDS:
             raise InvalidInput(f"kind must be one of {sorted(CONTACT_KINDS)}", field="kind")
-        if self.status == DISCHARGED:
+        if self.status == Status.DISCHARGED:
             raise StateConflict("the participant is discharged; readmit before recording contacts")
         self._emit(self.ContactRecorded, stamp, contacted_at, kind=kind)
 
@@ -435,7 +426,7 @@ class Participant(LeadAggregate):
     ) -> UUID | None:
         if reason not in DISCHARGE_REASONS:
             raise InvalidInput(f"reason must be one of {sorted(DISCHARGE_REASONS)}", field="reason")
-        if self.status != ENROLLED:
+        if self.status != Status.ENROLLED:
             raise StateConflict(f"only an enrolled participant can be discharged ({self.status})")
         if reason in SAFETY_REASONS and not by_supervisor:
             raise Forbidden("a discharge for safety reasons is a supervisor's decision")
@@ -465,7 +456,7 @@ class Participant(LeadAggregate):
             )
 
     def readmit(self, readmitted_at: datetime, note: str, stamp: Stamp) -> None:
-        if self.status != DISCHARGED:
+        if self.status != Status.DISCHARGED:
             raise StateConflict("only a discharged participant can be readmitted")
         assert self.discharged_at is not None
         if readmitted_at < self.discharged_at:
@@ -514,19 +505,19 @@ class Participant(LeadAggregate):
         raise KeyError(referral_id)
 
     def first_accepted_referral(self) -> ReferralState:
-        return next(r for r in self.referrals if r.status != DECLINED)
+        return next(r for r in self.referrals if r.status != Status.DECLINED)
 
     @property
     def status(self) -> str:
         if self.discharged_at is not None:
-            return DISCHARGED
+            return Status.DISCHARGED
         if self.enrolled_at is not None:
-            return ENROLLED
-        accepted = [r for r in self.referrals if r.status != DECLINED]
-        return accepted[-1].status if accepted else DECLINED
+            return Status.ENROLLED
+        accepted = [r for r in self.referrals if r.status != Status.DECLINED]
+        return accepted[-1].status if accepted else Status.DECLINED
 
     def check_taken_in(self) -> None:
-        if self.status == DECLINED:
+        if self.status == Status.DECLINED:
             raise StateConflict("the referral was declined; refer the person again")
 
     @property
@@ -565,7 +556,7 @@ class Participant(LeadAggregate):
         return max(self.enrolled_at, self.readmitted_at or self.enrolled_at)
 
     def is_active(self, at: datetime, terms: PolicyTerms) -> bool:
-        if self.status != ENROLLED:
+        if self.status != Status.ENROLLED:
             return False
         since = self.effort_since
         last = max(since, self.engagement.last_contact_at or since)
@@ -578,15 +569,15 @@ def _outcome(
     """What a referral becomes: status, decline reason, intake deadline, non-return until.
     Declined for capacity carries neither request; an enrolled person needs no new intake."""
     if not taken_in:
-        return DECLINED, "capacity", None, None
+        return Status.DECLINED, "capacity", None, None
     deadline, non_return = _deadlines(referral, terms)
     if enrolled:
-        return ENROLLED, None, None, non_return
-    return REFERRED, None, deadline, non_return
+        return Status.ENROLLED, None, None, non_return
+    return Status.REFERRED, None, deadline, non_return
 
 
 def _deadlines(referral: Referral, terms: PolicyTerms) -> tuple[datetime | None, datetime | None]:
-    if referral.door != "arrest_diversion" or referral.arrest is None:
+    if referral.door != Door.ARREST_DIVERSION or referral.arrest is None:
         return None, None
     return (
         referral.referred_at + timedelta(days=terms.intake_deadline_days),

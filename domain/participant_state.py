@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 from domain.values import Arrest
 
-REFERRED = "referred"
-DECLINED = "declined"
-ENROLLED = "enrolled"
-EXPIRED = "intake_deadline_expired"
-DISCHARGED = "discharged"
+
+class Status(StrEnum):
+    """Where a referral stands, and so where its participant stands (the latest accepted
+    referral's status until enrollment, then enrolled or discharged)."""
+
+    REFERRED = "referred"
+    DECLINED = "declined"
+    ENROLLED = "enrolled"
+    EXPIRED = "intake_deadline_expired"
+    DISCHARGED = "discharged"
 
 
 @dataclass
@@ -31,7 +37,7 @@ class ReferralState:
 
     @property
     def open_for_intake(self) -> bool:
-        return self.status == REFERRED and self.intake_deadline is not None
+        return self.status == Status.REFERRED and self.intake_deadline is not None
 
 
 @dataclass

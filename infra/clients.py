@@ -11,20 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select, update
 
+from domain.roles import ROLES
 from infra.tables import agencies, api_clients
-
-ROLES = frozenset(
-    {
-        "police",
-        "community_partner",
-        "case_manager",
-        "supervisor",
-        "prosecutor",
-        "defense",
-        "project_manager",
-        "auditor",
-    }
-)
 
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown client id as slow as a wrong secret.

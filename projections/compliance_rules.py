@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from domain.capacity import POST_FILING_DOORS, PRIORITY_DOORS
 from domain.compliance import (
     ACTION_ON_LEAD_INFORMATION,
     ACTION_WITHOUT_BASIS,
@@ -24,11 +23,12 @@ from domain.compliance import (
     FlagReview,
 )
 from domain.coordination import Coordination
+from domain.doors import POST_FILING_DOORS, PRIORITY_DOORS
 from domain.legal_matter import LegalMatter
 from domain.legal_rules import DIVERTED_CHARGE
 from domain.legal_values import Basis
 from domain.participant import Participant
-from domain.participant_state import DECLINED, REFERRED
+from domain.participant_state import Status
 from projections.compliance_state import ComplianceState
 from projections.engine import Item
 
@@ -151,15 +151,19 @@ def on_referral(state: ComplianceState, item: Item) -> None:
     last priority referrals were declined for capacity (none accepted since) is a flag."""
     position, event = item
     door, capacity = event.referral.door, state.capacity
-    if door in PRIORITY_DOORS and event.status == DECLINED:
+    if door in PRIORITY_DOORS and event.status == Status.DECLINED:
         declined = [*capacity["declined_positions"], position][-KEPT_DECLINES:]
         state.capacity = capacity | {
             "declined_positions": declined,
             "declined_participant_id": event.originator_id,
         }
-    elif door in PRIORITY_DOORS and event.status == REFERRED:
+    elif door in PRIORITY_DOORS and event.status == Status.REFERRED:
         state.capacity = capacity | {"declined_positions": [], "declined_participant_id": None}
-    elif door in POST_FILING_DOORS and event.status == REFERRED and capacity["declined_positions"]:
+    elif (
+        door in POST_FILING_DOORS
+        and event.status == Status.REFERRED
+        and capacity["declined_positions"]
+    ):
         state.raise_flag(
             POST_FILING_CROWDED_OUT,
             event.referral_id,

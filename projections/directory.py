@@ -13,7 +13,7 @@ from eventsourcing.utils import get_topic
 from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, String, Table, Uuid
 
 from domain.participant import Participant
-from domain.participant_state import DECLINED, DISCHARGED, ENROLLED, EXPIRED, REFERRED
+from domain.participant_state import Status
 from domain.values import Demographics, Person
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
@@ -47,10 +47,10 @@ participant_directory = Table(
 def status_of(row: Row) -> str:
     """`Participant.status`: discharged, else enrolled, else the last accepted referral's."""
     if row["discharged_at"] is not None:
-        return DISCHARGED
+        return Status.DISCHARGED
     if row["enrolled_at"] is not None:
-        return ENROLLED
-    return row["last_accepted_status"] or DECLINED
+        return Status.ENROLLED
+    return row["last_accepted_status"] or Status.DECLINED
 
 
 def on_referred(row: Row, event: Any) -> None:
@@ -73,7 +73,7 @@ def on_referred(row: Row, event: Any) -> None:
 
 
 def on_referred_again(row: Row, event: Any) -> None:
-    if row["discharged_at"] is not None and event.status == REFERRED:
+    if row["discharged_at"] is not None and event.status == Status.REFERRED:
         row |= {"discharged_at": None, "enrolled_at": None}
     demographics: Demographics = event.referral.demographics
     if demographics != Demographics():
@@ -83,12 +83,12 @@ def on_referred_again(row: Row, event: Any) -> None:
             "gender": demographics.gender,
         }
     row["last_referred_at"] = event.referral.referred_at
-    if event.status != DECLINED:
+    if event.status != Status.DECLINED:
         row |= {
             "last_accepted_referral_id": event.referral_id,
             "last_accepted_status": event.status,
         }
-    if event.status == REFERRED and event.intake_deadline is not None:
+    if event.status == Status.REFERRED and event.intake_deadline is not None:
         set_deadline(row, event.referral_id, event.intake_deadline)
 
 
@@ -109,7 +109,7 @@ def on_extended(row: Row, event: Any) -> None:
 def on_expired(row: Row, event: Any) -> None:
     set_deadline(row, event.referral_id, None)
     if row["last_accepted_referral_id"] == event.referral_id:
-        row["last_accepted_status"] = EXPIRED
+        row["last_accepted_status"] = Status.EXPIRED
 
 
 FOLDS: dict[type[Any], Callable[[Row, Any], None]] = {

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from domain.participant import Participant
-from domain.participant_state import DECLINED, ENROLLED, EXPIRED, REFERRED
+from domain.participant_state import Status
 from domain.values import Demographics
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
@@ -94,12 +94,12 @@ def new_row(event: Any, position: int, earlier: list[Row]) -> Row:
         "ethnicity": demographics.ethnicity or UNKNOWN,
         "gender": demographics.gender or UNKNOWN,
         "status": event.status,
-        "declined": event.status == DECLINED,
+        "declined": event.status == Status.DECLINED,
         "intake_expired": False,
         "intake_at": None,
         "days_to_intake": None,
         "intake_tenths": None,
-        "enrolled_at": event.occurred_at if event.status == ENROLLED else None,
+        "enrolled_at": event.occurred_at if event.status == Status.ENROLLED else None,
         "discharged_at": None,
         "readmitted_at": None,
     }
@@ -116,26 +116,26 @@ def on_referral(rows: list[Row], event: Any, position: int) -> None:
 def on_intake(rows: list[Row], event: Any, _: int) -> None:
     at = event.occurred_at
     for row in rows:
-        if row["status"] in (REFERRED, EXPIRED) and row["intake_at"] is None:
+        if row["status"] in (Status.REFERRED, Status.EXPIRED) and row["intake_at"] is None:
             days = (at - row["referred_at"]).total_seconds() / 86400
             row |= {"intake_at": at, "days_to_intake": days, "intake_tenths": round(days * 10)}
 
 
 def on_enrolled(rows: list[Row], event: Any, _: int) -> None:
     for row in rows:
-        if row["status"] in (REFERRED, EXPIRED):
-            row |= {"status": ENROLLED, "enrolled_at": event.occurred_at}
+        if row["status"] in (Status.REFERRED, Status.EXPIRED):
+            row |= {"status": Status.ENROLLED, "enrolled_at": event.occurred_at}
 
 
 def on_expired(rows: list[Row], event: Any, _: int) -> None:
     for row in rows:
         if row["referral_id"] == event.referral_id:
-            row |= {"status": EXPIRED, "intake_expired": True}
+            row |= {"status": Status.EXPIRED, "intake_expired": True}
 
 
 def on_discharged(rows: list[Row], event: Any, _: int) -> None:
     for row in rows:
-        if row["status"] == ENROLLED and row["discharged_at"] is None:
+        if row["status"] == Status.ENROLLED and row["discharged_at"] is None:
             row["discharged_at"] = event.occurred_at
 
 

@@ -14,12 +14,12 @@ from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import problems
 from api.schemas import Timestamp
 from api.written import ReferralWritten, written
+from domain.eligibility import REFERRING_ROLES
 from services.context import RequestContext, Viewer
 from services.read_side.directory import DirectorySearch, identifier_of
 
 router = APIRouter(prefix="/v1", tags=["referrals and participants"])
 
-REFERRING_ROLES = ("police", "community_partner", "prosecutor", "case_manager")
 ParticipantStatus = Literal[
     "referred", "enrolled", "intake_deadline_expired", "discharged", "declined"
 ]

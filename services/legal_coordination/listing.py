@@ -9,9 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from domain.coordination import Coordination, coordination_id
+from domain.doors import Door
 from domain.legal_matter import LegalMatter, diverted_matter_id
 from domain.participant import Participant
-from domain.participant_state import DECLINED
+from domain.participant_state import Status
 from services.jsonable import json_object
 from services.legal_coordination.store import LegalRepository
 
@@ -36,7 +37,7 @@ class LegalMatterListing:
         diverted = [
             diverted_matter_id(r.referral_id)
             for r in participant.referrals
-            if r.door == "arrest_diversion" and r.status != DECLINED
+            if r.door == Door.ARREST_DIVERSION and r.status != Status.DECLINED
         ]
         record = self.legal.find(Coordination, coordination_id(participant.id), as_of)
         linked = record.matter_ids if record else []

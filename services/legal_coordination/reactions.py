@@ -15,9 +15,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.base import Stamp
+from domain.doors import Door
 from domain.legal_matter import LegalMatter, diverted_matter_id
 from domain.participant import Participant
-from domain.participant_state import ENROLLED, REFERRED
+from domain.participant_state import Status
 from services.legal_coordination.store import LegalRepository
 
 P = Participant
@@ -66,10 +67,10 @@ class LegalReactions:
 
 def react(participant: Participant, event: Any, stamp: Stamp, matters: DivertedMatters) -> None:
     if isinstance(event, P.Referred | P.ReferredAgain):
-        diverted = event.referral.door == "arrest_diversion"
-        if diverted and event.status in (REFERRED, ENROLLED):
+        diverted = event.referral.door == Door.ARREST_DIVERSION
+        if diverted and event.status in (Status.REFERRED, Status.ENROLLED):
             matter = matters.of(participant, event.referral_id, stamp, new=True)
-            if event.status == ENROLLED:  # a new diversion of someone already enrolled
+            if event.status == Status.ENROLLED:  # a new diversion of someone already enrolled
                 matter.close_on_enrollment(event.occurred_at, stamp)
     elif isinstance(event, P.IntakeDeadlineExpired):
         matters.of(participant, event.referral_id, stamp).refer_for_filing(event.deadline, stamp)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import fastapi.routing
 from fastapi import FastAPI
 
-from infra.clients import ROLES
+from domain.roles import ROLES
 
 EVERYONE = frozenset(ROLES)
 CASE = frozenset({"case_manager"})

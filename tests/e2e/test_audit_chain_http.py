@@ -9,7 +9,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from infra.clients import ROLES
+from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.audit.chain import checkpoint_message
 from services.container import Container

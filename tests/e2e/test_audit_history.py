@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from infra.clients import ROLES
+from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import START, headers_for

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cli.main import unlock_client
-from infra.clients import ROLES
+from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for

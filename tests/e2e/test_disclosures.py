@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.clients import ROLES
+from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import headers_for

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.clients import ROLES
+from domain.roles import ROLES
 from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import refer, social_contact

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from infra.clients import ROLES
+from domain.roles import ROLES
 from infra.settings import Settings
 from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for

@@ -7,7 +7,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.capacity import POST_FILING_DOORS, PRIORITY_DOORS, assess_capacity
+from domain.capacity import assess_capacity
+from domain.doors import POST_FILING_DOORS, PRIORITY_DOORS
 from tests.unit.builders import TERMS
 
 pytestmark = pytest.mark.unit
