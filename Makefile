@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make run` and `make test`. Everything else is for developers.
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,17 +10,21 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
+# The installer's chatter goes to .venv/install.log; it is shown only if the install fails.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing the service and its tools into $(VENV) (once; log in $(VENV)/install.log)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@( $(BIN)/python -m pip install --quiet --upgrade pip && \
+	   $(BIN)/python -m pip install --quiet -e '.[dev]' ) > $(VENV)/install.log 2>&1 \
+	   || { cat $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 migrate: install
-	$(BIN)/leadctl migrate
+	@$(BIN)/leadctl migrate
 
+# make run PORT=8080 HOST=0.0.0.0 to serve elsewhere.
 run: migrate
-	$(BIN)/leadctl serve --host 127.0.0.1 --port 8000
+	@$(BIN)/leadctl serve --host $(HOST) --port $(PORT)
 
 # The /docs test drives headless Chromium (Debian's package, installed if missing).
 browser:

@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from composition.bootstrap import build
-from infra.settings import Settings
-from services.audit.checkpoints import Checkpoint
-from services.audit.errors import InvalidCheckpoint
+from cli.startup import open_container
 
 app = typer.Typer(help="The tamper-evident chain and its signed checkpoints.", no_args_is_help=True)
 
@@ -19,7 +16,7 @@ app = typer.Typer(help="The tamper-evident chain and its signed checkpoints.", n
 @app.command()
 def seal() -> None:
     """Seal every event not sealed yet (the worker and the API's background loop do this)."""
-    container = build(Settings())
+    container = open_container()
     try:
         sealed = container.audit.sealer.run_until_caught_up()
         head = container.audit.sealer.head()
@@ -34,7 +31,7 @@ def checkpoint(
 ) -> None:
     """Seal, then sign the head: {position, head, time, signature}. Keep it outside the
     database; `leadctl audit verify --from-checkpoint FILE` checks the store against it."""
-    container = build(Settings())
+    container = open_container()
     try:
         document = json.dumps(container.audit.sealer.checkpoint().to_json(), indent=2)
     finally:
@@ -56,13 +53,16 @@ def verify(
     ] = False,
 ) -> None:
     """Recompute the chain over every stored event; exit status 1 when anything is amiss."""
+    from services.audit.checkpoints import Checkpoint  # noqa: PLC0415 (cli/startup.py)
+    from services.audit.errors import InvalidCheckpoint  # noqa: PLC0415
+
     kept = None
     if from_checkpoint is not None:
         try:
             kept = Checkpoint.from_json(json.loads(from_checkpoint.read_text()))
         except (OSError, ValueError, InvalidCheckpoint) as exc:
             raise typer.BadParameter(f"{from_checkpoint}: {exc}") from None
-    container = build(Settings())
+    container = open_container()
     try:
         report = container.audit.verifier.verify(kept, deep=deep)
     finally:

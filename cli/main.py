@@ -1,4 +1,5 @@
-"""`leadctl`: serve, migrate, worker, clients."""
+"""`leadctl`: serve, migrate, worker, clients. Commands import what they use when they run
+(cli/startup.py), so `leadctl --help` answers without loading the service."""
 
 from __future__ import annotations
 
@@ -9,19 +10,13 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-import structlog
 import typer
-import uvicorn
 
 from cli import audit as audit_cli
 from cli import projections as projections_cli
 from cli import seed as seed_cli
-from composition.bootstrap import build, sql_engine
+from cli.startup import load_settings, open_container, require_migrated, where
 from domain.roles import ROLES
-from infra import migrations
-from infra.clients import ClientRegistry
-from infra.observability import configure_logging
-from infra.settings import Settings
 
 app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
 clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
@@ -34,32 +29,31 @@ app.add_typer(audit_cli.app, name="audit")
 @app.command()
 def migrate(revision: str = "head") -> None:
     """Create or upgrade every table (the event store's included)."""
-    settings = Settings()
+    from infra import migrations  # noqa: PLC0415 (cli/startup.py)
+
+    settings = load_settings()
     migrations.upgrade(settings, revision)
-    typer.echo(f"migrated to {revision} ({settings.database_url.split('@')[-1]})")
+    typer.echo(f"migrated to {revision} ({where(settings)})")
 
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the API (with the projector and deadline worker in the background)."""
-    Settings()  # refuse to start on insecure settings before uvicorn forks
-    uvicorn.run(
-        "composition.asgi:make_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-    )
+    from cli.serving import serve_api  # noqa: PLC0415
+
+    settings = load_settings()  # refuse insecure settings before uvicorn forks
+    require_migrated(settings)
+    serve_api(settings, host, port, workers)
 
 
 @app.command()
 def worker(once: bool = False) -> None:
     """Run the projector, the intake-deadline worker and the audit sealer without the API."""
-    settings = Settings()
+    from infra.observability import configure_logging  # noqa: PLC0415
+
+    settings = load_settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
-    container = build(settings)
+    container = open_container(settings)
     try:
         if once:
             typer.echo(json.dumps(container.background.tick()))
@@ -72,9 +66,13 @@ def worker(once: bool = False) -> None:
 @app.command()
 def projector() -> None:
     """Run the projector alone (with LEAD_RUN_WORKER=false on the API processes)."""
-    settings = Settings()
+    import structlog  # noqa: PLC0415
+
+    from infra.observability import configure_logging  # noqa: PLC0415
+
+    settings = load_settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
-    container = build(settings)
+    container = open_container(settings)
     try:
         while True:
             try:
@@ -93,7 +91,12 @@ def create_client(
     name: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Create a client and print its credentials (the secret is shown only this once)."""
-    registry = ClientRegistry(sql_engine(Settings()))
+    from composition.bootstrap import sql_engine  # noqa: PLC0415
+    from infra.clients import ClientRegistry  # noqa: PLC0415
+
+    settings = load_settings()
+    require_migrated(settings)
+    registry = ClientRegistry(sql_engine(settings))
     try:
         client, secret = registry.create(agency, role, name, datetime.now(tz=UTC))
     except ValueError as exc:
@@ -113,7 +116,7 @@ def create_client(
 @clients.command("unlock")
 def unlock_client(client_id: str) -> None:
     """Unlock a client locked after failed token requests (recorded in the audit)."""
-    container = build(Settings())
+    container = open_container()
     try:
         operator = f"leadctl:{os.environ.get('USER', 'operator')}"[:64]
         unlocked = container.audit.authentication.unlock(client_id, operator)

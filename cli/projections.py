@@ -10,9 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cli.rebuild_jobs import partition, run_groups
-from composition.bootstrap import build
-from infra.settings import Settings
+from cli.startup import open_container
 
 app = typer.Typer(help="Read models built from the event stream.", no_args_is_help=True)
 console = Console()
@@ -21,7 +19,7 @@ console = Console()
 @app.command()
 def status() -> None:
     """Each projection's position and lag behind the store's head."""
-    container = build(Settings())
+    container = open_container()
     try:
         head = container.store.table.head()
         table = Table("projection", "position", "head", "lag")
@@ -43,7 +41,9 @@ def rebuild(
     """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps
     serving the old view meanwhile. Projections in one process share one pass over the
     store; with --jobs they are split into groups of about equal work, one process each."""
-    container = build(Settings())
+    from cli.rebuild_jobs import partition, run_groups  # noqa: PLC0415 (cli/startup.py)
+
+    container = open_container()
     try:
         known = {p.name for p in container.projector.projections}
         unknown = sorted(set(names or ()) - known)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from composition.bootstrap import build
 from infra.clock import SettableClock
-from infra.eventstore import store_environment
+from infra.eventstore import open_store, store_environment
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
 from seeding.plan import Step, plan_site
@@ -52,6 +52,15 @@ class SeedReport:
     @property
     def events_per_second(self) -> float:
         return self.events / (self.seconds + self.catch_up_seconds)
+
+
+def events_in(settings: Settings) -> int:
+    """How many events the store holds (its head position: positions start at 1)."""
+    store = open_store(settings)
+    try:
+        return store.table.head()
+    finally:
+        store.close()
 
 
 def seed_store(
