@@ -11,15 +11,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain.base import LeadAggregate, Stamp
 from domain.legal_rules import (
     CLOSED_STATES,
-    DIVERTED,
-    DIVERTED_CHARGE,
-    FILED,
-    HELD,
-    NOT_FILED,
-    REFERRED_FOR_FILING,
     RESUME,
     RULES,
     LegalDecision,
+    MatterKind,
+    MatterState,
     check_allowed,
     check_fields,
     check_review_date,
@@ -48,7 +44,7 @@ class LegalMatter(LeadAggregate):
 
         def apply(self, aggregate: LegalMatter) -> None:
             aggregate.state = self.state
-            if self.state != HELD:
+            if self.state != MatterState.HELD:
                 aggregate.review_at = None
 
     class ReferredForFiling(Moved):
@@ -164,7 +160,9 @@ class LegalMatter(LeadAggregate):
     ) -> LegalMatter:
         details = MatterDetails(charges=charges, incident_at=referred_at, referral_id=referral_id)
         matter_id = diverted_matter_id(referral_id)
-        return cls.open(matter_id, participant_id, DIVERTED_CHARGE, details, referred_at, stamp)
+        return cls.open(
+            matter_id, participant_id, MatterKind.DIVERTED_CHARGE, details, referred_at, stamp
+        )
 
     @property
     def is_open(self) -> bool:
@@ -174,32 +172,36 @@ class LegalMatter(LeadAggregate):
 
     def refer_for_filing(self, deadline: datetime, stamp: Stamp) -> None:
         """Intake did not happen in time: the case may be pursued as usual."""
-        if self.state == DIVERTED:
+        if self.state == MatterState.DIVERTED:
             self._emit(
                 self.ReferredForFiling,
                 stamp,
                 deadline,
-                state=REFERRED_FOR_FILING,
+                state=MatterState.REFERRED_FOR_FILING,
                 deadline=deadline,
             )
 
     def close_on_enrollment(self, enrolled_at: datetime, stamp: Stamp) -> None:
         """Enrolled: a charge not yet filed never will be; a filed one is left as it is."""
-        if self.kind != DIVERTED_CHARGE:
+        if self.kind != MatterKind.DIVERTED_CHARGE:
             return
-        if self.state == FILED:
+        if self.state == MatterState.FILED:
             assert self.details.referral_id is not None
             self._emit(
                 self.EnrolledWhileFiled,
                 stamp,
                 enrolled_at,
-                state=FILED,
+                state=MatterState.FILED,
                 enrolled_at=enrolled_at,
                 referral_id=self.details.referral_id,
             )
         elif self.is_open:
             self._emit(
-                self.ChargeNotFiled, stamp, enrolled_at, state=NOT_FILED, enrolled_at=enrolled_at
+                self.ChargeNotFiled,
+                stamp,
+                enrolled_at,
+                state=MatterState.NOT_FILED,
+                enrolled_at=enrolled_at,
             )
 
     # ----- the prosecutor's decisions -------------------------------------------------------
@@ -218,7 +220,7 @@ class LegalMatter(LeadAggregate):
         if decision == LegalDecision.HOLD:
             assert review_at is not None
             check_review_date(review_at, how.decided_at, hold_review_max_days)
-            resume = self.resume_state if self.state == HELD else self.state
+            resume = self.resume_state if self.state == MatterState.HELD else self.state
             data = {"review_at": review_at, "resume_state": resume}
         elif decision == LegalDecision.FILE:
             data = {"basis": basis}

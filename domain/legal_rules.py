@@ -16,34 +16,50 @@ from domain.legal_errors import (
 )
 from domain.legal_values import Basis
 
-PENDING_CASE = "pending_case"
-WARRANT = "warrant"
-POST_ENROLLMENT_CASE = "post_enrollment_case"
-DIVERTED_CHARGE = "diverted_charge"
-KINDS = frozenset({PENDING_CASE, WARRANT, POST_ENROLLMENT_CASE, DIVERTED_CHARGE})
-OPENED_BY_HAND = KINDS - {DIVERTED_CHARGE}
-CASES = KINDS - {WARRANT}
 
-# Open states.
-DIVERTED = "diverted"  # an arrest diversion's charge while intake may still happen
-REFERRED_FOR_FILING = "referred_for_filing"  # the intake deadline passed: standard processing
-AWAITING_DECISION = "awaiting_decision"
-WARRANT_ACTIVE = "warrant_active"
-QUASH_SUPPORTED = "quash_supported"  # the warrant stays active until a court quashes it
-HELD = "held"  # a filing decision held in abeyance until its review date
-FILED = "filed"
-# Closed states.
-NOT_FILED = "not_filed"  # the person enrolled: the diverted charge will not be filed
-DECLINED = "declined"
-DISMISSED = "dismissed"
-QUASHED = "quashed"
-DISPOSED = "disposed"
-CLOSED_STATES = frozenset({NOT_FILED, DECLINED, DISMISSED, QUASHED, DISPOSED})
-PROTECTED_STATES = frozenset({DIVERTED, NOT_FILED})
+class MatterKind(StrEnum):
+    PENDING_CASE = "pending_case"
+    WARRANT = "warrant"
+    POST_ENROLLMENT_CASE = "post_enrollment_case"
+    DIVERTED_CHARGE = "diverted_charge"
 
-FILING_PENDING = frozenset({REFERRED_FOR_FILING, AWAITING_DECISION, HELD})
-BEFORE_COURT = frozenset({AWAITING_DECISION, FILED})
-WARRANT_STATES = frozenset({WARRANT_ACTIVE, QUASH_SUPPORTED})
+
+class MatterState(StrEnum):
+    # Open states.
+    DIVERTED = "diverted"  # an arrest diversion's charge while intake may still happen
+    REFERRED_FOR_FILING = "referred_for_filing"  # the intake deadline passed: standard processing
+    AWAITING_DECISION = "awaiting_decision"
+    WARRANT_ACTIVE = "warrant_active"
+    QUASH_SUPPORTED = "quash_supported"  # the warrant stays active until a court quashes it
+    HELD = "held"  # a filing decision held in abeyance until its review date
+    FILED = "filed"
+    # Closed states.
+    NOT_FILED = "not_filed"  # the person enrolled: the diverted charge will not be filed
+    DECLINED = "declined"
+    DISMISSED = "dismissed"
+    QUASHED = "quashed"
+    DISPOSED = "disposed"
+
+
+KINDS = frozenset(MatterKind)
+OPENED_BY_HAND = KINDS - {MatterKind.DIVERTED_CHARGE}
+CASES = KINDS - {MatterKind.WARRANT}
+CLOSED_STATES = frozenset(
+    {
+        MatterState.NOT_FILED,
+        MatterState.DECLINED,
+        MatterState.DISMISSED,
+        MatterState.QUASHED,
+        MatterState.DISPOSED,
+    }
+)
+PROTECTED_STATES = frozenset({MatterState.DIVERTED, MatterState.NOT_FILED})
+
+FILING_PENDING = frozenset(
+    {MatterState.REFERRED_FOR_FILING, MatterState.AWAITING_DECISION, MatterState.HELD}
+)
+BEFORE_COURT = frozenset({MatterState.AWAITING_DECISION, MatterState.FILED})
+WARRANT_STATES = frozenset({MatterState.WARRANT_ACTIVE, MatterState.QUASH_SUPPORTED})
 RESUME = "<resume>"  # release_hold returns to the state the matter was in before the hold
 
 
@@ -70,39 +86,49 @@ class LegalDecision(StrEnum):
 
 
 RULES: dict[str, Rule] = {
-    LegalDecision.HOLD: Rule(FILING_PENDING, HELD),
-    LegalDecision.RELEASE_HOLD: Rule(frozenset({HELD}), RESUME),
-    LegalDecision.DECLINE: Rule(FILING_PENDING, DECLINED),
-    LegalDecision.FILE: Rule(FILING_PENDING, FILED),
-    LegalDecision.DISMISS: Rule(FILING_PENDING | {FILED}, DISMISSED),
+    LegalDecision.HOLD: Rule(FILING_PENDING, MatterState.HELD),
+    LegalDecision.RELEASE_HOLD: Rule(frozenset({MatterState.HELD}), RESUME),
+    LegalDecision.DECLINE: Rule(FILING_PENDING, MatterState.DECLINED),
+    LegalDecision.FILE: Rule(FILING_PENDING, MatterState.FILED),
+    LegalDecision.DISMISS: Rule(FILING_PENDING | {MatterState.FILED}, MatterState.DISMISSED),
     LegalDecision.SUPPORT_QUASH: Rule(
-        frozenset({WARRANT_ACTIVE}), QUASH_SUPPORTED, frozenset({WARRANT})
+        frozenset({MatterState.WARRANT_ACTIVE}),
+        MatterState.QUASH_SUPPORTED,
+        frozenset({MatterKind.WARRANT}),
     ),
-    LegalDecision.QUASHED: Rule(WARRANT_STATES, QUASHED, frozenset({WARRANT})),
+    LegalDecision.QUASHED: Rule(
+        WARRANT_STATES, MatterState.QUASHED, frozenset({MatterKind.WARRANT})
+    ),
     LegalDecision.FORGO_DETENTION: Rule(BEFORE_COURT, None),
     LegalDecision.SUPPORT_RELEASE: Rule(BEFORE_COURT, None),
-    LegalDecision.DISPOSITION: Rule(BEFORE_COURT, DISPOSED),
+    LegalDecision.DISPOSITION: Rule(BEFORE_COURT, MatterState.DISPOSED),
 }
 DECISIONS = frozenset(LegalDecision)
 
 
 def initial_state(kind: str) -> str:
-    if kind == DIVERTED_CHARGE:
-        return DIVERTED
-    return WARRANT_ACTIVE if kind == WARRANT else AWAITING_DECISION
+    if kind == MatterKind.DIVERTED_CHARGE:
+        return MatterState.DIVERTED
+    return (
+        MatterState.WARRANT_ACTIVE if kind == MatterKind.WARRANT else MatterState.AWAITING_DECISION
+    )
 
 
 def queue_reason(kind: str, state: str) -> str | None:
     """Why an open matter needs the liaison prosecutor; None when it needs nothing now.
     A hold is in the queue only once its review date has come (the reader compares)."""
-    if state == REFERRED_FOR_FILING:
+    if state == MatterState.REFERRED_FOR_FILING:
         return "intake_deadline_expired"
     if state in WARRANT_STATES:
         return "warrant_active"
-    if state == HELD:
+    if state == MatterState.HELD:
         return "hold_review_due"
-    if state == AWAITING_DECISION:
-        return "new_post_enrollment_case" if kind == POST_ENROLLMENT_CASE else "awaiting_decision"
+    if state == MatterState.AWAITING_DECISION:
+        return (
+            "new_post_enrollment_case"
+            if kind == MatterKind.POST_ENROLLMENT_CASE
+            else "awaiting_decision"
+        )
     return None
 
 
@@ -150,9 +176,9 @@ def check_allowed(kind: str, state: str, stances: list[str], decision: str) -> N
 
 
 def check_not_protected(kind: str, state: str) -> None:
-    if kind != DIVERTED_CHARGE or state not in PROTECTED_STATES:
+    if kind != MatterKind.DIVERTED_CHARGE or state not in PROTECTED_STATES:
         return
-    if state == NOT_FILED:
+    if state == MatterState.NOT_FILED:
         raise DivertedChargeProtected(
             "the participant enrolled: a diverted charge is not filed once the person enrolls"
         )

@@ -25,7 +25,9 @@ from domain.compliance import (
 from domain.coordination import Coordination
 from domain.doors import POST_FILING_DOORS, PRIORITY_DOORS
 from domain.legal_matter import LegalMatter
-from domain.legal_rules import DIVERTED_CHARGE
+from domain.legal_rules import (
+    MatterKind,
+)
 from domain.legal_values import Basis
 from domain.participant import Participant
 from domain.participant_state import Status
@@ -109,7 +111,7 @@ def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) ->
     """A filing on a diverted charge: remembered, and flagged if the person enrolled."""
     position, _ = item
     matter = state.link(matter_id)
-    if matter["kind"] != DIVERTED_CHARGE:
+    if matter["kind"] != MatterKind.DIVERTED_CHARGE:
         return
     matter = state.link(matter_id, filed_positions=[*matter["filed_positions"], position])
     if matter["enrolled_position"] is not None:

@@ -10,7 +10,10 @@ from domain.base import Stamp
 from domain.coordination import Coordination, check_cited, coordination_id
 from domain.errors import InvalidInput, StateConflict
 from domain.legal_matter import LegalMatter
-from domain.legal_rules import OPENED_BY_HAND, POST_ENROLLMENT_CASE
+from domain.legal_rules import (
+    OPENED_BY_HAND,
+    MatterKind,
+)
 from domain.legal_values import Basis, Deliberation, MatterDetails
 from domain.participant import Participant
 from infra.clock import Clock
@@ -94,7 +97,7 @@ class LegalMatterService(WriteService):
 
 
 def check_may_carry(participant: Participant, kind: str) -> None:
-    if kind == POST_ENROLLMENT_CASE and participant.enrolled_at is None:
+    if kind == MatterKind.POST_ENROLLMENT_CASE and participant.enrolled_at is None:
         raise StateConflict("a post-enrollment case needs a participant who has enrolled")
 
 

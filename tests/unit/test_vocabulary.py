@@ -1,6 +1,7 @@
 """The domain's vocabularies are declared once, as StrEnums in `domain/`; where the HTTP schema
-spells them out for OpenAPI, it spells out exactly the same values (a door, status, decision
-or role added to the domain without the API, or the other way round, fails here)."""
+spells them out for OpenAPI, it spells out exactly the same values (a door, status, decision,
+kind of matter or role added to the domain without the API, or the other way round, fails
+here)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from enum import StrEnum
 import pytest
 
 from api.deps import ANY_ROLE
-from api.legal_schemas import Decision
+from api.legal_schemas import Decision, LegalMatterIn
 from api.routes.referrals import ParticipantStatus
 from api.schemas import Door as DoorField
 from domain.doors import Door
 from domain.eligibility import DOORS_BY_ROLE, REFERRING_ROLES
-from domain.legal_rules import RULES, LegalDecision
+from domain.legal_rules import OPENED_BY_HAND, RULES, LegalDecision, MatterKind
 from domain.participant_state import Status
 from domain.roles import Role
 
@@ -45,3 +46,8 @@ def test_every_role_may_be_named_and_those_with_a_door_refer() -> None:
 
 def test_every_decision_has_a_rule() -> None:
     assert set(RULES) == set(LegalDecision)
+
+
+def test_the_api_opens_by_hand_the_kinds_of_matter_the_domain_does() -> None:
+    kinds = typing.get_args(LegalMatterIn.model_fields["kind"].annotation)
+    assert set(kinds) == OPENED_BY_HAND < set(MatterKind)
