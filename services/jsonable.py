@@ -9,8 +9,10 @@ from uuid import UUID
 
 
 def jsonable(value: Any) -> Any:  # noqa: PLR0911 (one branch per JSON shape)
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):
+        return str(value)  # a StrEnum member: the plain string it stands for
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
