@@ -1,5 +1,5 @@
-"""Every event type the domain declares, found from the domain's own modules (a new event type
-is covered without touching the tests); a strategy that builds arbitrary instances of one from
+"""Every event type the service declares, found from its own modules (a new event type is
+covered without touching the tests); a strategy that builds arbitrary instances of one from
 its type hints; the store's mapper and the library's plain one, to decode them both ways."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from eventsourcing.persistence import (
 from hypothesis import strategies as st
 
 import domain
+import services
 from infra.transcodings import (
     STATE_TYPES,
     VALUE_TYPES,
@@ -35,6 +36,7 @@ from infra.transcodings import (
     register_domain_transcodings,
 )
 
+OURS = ("domain.", "services.")
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
@@ -43,21 +45,27 @@ JSON_VALUES = st.recursive(
 
 
 @cache
-def domain_event_classes() -> tuple[type[Aggregate.Event], ...]:
-    """The event classes nested in every aggregate of `domain/`, bases included."""
+def stored_event_classes() -> tuple[type[Aggregate.Event], ...]:
+    """The event classes nested in every aggregate the service declares (in `domain/`, and
+    the idempotency record in `services/`), bases included."""
+    for package in (domain, services):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
     found: set[type[Aggregate.Event]] = set()
-    for module_info in pkgutil.iter_modules(domain.__path__):
-        module = importlib.import_module(f"domain.{module_info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Aggregate):
-                found.update(
-                    nested
-                    for nested in vars(value).values()
-                    if isinstance(nested, type)
-                    and issubclass(nested, Aggregate.Event)
-                    and nested.__module__.startswith("domain.")
-                )
+    for aggregate in subclasses(Aggregate):
+        found.update(
+            nested
+            for nested in vars(aggregate).values()
+            if isinstance(nested, type)
+            and issubclass(nested, Aggregate.Event)
+            and nested.__module__.startswith(OURS)
+        )
     return tuple(sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}"))
+
+
+def subclasses(cls: type[Any]) -> set[type[Any]]:
+    direct = set(cls.__subclasses__())
+    return direct.union(*(subclasses(sub) for sub in direct))
 
 
 def mentions_any(hint: object) -> bool:

@@ -1,6 +1,6 @@
 """The events table adapter on both stores: its own reads (binary tuples on PostgreSQL, the
 library's on SQLite) return what the library's reader returns, and the store's mapper decodes
-every event type the domain declares as the library's plain mapper does; positions, the head,
+every event type the service declares as the library's plain mapper does; positions, the head,
 topic counts and a command's events after the versions it holds agree with the store."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.container import Container
-from tests.event_samples import domain_event_classes, events_of, library_mapper, typed
+from tests.event_samples import stored_event_classes, events_of, library_mapper, typed
 
 pytestmark = pytest.mark.integration
 
-EVENT_TYPES = domain_event_classes()
+EVENT_TYPES = stored_event_classes()
 THEIRS = library_mapper()
 
 

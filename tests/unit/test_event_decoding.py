@@ -1,7 +1,7 @@
 """The store decodes events with the library's mapper and our leaner transcoder (a faster
 object hook, UUIDs and value dataclasses built without their constructors). Whatever it
 decodes equals, type for type, what the library's JSON transcoder with plain transcodings
-decodes: checked for every event type the domain declares, on arbitrary values."""
+decodes: checked for every event type the service declares, on arbitrary values."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.event_samples import (
-    domain_event_classes,
+    stored_event_classes,
     events_of,
     library_mapper,
     store_mapper,
@@ -21,12 +21,12 @@ from tests.event_samples import (
 pytestmark = pytest.mark.unit
 
 OURS, THEIRS = store_mapper(), library_mapper()
-EVENT_TYPES = domain_event_classes()
+EVENT_TYPES = stored_event_classes()
 
 
-def test_every_aggregate_of_the_domain_contributes_its_events() -> None:
+def test_every_aggregate_contributes_its_events() -> None:
     modules = {cls.__module__ for cls in EVENT_TYPES}
-    assert {"domain.participant", "domain.legal_matter", "domain.coordination"} <= modules
+    assert {"domain.participant", "domain.legal_matter", "services.idempotency"} <= modules
     assert len(EVENT_TYPES) == 62
 
 
