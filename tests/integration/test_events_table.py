@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.container import Container
-from tests.event_samples import stored_event_classes, events_of, library_mapper, typed
+from tests.event_samples import events_of, library_mapper, stored_event_classes, typed
 
 pytestmark = pytest.mark.integration
 

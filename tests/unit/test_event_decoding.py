@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.event_samples import (
-    stored_event_classes,
     events_of,
     library_mapper,
     store_mapper,
+    stored_event_classes,
     typed,
 )
 
