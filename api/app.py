@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 from api import openapi, problems
 from api.audit_middleware import DeniedAudit
 from api.background import BackgroundLoop
+from api.edge import JsonMemberLimit, SecurityHeaders
 from api.middleware import RequestMiddleware
 from api.routes import audit as audit_routes
 from api.routes import auth, legal, ops, participants, queues, referrals, staff
@@ -67,5 +68,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     app.include_router(evaluation_routes.router)
     app.include_router(compliance_routes.router)
     app.add_middleware(DeniedAudit)
+    app.add_middleware(JsonMemberLimit, max_members=container.settings.max_json_members)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: on the 413s of RequestMiddleware too
     return app

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from api.deps import allow
+from api.deps import ActorHeader, allow
 from api.security import Caller
 from services.context import Viewer
 
@@ -27,10 +27,7 @@ def viewer_for(*roles: str) -> Callable[..., Coroutine[Any, Any, Viewer]]:
     async def build(
         request: Request,
         caller: Annotated[Caller, Depends(role_check)],
-        x_actor: Annotated[
-            str | None,
-            Header(description="Badge or staff number of the individual reading (recorded)"),
-        ] = None,
+        actor: ActorHeader,
         x_purpose: Annotated[
             str | None,
             Header(description="Why the data is read (recorded with the read)"),
@@ -41,7 +38,7 @@ def viewer_for(*roles: str) -> Callable[..., Coroutine[Any, Any, Viewer]]:
             client_id=caller.client_id,
             agency=caller.agency,
             role=caller.role,
-            actor=printable(x_actor, 64),
+            actor=actor,
             purpose=printable(x_purpose, 200),
             endpoint=f"{request.method} {route}",
         )

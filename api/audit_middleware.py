@@ -9,6 +9,8 @@ import structlog
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.audit_deps import printable
+
 log = structlog.get_logger(__name__)
 
 
@@ -37,6 +39,7 @@ class DeniedAudit:
         route = getattr(scope.get("route"), "path", scope.get("path", ""))
         client = scope.get("client")
         source = client[0] if client else "unknown"
+        actor = dict(scope.get("headers") or []).get(b"x-actor", b"").decode("latin-1")
         try:
             audit = scope["app"].state.container.audit.authentication
             await run_in_threadpool(
@@ -46,6 +49,7 @@ class DeniedAudit:
                 getattr(caller, "role", None) or "",
                 source,
                 f"{scope.get('method', '')} {route}"[:200],
+                printable(actor, 64),
             )
         except Exception:  # the answer is sent; a failed record must not break the server
             log.exception("denied_audit_failed")

@@ -40,7 +40,20 @@ class CheckpointResult(Open):
     verified: bool
 
 
+class ReadsReport(Open):
+    """The read log's sealed batches (who read which participant's data)."""
+
+    ok: bool
+    batches_checked: int
+    reads_checked: int
+    unsealed_reads: int
+    first_bad_batch: int | None
+    finding: str | None
+
+
 class VerifyReport(Open):
+    """`ok` only when both the events and the read log are as sealed."""
+
     ok: bool
     events_checked: int
     head: str | None
@@ -49,6 +62,7 @@ class VerifyReport(Open):
     sealed_position: int | None
     unsealed_events: int
     checkpoint: CheckpointResult | None = None
+    reads: ReadsReport | None = None
 
 
 class CheckpointDocument(BaseModel):

@@ -3,6 +3,7 @@
 # No "from __future__ import annotations": FastAPI must see the closures' Depends objects.
 
 import hashlib
+import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -12,8 +13,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.conditional import expected_version
 from api.rate_limit import check_client
-from api.security import Caller, InvalidToken, read_token
+from api.security import Caller, authenticated
 from domain.base import Meta
+from domain.errors import ActorRequired
 from domain.roles import ROLES
 from services.container import Container
 from services.context import RequestContext
@@ -37,13 +39,8 @@ async def get_caller(
     container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Caller:
-    challenge = {"WWW-Authenticate": 'Bearer realm="lead"'}
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(401, "a bearer token is required", headers=challenge)
-    try:
-        caller = read_token(credentials.credentials, container.settings)
-    except InvalidToken as exc:
-        raise HTTPException(401, f"invalid token: {exc}", headers=challenge) from None
+    token = credentials.credentials if credentials is not None else None
+    caller = await authenticated(container, token)
     check_client(container, request.method, caller.client_id)
     structlog.contextvars.bind_contextvars(
         client_id=caller.client_id, agency=caller.agency, role=caller.role
@@ -79,15 +76,25 @@ IfMatch = Annotated[
         description='the `ETag` the change is meant for, e.g. `"5"`: 412 if it has changed',
     ),
 ]
-ActorHeader = Annotated[
-    str,
-    Header(
-        min_length=1,
-        max_length=64,
-        pattern=r"^[\x20-\x7e]+$",
-        description="Badge or staff number of the individual acting",
-    ),
-]
+ACTOR = re.compile(r"^[\x20-\x7e]{1,64}$")
+
+
+async def actor_of(
+    x_actor: Annotated[
+        str | None,
+        Header(
+            description="Badge or staff number of the individual acting (1-64 printable "
+            "characters; recorded with the event or the read). Missing: 400 actor-required",
+        ),
+    ] = None,
+) -> str:
+    actor = (x_actor or "").strip()
+    if not ACTOR.match(actor):
+        raise ActorRequired("X-Actor must name the individual acting: 1-64 printable characters")
+    return actor
+
+
+ActorHeader = Annotated[str, Depends(actor_of)]
 KeyHeader = Annotated[
     str | None,
     Header(
@@ -105,15 +112,20 @@ async def _context(
         request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
     ).hexdigest()
     meta = Meta(
-        actor=actor.strip(),
+        actor=actor,
         client_id=caller.client_id,
         agency=caller.agency,
         role=caller.role,
         correlation_id=request.state.request_id,
         idempotency_key=key,
     )
+    route = getattr(request.scope.get("route"), "path", request.url.path)
     return RequestContext(
-        meta=meta, fingerprint=fingerprint, expected_version=expected_version(if_match)
+        meta=meta,
+        fingerprint=fingerprint,
+        expected_version=expected_version(if_match),
+        endpoint=f"{request.method} {route}",
+        source=request.client.host if request.client else "unknown",
     )
 
 

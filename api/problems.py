@@ -59,6 +59,7 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
         "Idempotency-Key reused with a different request",
     ),
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
+    (errors.ActorRequired, 400, "actor-required", "X-Actor is required"),
     (errors.NotFound, 404, "not-found", "Not found"),
     (errors.Forbidden, 403, "forbidden", "Forbidden"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
@@ -118,8 +119,12 @@ def domain_problem(exc: Exception, instance: str | None = None) -> JSONResponse:
     raise exc
 
 
+MAX_LISTED_ERRORS = 50
+
+
 def validation_problem(exc: RequestValidationError, instance: str | None = None) -> JSONResponse:
-    if any(error["type"] == "json_invalid" for error in exc.errors()):
+    every = exc.errors()
+    if any(error["type"] == "json_invalid" for error in every):
         return problem(
             400,
             "malformed-json",
@@ -133,15 +138,14 @@ def validation_problem(exc: RequestValidationError, instance: str | None = None)
             "message": error["msg"],
             "type": error["type"],
         }
-        for error in exc.errors()
+        for error in every[:MAX_LISTED_ERRORS]
     ]
+    more = len(every) - len(found)
+    detail = "the request does not match the schema; see errors" + (
+        f" (the first {len(found)} of {len(every)})" if more else ""
+    )
     return problem(
-        422,
-        "validation-error",
-        "Invalid request",
-        "the request does not match the schema; see errors",
-        instance=instance,
-        errors=found,
+        422, "validation-error", "Invalid request", detail, instance=instance, errors=found
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
 
 from infra.rate_limits import TokenBuckets
 from services.container import Container
@@ -16,14 +16,16 @@ from services.container import Container
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def seconds(wait: float) -> int:
+    return max(1, math.ceil(wait)) if wait > 0 else 0
+
+
 def check(buckets: TokenBuckets, key: str) -> None:
-    wait = buckets.take(key)
-    if wait > 0:
-        seconds = max(1, math.ceil(wait))
+    if wait := seconds(buckets.take(key)):
         raise HTTPException(
             429,
-            f"rate limit exceeded; retry after {seconds} s",
-            headers={"Retry-After": str(seconds)},
+            f"rate limit exceeded; retry after {wait} s",
+            headers={"Retry-After": str(wait)},
         )
 
 
@@ -34,8 +36,8 @@ def check_client(container: Container, method: str, client_id: str) -> None:
         check(limits.reads if method in READ_METHODS else limits.writes, client_id)
 
 
-async def limit_token_requests(request: Request) -> None:
-    """By source address: the client id is not authenticated yet when the limit applies."""
-    limits = request.app.state.container.rate_limits
-    if limits is not None:
-        check(limits.tokens, request.client.host if request.client else "unknown")
+def token_wait(container: Container, source: str) -> int:
+    """Seconds before this source address may ask for a token again (0: now). By address:
+    the client id is not authenticated yet when the limit applies."""
+    limits = container.rate_limits
+    return 0 if limits is None else seconds(limits.tokens.take(source))

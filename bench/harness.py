@@ -13,13 +13,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import psycopg
 
+from composition.bootstrap import sql_engine
+from infra.clients import Client, ClientRegistry
 from infra.migrations import upgrade
 from infra.settings import Settings
+from infra.tokens import Tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("LEAD_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -61,6 +65,23 @@ def sqlite_database(tmp: Path) -> Iterator[Settings]:
     )
     upgrade(settings)
     yield settings
+
+
+def bench_token(settings: Settings, role: str, agency: str) -> str:
+    """A token of the client `bench-{role}`, registered without a usable secret (the served
+    service checks every token's client against the registry; argon2 is not measured here)."""
+    client = Client(f"bench-{role}", agency, role, "bench")
+    engine = sql_engine(settings)
+    try:
+        registry = ClientRegistry(engine)
+        if registry.get(client.client_id) is None:
+            registry.add(client, "!", datetime.now(tz=UTC))
+    finally:
+        engine.dispose()
+    tokens = Tokens(
+        SECRET, settings.token_issuer, settings.token_audience, settings.token_lifetime_seconds
+    )
+    return tokens.issue(client)
 
 
 def free_port() -> int:

@@ -9,18 +9,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
 import httpx
 
-from api.security import issue_token
-from bench.harness import Figure, served
+from bench.harness import SECRET, Figure, bench_token, served
 from composition.bootstrap import build
 from domain.base import Meta, Stamp
 from domain.values import Identifier
-from infra.clients import Client
 from infra.clock import SettableClock
 from infra.settings import Settings
 from projections.rebuild import Rebuilder
@@ -77,11 +75,6 @@ def verify_figure(container: Container, label: str) -> Figure:
     return Figure(f"audit_verify_{label}", statistics.median(runs), "ev/s")
 
 
-def token(settings: Settings, role: str, agency: str) -> str:
-    client = Client(f"bench-{role}", agency, role, "bench", locked=False)
-    return issue_token(client, settings, datetime.now(tz=UTC) - timedelta(seconds=1))
-
-
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -112,7 +105,7 @@ def read_figures(
     with served(settings, workers=2) as url, httpx.Client(base_url=url, timeout=30) as http:
         for name, (role, path, params) in reads.items():
             headers = {
-                "Authorization": f"Bearer {token(settings, role, 'pao0')}",
+                "Authorization": f"Bearer {bench_token(settings, role, 'pao0')}",
                 "X-Actor": "bench",
             }
             http.get(path, params=params, headers=headers).raise_for_status()
@@ -158,7 +151,7 @@ def rebuild_rss_mb(settings: Settings) -> float:
     """Peak RSS of `leadctl projections rebuild`, run as a child and reaped with wait4."""
     env = os.environ | {
         "LEAD_DATABASE_URL": settings.database_url,
-        "LEAD_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "LEAD_SECRET_KEY": SECRET,
     }
     command = [str(Path(sys.executable).parent / "leadctl"), "projections", "rebuild"]
     with tempfile.TemporaryFile() as errors:

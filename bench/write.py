@@ -12,8 +12,7 @@ from uuid import uuid4
 
 import httpx
 
-from api.security import issue_token
-from bench.harness import Figure, run_wrk, served
+from bench.harness import Figure, bench_token, run_wrk, served
 from bench.site import percentile, serve_tree_peak_rss_mb
 from domain.base import Meta, Stamp
 from domain.identifiers import IdentifierClaim
@@ -21,7 +20,6 @@ from domain.participant import Participant
 from domain.policy import SitePolicy
 from domain.values import Arrest, Charge, Demographics, Identifier, Location, Person, PolicyTerms
 from domain.values import Referral as ReferralValue
-from infra.clients import Client
 from infra.eventstore import open_store
 from infra.settings import Settings
 from services.idempotency import IdempotencyRecord
@@ -36,11 +34,6 @@ def adopt_policy(settings: Settings) -> None:
     store = open_store(settings)
     store.save(SitePolicy.adopt(TERMS, Stamp(META, datetime.now(tz=UTC))))
     store.close()
-
-
-def token(settings: Settings) -> str:
-    client = Client("bench-police", "spd", "police", "bench", locked=False)
-    return issue_token(client, settings, datetime.now(tz=UTC) - timedelta(seconds=1))
 
 
 def referral(n: str) -> tuple[Person, ReferralValue]:
@@ -100,7 +93,7 @@ def measure(
     adopt_policy(settings)
     baseline = library_direct(settings, seconds / 2, threads=8)
     with served(settings, workers) as url:
-        env = {"BENCH_TOKEN": token(settings), "BENCH_RUN": uuid4().hex[:8]}
+        env = {"BENCH_TOKEN": bench_token(settings, "police", "spd"), "BENCH_RUN": uuid4().hex[:8]}
         run_wrk(url, SCRIPT, env, seconds=2, connections=connections)  # warm-up
         env["BENCH_RUN"] = uuid4().hex[:8]
         result = run_wrk(url, SCRIPT, env, seconds=seconds, connections=connections)

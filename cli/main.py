@@ -4,26 +4,45 @@
 from __future__ import annotations
 
 import json
-import os
+import logging
+import sys
 import threading
 import time
-from datetime import UTC, datetime
-from typing import Annotated
+from typing import Any
 
 import typer
 
 from cli import audit as audit_cli
+from cli import clients as clients_cli
 from cli import projections as projections_cli
 from cli import seed as seed_cli
 from cli.startup import load_settings, open_container, require_migrated, where
-from domain.roles import ROLES
 
 app = typer.Typer(help="Operate a LEAD service.", no_args_is_help=True)
-clients = typer.Typer(help="API clients of partner agencies.", no_args_is_help=True)
-app.add_typer(clients, name="clients")
+app.add_typer(clients_cli.app, name="clients")
 app.add_typer(projections_cli.app, name="projections")
 app.command(name="seed")(seed_cli.seed)
 app.add_typer(audit_cli.app, name="audit")
+
+
+@app.callback()
+def logs_to_stderr() -> None:
+    """Operate a LEAD service."""
+    # stdout carries the commands' JSON answers; log lines (e.g. where generated keys are)
+    # go to stderr until `serve` or `worker` configures logging from settings.
+    import structlog  # noqa: PLC0415 (cli/startup.py: --help stays fast)
+
+    structlog.configure(
+        logger_factory=stderr_logger,
+        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+    )
+
+
+def stderr_logger(*_: Any) -> Any:
+    """The stream as it is when the line is written (test runners swap it)."""
+    import structlog  # noqa: PLC0415
+
+    return structlog.PrintLogger(sys.stderr)
 
 
 @app.command()
@@ -82,46 +101,3 @@ def projector() -> None:
             time.sleep(min(settings.worker_tick_seconds, 0.5))
     finally:
         container.close()
-
-
-@clients.command("create")
-def create_client(
-    agency: Annotated[str, typer.Option(help="agency slug, registered if new")],
-    role: Annotated[str, typer.Option(help=f"one of {', '.join(sorted(ROLES))}")],
-    name: Annotated[str, typer.Option()] = "",
-) -> None:
-    """Create a client and print its credentials (the secret is shown only this once)."""
-    from composition.bootstrap import sql_engine  # noqa: PLC0415
-    from infra.clients import ClientRegistry  # noqa: PLC0415
-
-    settings = load_settings()
-    require_migrated(settings)
-    registry = ClientRegistry(sql_engine(settings))
-    try:
-        client, secret = registry.create(agency, role, name, datetime.now(tz=UTC))
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-    typer.echo(
-        json.dumps(
-            {
-                "client_id": client.client_id,
-                "client_secret": secret,
-                "agency": client.agency,
-                "role": client.role,
-            }
-        )
-    )
-
-
-@clients.command("unlock")
-def unlock_client(client_id: str) -> None:
-    """Unlock a client locked after failed token requests (recorded in the audit)."""
-    container = open_container()
-    try:
-        operator = f"leadctl:{os.environ.get('USER', 'operator')}"[:64]
-        unlocked = container.audit.authentication.unlock(client_id, operator)
-    finally:
-        container.close()
-    if not unlocked:
-        raise typer.BadParameter(f"no client {client_id}")
-    typer.echo(json.dumps({"client_id": client_id, "locked": False}))

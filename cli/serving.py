@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import errno
 import socket
+from typing import Any
 
 import typer
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from cli.startup import refuse, where
+from infra.keys import load_keys
 from infra.settings import Settings
 
 APP = "composition.asgi:make_app"
@@ -35,6 +37,7 @@ class AnnouncingServer(uvicorn.Server):
 
 
 def serve_api(settings: Settings, host: str, port: int, workers: int) -> None:
+    load_keys(settings)  # generated once here, not raced by the workers
     listening = listen(host, port)
     url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
     announcement = [
@@ -42,7 +45,12 @@ def serve_api(settings: Settings, host: str, port: int, workers: int) -> None:
         NEXT_STEP,
     ]
     config = uvicorn.Config(
-        APP, factory=True, workers=workers, log_level="warning", access_log=False
+        APP,
+        factory=True,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        **forwarding(settings),
     )
     if workers == 1:
         AnnouncingServer(config, announcement).run(sockets=[listening])
@@ -50,6 +58,13 @@ def serve_api(settings: Settings, host: str, port: int, workers: int) -> None:
     for line in announcement:
         typer.echo(line.replace("serving on", f"starting {workers} workers on", 1))
     Multiprocess(config, sockets=[listening]).run()
+
+
+def forwarding(settings: Settings) -> dict[str, Any]:
+    """X-Forwarded-For and -Proto are believed only from the configured proxies: uvicorn's own
+    default trusts loopback, which let anyone on the host choose its source address."""
+    proxies = settings.trusted_proxies
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -14,41 +14,56 @@ from infra.clients import ClientRegistry
 from infra.clock import Clock
 from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
+from infra.keys import Keys
+from infra.read_batches import ReadBatches
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
 from services.audit.as_of import participant_exists
 from services.audit.authentication import AuthenticationAudit
+from services.audit.client_lifecycle import ClientLifecycle
 from services.audit.disclosures import Accounting, DisclosureRecorder
 from services.audit.history import HistoryService
 from services.audit.participant_index import ParticipantIndex
+from services.audit.read_seals import ReadSeals
+from services.audit.read_verifier import ReadVerifier
+from services.audit.replays import ReplayAudit
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
 from services.container import Audit
 
 
 def build_audit(
-    settings: Settings, store: LeadStore, sql: Engine, clock: Clock, clients: ClientRegistry
+    settings: Settings,
+    keys: Keys,
+    store: LeadStore,
+    sql: Engine,
+    clock: Clock,
+    clients: ClientRegistry,
 ) -> Audit:
     def decode(record: RawEvent) -> object:
         return store.mapper.to_domain_event(record.stored_event())
 
-    signer = CheckpointSigner(settings.audit_signing_seed())
+    signer = CheckpointSigner(keys.audit_seed)
     events = StoredEvents(sql)
     chain = ChainStore(sql)
-    access_log = AccessLog(sql, settings.audit_flush_records, settings.audit_flush_ms / 1000)
+    seals = ReadSeals(signer)
+    access_log = AccessLog(sql, seals, settings.audit_flush_records, settings.audit_flush_ms / 1000)
     disclosures = DisclosureRecorder(access_log, clock)
     index = ParticipantIndex(sql, events, decode)
     exists = partial(participant_exists, store)
-    window = timedelta(seconds=settings.lockout_window_seconds)
+    window = timedelta(seconds=settings.throttle_window_seconds)
+    authentication = AuthenticationAudit(
+        clients, AuthLog(sql), clock, settings.throttle_free_failures, window
+    )
     return Audit(
         signer=signer,
         sealer=Sealer(events, chain, signer, clock),
-        verifier=Verifier(events, chain, signer, decode),
+        verifier=Verifier(events, chain, signer, decode, ReadVerifier(ReadBatches(sql), seals)),
         access_log=access_log,
         disclosures=disclosures,
         history=HistoryService(index, events, decode, exists, disclosures),
         accounting=Accounting(access_log, sql, index, events, decode, exists),
-        authentication=AuthenticationAudit(
-            clients, AuthLog(sql), clock, settings.lockout_failures, window
-        ),
+        authentication=authentication,
+        clients=ClientLifecycle(clients, authentication, clock),
+        replays=ReplayAudit(authentication, disclosures),
     )

@@ -12,11 +12,15 @@ from composition.audit import build_audit
 from composition.projections import projections
 from composition.read_side import Wiring, build_read_side
 from infra.background import BackgroundJobs
+from infra.client_checks import ClientChecks
 from infra.clients import ClientRegistry
 from infra.clock import Clock, SystemClock
 from infra.eventstore import LeadStore, open_store
+from infra.keys import load_keys
+from infra.private_files import private_sqlite
 from infra.rate_limits import RateLimits
 from infra.settings import Settings
+from infra.tokens import Tokens
 from projections.engine import Projector
 from services.audit.queue_reads import AccountedLiaisonQueue
 from services.audit.reads import AccountedParticipantReader
@@ -54,18 +58,21 @@ def build(
 ) -> Container:
     """`store` is for a sole writer that brings its own (the seeder's write-behind store)."""
     clock = clock or SystemClock()
+    if settings.is_sqlite:
+        private_sqlite(settings.sqlite_path)
+    keys = load_keys(settings)
     store = store or open_store(settings)
     sql = sql_engine(settings)
     async_sql = create_async_engine(settings.sqlalchemy_url(asynchronous=True))
     repository = Repository(store)
     legal = LegalRepository(store)
+    clients = ClientRegistry(sql)
+    audit = build_audit(settings, keys, store, sql, clock, clients)
     # Reactions between contexts run inside the unit of work: one transaction, crash-safe.
-    uow = UnitOfWork(store, clock, reactions=LegalReactions(legal))
+    uow = UnitOfWork(store, clock, reactions=LegalReactions(legal), on_replay=audit.replays.record)
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
     projector = Projector(store, sql, projections())
-    clients = ClientRegistry(sql)
-    audit = build_audit(settings, store, sql, clock, clients)
     listing = LegalMatterListing(legal)
     reader = AccountedParticipantReader(
         audit.disclosures, repository, referrals, clock, listing.for_participant
@@ -85,6 +92,13 @@ def build(
         sql=sql,
         async_sql=async_sql,
         clients=clients,
+        tokens=Tokens(
+            keys.token_secret,
+            settings.token_issuer,
+            settings.token_audience,
+            settings.token_lifetime_seconds,
+        ),
+        client_checks=ClientChecks(clients, settings.client_check_seconds),
         staff=StaffService(repository, uow),
         referrals=referrals,
         participants=ParticipantService(repository, uow, clock, skew),

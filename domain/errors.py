@@ -61,3 +61,7 @@ class PreconditionFailed(DomainError):
 
 class IdempotencyKeyReused(InvalidInput):
     """Raised when an Idempotency-Key is sent again with a different request."""
+
+
+class ActorRequired(DomainError):
+    """Raised when a request names no individual acting (X-Actor missing or malformed)."""

@@ -1,4 +1,5 @@
-"""The log of reads of participants' data, buffered so a read does not wait on an insert.
+"""The log of reads of participants' data, buffered so a read does not wait on an insert, and
+written a sealed batch at a time (services/audit/read_seals.py) so a deleted read is noticed.
 
 The bound on what a crash can lose: records are written when `max_records` are waiting (by
 the request that fills the buffer, before it answers), every `max_delay` by a flusher thread,
@@ -10,14 +11,17 @@ beyond that bound."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 from uuid import UUID
 
 import structlog
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from infra.audit_tables import access_log
+from infra.audit_tables import access_log, access_log_batches
 
 log = structlog.get_logger(__name__)
 
@@ -37,11 +41,29 @@ class AccessRecord:
 
 
 ReadRow = tuple[int, AccessRecord]
+GENESIS = bytes(32)
+SEAL_ATTEMPTS = 5  # other processes sealing the same next batch: take the one after
+
+
+class Seal(Protocol):
+    @property
+    def link(self) -> bytes: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def signature(self) -> bytes: ...
+
+
+class Sealer(Protocol):
+    def seal(self, previous: bytes, seq: int, records: Sequence[AccessRecord]) -> Seal: ...
 
 
 class AccessLog:
-    def __init__(self, engine: Engine, max_records: int = 100, max_delay: float = 0.2) -> None:
+    def __init__(
+        self, engine: Engine, sealer: Sealer, max_records: int = 100, max_delay: float = 0.2
+    ) -> None:
         self.engine = engine
+        self.sealer = sealer
         self.max_records = max_records
         self.max_delay = max_delay
         self.buffer: list[AccessRecord] = []
@@ -68,13 +90,43 @@ class AccessLog:
             if not taken:
                 return 0
             try:
-                with self.engine.begin() as conn:
-                    conn.execute(insert(access_log), [asdict(r) for r in taken])
+                self.write_batch(taken)
             except Exception:  # kept buffered; retried next round
                 with self.lock:
                     self.buffer[:0] = taken
                 raise
             return len(taken)
+
+    def write_batch(self, records: list[AccessRecord]) -> None:
+        """The reads and their sealed batch in one transaction. Another process may seal the
+        same next number first: its batch stands, and this one takes the number after."""
+        for attempt in range(SEAL_ATTEMPTS):
+            try:
+                with self.engine.begin() as conn:
+                    self.insert_batch(conn, records)
+                return
+            except (IntegrityError, OperationalError):
+                if attempt == SEAL_ATTEMPTS - 1:
+                    raise
+
+    def insert_batch(self, conn: Connection, records: list[AccessRecord]) -> None:
+        batches = access_log_batches
+        last = conn.execute(
+            select(batches.c.seq, batches.c.link).order_by(batches.c.seq.desc()).limit(1)
+        ).first()
+        seq, previous = (int(last.seq) + 1, bytes(last.link)) if last else (1, GENESIS)
+        sealed = self.sealer.seal(previous, seq, records)
+        conn.execute(insert(access_log), [asdict(r) | {"batch": seq} for r in records])
+        conn.execute(
+            insert(batches).values(
+                seq=seq,
+                reads=len(records),
+                link=sealed.link,
+                sealed_at=records[-1].at,
+                key_id=sealed.key_id,
+                signature=sealed.signature,
+            )
+        )
 
     def run(self) -> None:
         while not self.stopping.wait(self.max_delay):

@@ -51,7 +51,24 @@ access_log = Table(
     Column("categories", String(500), nullable=False),
     Column("purpose", String(200), nullable=False),
     Column("detail", String(200), nullable=False),
+    # The sealed batch the read was written in (access_log_batches); null only for reads
+    # written before batches were sealed (migration 0012).
+    Column("batch", BigInteger, nullable=True),
     Index("ix_access_log_participant_id_id", "participant_id", "id"),
+    Index("ix_access_log_batch", "batch"),
+)
+
+# Each flush of the read log is one batch: the SHA-256 link over its reads chained to the
+# batch before, signed like an event checkpoint (services/audit/read_seals.py).
+access_log_batches = Table(
+    "access_log_batches",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("reads", Integer, nullable=False),
+    Column("link", LargeBinary(32), nullable=False),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
 )
 
 auth_events = Table(
@@ -65,5 +82,7 @@ auth_events = Table(
     Column("source", String(64), nullable=False),
     Column("outcome", String(16), nullable=False),
     Column("detail", String(200), nullable=False),
+    Column("actor", String(64), nullable=True),  # X-Actor, where the request named one
     Index("ix_auth_events_client_id_at", "client_id", "at"),
+    Index("ix_auth_events_client_id_source_at", "client_id", "source", "at"),
 )

@@ -1,21 +1,43 @@
-"""The authentication audit (CJIS AU-2, AC-7): token requests and permission denials."""
+"""The authentication audit's table (CJIS AU-2, AC-7): token requests, permission denials,
+client lifecycle changes and idempotent replays."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, String, func, insert, select
 
 from infra.audit_tables import auth_events
 
-SUCCESS, FAILURE, LOCKED, LOCKED_OUT, UNLOCKED, DENIED = (
+SUCCESS, FAILURE, THROTTLED, LOCKED, DENIED = (
     "success",
     "failure",
-    "locked",
-    "locked_out",
-    "unlocked",
+    "throttled",
+    "locked",  # a token request for a disabled client
     "denied",
+)
+CREATED, DISABLED, ENABLED, ROTATED, REPLAYED = (
+    "created",
+    "disabled",
+    "enabled",
+    "rotated",
+    "replayed",
+)
+LOCKED_OUT, UNLOCKED = "locked_out", "unlocked"  # written before issue 12: kept for history
+OUTCOMES = (
+    SUCCESS,
+    FAILURE,
+    THROTTLED,
+    LOCKED,
+    DENIED,
+    CREATED,
+    DISABLED,
+    ENABLED,
+    ROTATED,
+    REPLAYED,
+    LOCKED_OUT,
+    UNLOCKED,
 )
 
 
@@ -23,6 +45,13 @@ def hundredths(moment: datetime) -> datetime:
     """UTC, to hundredths of a second."""
     utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     return utc.replace(microsecond=utc.microsecond // 10_000 * 10_000)
+
+
+def fit(column: str, value: str) -> str:
+    """Whatever a client sent (a forwarded address, a claimed client id) cut to its column."""
+    kind = auth_events.c[column].type
+    length = kind.length if isinstance(kind, String) else None
+    return value[:length] if length else value
 
 
 @dataclass(frozen=True)
@@ -34,6 +63,7 @@ class AuthRecord:
     source: str
     outcome: str
     detail: str
+    actor: str | None = None
 
 
 class AuthLog:
@@ -41,26 +71,32 @@ class AuthLog:
         self.engine = engine
 
     def add(self, record: AuthRecord) -> None:
-        values = asdict(record) | {"at": hundredths(record.at)}
+        values = {
+            name: fit(name, value) if isinstance(value, str) else value
+            for name, value in asdict(record).items()
+        } | {"at": hundredths(record.at)}
         with self.engine.begin() as conn:
             conn.execute(insert(auth_events).values(**values))
 
-    def failures_since(self, client_id: str, since: datetime) -> int:
-        """Failures after `since` and after the client's last success or unlock."""
+    def failures(self, client_id: str, source: str, since: datetime) -> tuple[int, datetime | None]:
+        """Failed token requests naming `client_id` from `source` after `since` and after that
+        pair's last success: how many, and when the last was."""
         table = auth_events
-        reset = (
-            select(func.max(table.c.at))
-            .where(table.c.client_id == client_id, table.c.outcome.in_((SUCCESS, UNLOCKED)))
-            .scalar_subquery()
+        pair = (
+            table.c.client_id == fit("client_id", client_id),
+            table.c.source == fit("source", source),
         )
-        query = select(func.count()).where(
-            table.c.client_id == client_id,
+        reset = select(func.max(table.c.at)).where(*pair, table.c.outcome == SUCCESS)
+        start = hundredths(since)
+        query = select(func.count(), func.max(table.c.at)).where(
+            *pair,
             table.c.outcome == FAILURE,
-            table.c.at > hundredths(since),
-            table.c.at > func.coalesce(reset, hundredths(since)),
+            table.c.at > start,
+            table.c.at > func.coalesce(reset.scalar_subquery(), start),
         )
         with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar() or 0)
+            count, last = conn.execute(query).one()
+        return int(count or 0), None if last is None else hundredths(last)
 
     def page(
         self, after_id: int, limit: int, client_id: str | None, outcome: str | None
@@ -84,6 +120,7 @@ class AuthLog:
                     row.source,
                     row.outcome,
                     row.detail,
+                    row.actor,
                 ),
             )
             for row in rows

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from alembic import command
+from infra.private_files import private_sqlite
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ def alembic_config(settings: Settings) -> Config:
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
     if settings.is_sqlite:
-        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(settings.sqlite_path)
     command.upgrade(alembic_config(settings), revision)
 
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"  # noqa: S105 (a refusal marker)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LEAD_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///./var/lead.sqlite3"
-    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # Unset keys are generated on first start into files under `data_dir` (infra/keys.py):
+    # there is no default secret. Hosts that share a store must share them: set both.
+    data_dir: Path = Path("./var")
+    secret_key: SecretStr | None = None
     token_lifetime_seconds: int = Field(default=3600, ge=60, le=86400)
+    # A disabled or rotated client's tokens stop working within this many seconds.
+    client_check_seconds: float = Field(default=5, ge=0, le=5)
     token_issuer: str = "lead-service"  # noqa: S105 (a name, not a secret)
     token_audience: str = "lead-api"  # noqa: S105 (a name, not a secret)
     worker_tick_seconds: float = Field(default=2.0, gt=0, le=60)
@@ -34,13 +37,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     # Audit (issue 5): the checkpoint signing key is base64 of a raw 32-byte Ed25519 private
-    # key; unset, it is derived from the secret key (so the development key, like the
-    # development secret, can never reach PostgreSQL).
+    # key, never derived from the token secret (a token signer must not sign checkpoints).
     audit_signing_key: SecretStr | None = None
     audit_flush_records: int = Field(default=100, ge=1, le=10_000)
     audit_flush_ms: int = Field(default=200, ge=10, le=60_000)
-    lockout_failures: int = Field(default=5, ge=1, le=100)
-    lockout_window_seconds: int = Field(default=900, ge=60, le=86_400)
+    # AC-7 by delay: failed token requests from one (client, address) pair past the free ones
+    # make that pair wait 1, 2, 4, ... seconds (at most the window) before the next try.
+    throttle_free_failures: int = Field(default=5, ge=1, le=100)
+    throttle_window_seconds: int = Field(default=900, ge=60, le=86_400)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs, comma
+    # separated); none by default, so the peer address is the source address.
+    forwarded_allow_ips: str = ""
+    # Bearer token for GET /metrics; unset, /metrics is 404.
+    metrics_token: SecretStr | None = None
+    # Request bodies with more JSON members (object keys and array items) than this are
+    # refused before validation: see api/json_limits.py.
+    max_json_members: int = Field(default=10_000, ge=100, le=1_000_000)
     # Rate limits (429 with Retry-After; api/rate_limit.py): token requests per source address,
     # authenticated calls per client, writes on a tighter budget than reads.
     rate_limit_enabled: bool = True
@@ -51,36 +63,50 @@ class Settings(BaseSettings):
     rate_limit_writes_per_second: float = Field(default=20, gt=0)
     rate_limit_write_burst: int = Field(default=100, ge=1)
 
+    @field_validator("secret_key")
+    @classmethod
+    def long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            msg = "LEAD_SECRET_KEY must be at least 32 characters (or unset: one is generated)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("audit_signing_key")
+    @classmethod
+    def an_ed25519_seed(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            audit_seed(value.get_secret_value())
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def a_real_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            msg = "LEAD_METRICS_TOKEN must be at least 16 characters"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def proxy_addresses(cls, value: str) -> str:
+        for entry in proxy_entries(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                msg = f"LEAD_FORWARDED_ALLOW_IPS: {entry!r} is not an IP address or network"
+                raise ValueError(msg) from None
+        return value
+
     @model_validator(mode="after")
-    def refuse_insecure_defaults(self) -> Settings:
-        if self.is_postgres and self.secret_key.get_secret_value() == DEV_SECRET:
-            msg = (
-                "LEAD_SECRET_KEY is the development default; set a secret of at least "
-                "32 random characters before running on PostgreSQL"
-            )
-            raise ValueError(msg)
-        if len(self.secret_key.get_secret_value()) < 32:
-            msg = "LEAD_SECRET_KEY must be at least 32 characters"
-            raise ValueError(msg)
+    def known_store(self) -> Settings:
         if not (self.is_postgres or self.is_sqlite):
             msg = "LEAD_DATABASE_URL must start with sqlite:/// or postgresql://"
             raise ValueError(msg)
-        self.audit_signing_seed()
         return self
 
-    def audit_signing_seed(self) -> bytes:
-        """The 32 bytes of the Ed25519 private key that signs audit checkpoints."""
-        if self.audit_signing_key is None:
-            derived = b"lead-audit-signing-key\x00" + self.secret_key.get_secret_value().encode()
-            return hashlib.sha256(derived).digest()
-        try:
-            seed = base64.b64decode(self.audit_signing_key.get_secret_value(), validate=True)
-        except (binascii.Error, ValueError):
-            seed = b""
-        if len(seed) != 32:
-            msg = "LEAD_AUDIT_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key"
-            raise ValueError(msg)
-        return seed
+    @property
+    def trusted_proxies(self) -> list[str]:
+        return proxy_entries(self.forwarded_allow_ips)
 
     @property
     def is_postgres(self) -> bool:
@@ -113,3 +139,19 @@ class Settings(BaseSettings):
         driver = "postgresql+asyncpg" if asynchronous else "postgresql+psycopg"
         auth = p["user"] + (f":{p['password']}" if p["password"] else "")
         return f"{driver}://{auth}@{p['host']}:{p['port']}/{p['dbname']}"
+
+
+def proxy_entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
+
+
+def audit_seed(text: str) -> bytes:
+    """The 32 bytes of an Ed25519 private key, from its base64."""
+    try:
+        seed = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        seed = b""
+    if len(seed) != 32:
+        msg = "LEAD_AUDIT_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key"
+        raise ValueError(msg)
+    return seed

@@ -31,6 +31,7 @@ api_clients = Table(
     Column("role", String(32), nullable=False),
     Column("name", String(200), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("locked", Boolean, nullable=False, default=False),
-    Column("failed_attempts", Integer, nullable=False, default=0),
+    # Set by an operator (`leadctl clients disable`): no tokens, and issued ones stop working.
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("secret_generation", Integer, nullable=False, default=1),
 )

@@ -10,18 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.access_log import AccessLog
 from infra.background import BackgroundJobs
+from infra.client_checks import ClientChecks
 from infra.clients import ClientRegistry
 from infra.clock import Clock
 from infra.eventstore import LeadStore
 from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
+from infra.tokens import Tokens
 from projections.engine import Projector
 from projections.freshness import Freshness
 from services.audit.authentication import AuthenticationAudit
+from services.audit.client_lifecycle import ClientLifecycle
 from services.audit.disclosures import Accounting, DisclosureRecorder
 from services.audit.history import HistoryService
 from services.audit.queue_reads import AccountedLiaisonQueue
+from services.audit.replays import ReplayAudit
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
 from services.legal_coordination.matters import LegalMatterService
@@ -48,6 +52,8 @@ class Audit:
     history: HistoryService
     accounting: Accounting
     authentication: AuthenticationAudit
+    clients: ClientLifecycle
+    replays: ReplayAudit
 
     def close(self) -> None:
         self.access_log.close()
@@ -71,6 +77,8 @@ class Container:
     sql: Engine
     async_sql: AsyncEngine
     clients: ClientRegistry
+    tokens: Tokens
+    client_checks: ClientChecks
     staff: StaffService
     referrals: ReferralService
     participants: ParticipantService

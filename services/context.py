@@ -15,6 +15,8 @@ class RequestContext:
     meta: Meta
     fingerprint: str = ""
     expected_version: int | None = None
+    endpoint: str = ""  # e.g. "POST /v1/referrals", for the audit of a replay
+    source: str = ""  # the peer address, as the authentication audit records it
 
     @property
     def role(self) -> str:

@@ -41,6 +41,9 @@ Decide = Callable[[Stamp], Decision[R]]
 # Policies that react to the events about to be saved, returning more aggregates to save in
 # the same transaction (see services/legal_coordination/reactions.py).
 Reactions = Callable[[Sequence[Aggregate], Stamp], Sequence[Aggregate]]
+# Told of every idempotent replay, so the replaying actor is accounted for: the first
+# request's events name the first actor only (services/audit/replays.py).
+OnReplay = Callable[[RequestContext, Outcome[Any]], None]
 
 
 class UnitOfWork:
@@ -50,11 +53,13 @@ class UnitOfWork:
         clock: Clock,
         max_attempts: int = 12,
         reactions: Reactions | None = None,
+        on_replay: OnReplay | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.max_attempts = max_attempts
         self.reactions = reactions
+        self.on_replay = on_replay
 
     def run(self, ctx: RequestContext, decide: Decide[R], answer_type: Any) -> Outcome[R]:
         """Conflicts are retried from a fresh load, so the rules (and If-Match) are checked
@@ -110,4 +115,7 @@ class UnitOfWork:
         assert isinstance(record, IdempotencyRecord)
         record.check_same_request(ctx.fingerprint)
         position = self.store.table.position_of(record_id)
-        return Outcome(decode(record.answer, answer_type), position, replayed=True)
+        outcome = Outcome(decode(record.answer, answer_type), position, replayed=True)
+        if self.on_replay is not None:
+            self.on_replay(ctx, outcome)
+        return outcome

@@ -18,10 +18,10 @@ import psycopg
 import pytest
 
 from api.app import create_app
-from api.security import issue_token
 from composition.bootstrap import build
 from infra.clients import Client
 from infra.clock import SettableClock
+from infra.keys import load_keys
 from infra.migrations import upgrade
 from infra.settings import Settings
 from services.container import Container
@@ -29,8 +29,21 @@ from services.container import Container
 PG_ADMIN = os.environ.get("LEAD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# No secret verifies against this (argon2 refuses it as a hash): the clients the helpers
+# register get tokens signed directly, keeping argon2's deliberate slowness out of the suite.
+NO_SECRET_HASH = "!"
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 EVENT_TABLES = ("leadstore_events", "leadstore_snapshots")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keys that settings leave unset are generated here, not in the working tree's var/."""
+    path = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEAD_DATA_DIR", str(path))
+        load_keys(Settings(secret_key=TEST_SECRET))  # generated now, not inside a CLI test
+        yield path
 
 
 def _postgres_reachable() -> str | None:
@@ -84,7 +97,10 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
         url = request.getfixturevalue("postgres_url")
         empty_postgres(url)
         return Settings(
-            database_url=url, secret_key=TEST_SECRET, run_worker=False, rate_limit_enabled=False
+            database_url=url,
+            secret_key=TEST_SECRET,
+            run_worker=False,
+            rate_limit_enabled=False,
         )
     path = tmp_path / "lead.sqlite3"
     shutil.copy(sqlite_template, path)
@@ -116,11 +132,21 @@ async def http(container: Container) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+def registered(container: Container, role: str, agency: str) -> Client:
+    """The client `{agency}-{role}`, registered (with its agency) on first use: every request
+    checks its token's client against the registry."""
+    client_id = f"{agency}-{role}"
+    known = container.clients.get(client_id)
+    if known is None:
+        known = Client(client_id, agency, role, name="test")
+        container.clients.add(known, NO_SECRET_HASH, datetime.now(tz=UTC))
+    return known
+
+
 def token_for(container: Container, role: str, agency: str) -> str:
-    """A signed token for a client of that role and agency (the token endpoint is tested on
-    its own; signing here keeps argon2's deliberate slowness out of every test)."""
-    client = Client(client_id=f"{agency}-{role}", agency=agency, role=role, name="", locked=False)
-    return issue_token(client, container.settings, datetime.now(tz=UTC))
+    """A token for the client of that role and agency, issued as the token endpoint issues it
+    (the endpoint and its argon2 check are tested on their own)."""
+    return container.tokens.issue(registered(container, role, agency))
 
 
 def headers_for(

@@ -17,7 +17,7 @@ from api.audit_schemas import (
     PublicKey,
     VerifyReport,
 )
-from api.deps import ContainerDep, allow
+from api.deps import ActorHeader, ContainerDep, allow
 from api.responses import problems
 from api.security import Caller
 from services.audit.checkpoints import Checkpoint, public_key_document
@@ -28,7 +28,20 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 Auditor = Annotated[Caller, Depends(allow("auditor"))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Position = Annotated[str | None, Query(pattern=r"^\d{1,18}$", description="from `next`")]
-Outcome = Literal["success", "failure", "locked", "locked_out", "unlocked", "denied"]
+Outcome = Literal[
+    "success",
+    "failure",
+    "throttled",
+    "locked",
+    "denied",
+    "created",
+    "disabled",
+    "enabled",
+    "rotated",
+    "replayed",
+    "locked_out",
+    "unlocked",
+]
 
 
 @router.get(
@@ -76,6 +89,7 @@ def public_key(container: ContainerDep) -> dict[str, str]:
 def disclosures(
     container: ContainerDep,
     _: Auditor,
+    _actor: ActorHeader,  # disclosures hold shared summaries: the reader is accountable
     participant_id: Annotated[UUID, Query()],
     limit: Limit = 100,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}\.\d{1,18}$")] = None,
@@ -94,6 +108,7 @@ def authentication(
     limit: Limit = 100,
     cursor: Position = None,
 ) -> dict[str, Any]:
-    """Token requests (granted, refused, locked out) and permission denials, oldest first."""
+    """Token requests (granted, refused, throttled), permission denials, client lifecycle
+    changes and idempotent replays, oldest first."""
     audit = container.audit.authentication
     return audit.page(int(cursor or 0), limit, client_id, outcome)

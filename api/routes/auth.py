@@ -2,74 +2,66 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import ContainerDep
-from api.problems import problem
-from api.rate_limit import limit_token_requests
-from api.responses import problems
-from api.security import issue_token
+from api.oauth import (
+    NO_STORE,
+    OAuthError,
+    TokenError,
+    TokenOut,
+    TokenRequest,
+    invalid_client,
+    token_request,
+)
+from api.rate_limit import token_wait
+from services.audit.authentication import Granted, Throttled
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
-Field = Annotated[str | None, Form(max_length=256)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": TokenError, "description": text}
+    for status, text in {
+        400: "invalid_request or unsupported_grant_type (RFC 6749 §5.2)",
+        401: "invalid_client: unknown client, wrong secret or disabled client",
+        429: "slow_down: too many requests or failures from this address (Retry-After)",
+    }.items()
+}
 
 
-def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
-    if not authorization or not authorization.lower().startswith("basic "):
-        return None
-    try:
-        decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, sep, secret = decoded.partition(":")
-    return (client_id, secret) if sep else None
-
-
-def oauth_error(status: int, error: str, detail: str) -> JSONResponse:
-    headers = {"WWW-Authenticate": 'Basic realm="lead"'} if status == 401 else None
-    return problem(status, error.replace("_", "-"), error, detail, headers, error=error)
-
-
-@router.post(
-    "/token",
-    response_model=None,
-    responses=problems(),
-    dependencies=[Depends(limit_token_requests)],
-)
+@router.post("/token", response_model=TokenOut, responses=ERRORS)
 def token(
     request: Request,
     container: ContainerDep,
-    grant_type: Field = None,
-    client_id: Field = None,
-    client_secret: Field = None,
-    authorization: Annotated[str | None, Header(max_length=1024)] = None,
-) -> dict[str, Any] | JSONResponse:
+    asked: Annotated[TokenRequest, Depends(token_request)],
+) -> JSONResponse:
     """Exchange client credentials for a bearer token. Secrets are checked against argon2
-    hashes (deliberately slow): exchange once and reuse the token until it expires.
-    Every request is recorded; 5 failures within 15 minutes lock the client."""
+    hashes (deliberately slow): exchange once and reuse the token until it expires. Every
+    request is recorded; repeated failures slow down the address that makes them (429 with
+    `Retry-After`), never the client's own agency elsewhere."""
     audit = container.audit.authentication
     source = request.client.host if request.client else "unknown"
-    if grant_type != "client_credentials":
-        audit.refused(source, "unsupported grant_type", client_id)
-        return oauth_error(400, "unsupported_grant_type", "grant_type must be client_credentials")
-    credentials = basic_credentials(authorization) or (
-        (client_id, client_secret) if client_id and client_secret else None
+    if (wait := token_wait(container, source)) > 0:
+        return slow_down("too many requests from this address", wait)
+    if asked.error is not None or asked.client_id is None or asked.secret is None:
+        error = asked.error or invalid_client("client authentication is required")
+        audit.refused(source, error.description, asked.client_id)
+        return error.response()
+    decision = audit.authenticate(asked.client_id, asked.secret, source)
+    if isinstance(decision, Throttled):
+        return slow_down("too many failed attempts from this address", decision.retry_after)
+    if not isinstance(decision, Granted):
+        return invalid_client("unknown client, wrong secret or disabled client").response()
+    granted = TokenOut(
+        access_token=container.tokens.issue(decision.client),
+        token_type="Bearer",  # noqa: S106 (the scheme name, RFC 6750)
+        expires_in=container.settings.token_lifetime_seconds,
     )
-    if credentials is None:
-        audit.refused(source, "no client credentials", client_id)
-        return oauth_error(401, "invalid_client", "client credentials are required")
-    client = audit.authenticate(*credentials, source)
-    if client is None:
-        return oauth_error(401, "invalid_client", "unknown client, wrong secret, or locked")
-    settings = container.settings
-    return {
-        "access_token": issue_token(client, settings, datetime.now(tz=UTC)),
-        "token_type": "Bearer",
-        "expires_in": settings.token_lifetime_seconds,
-    }
+    return JSONResponse(granted.model_dump(), headers=NO_STORE)
+
+
+def slow_down(reason: str, wait: int) -> JSONResponse:
+    return OAuthError(429, "slow_down", f"{reason}; retry after {wait} s", wait).response()

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 
-from api.deps import ContainerDep, allow, write_context_for
+from api.deps import ActorHeader, ContainerDep, allow, write_context_for
 from api.responses import problems
 from api.schemas import StrictBody
 from api.security import Caller
@@ -31,6 +31,7 @@ class ReviewIn(StrictBody):
 async def golden_rule_flags(
     container: ContainerDep,
     _: Annotated[Caller, Depends(allow("defense", "project_manager", "auditor"))],
+    _actor: ActorHeader,  # reads of participants' flags are accountable to an individual
     rule: Annotated[Rule | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
     participant_id: Annotated[UUID | None, Query()] = None,

@@ -1,13 +1,19 @@
-"""Liveness, readiness and Prometheus metrics: no authentication."""
+"""Liveness and readiness (no authentication, no counts, no routes) and Prometheus metrics
+(a bearer token from `LEAD_METRICS_TOKEN`; 404 while none is set)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from api.deps import ContainerDep
+from api.security import challenge
 from api.views import Health, NotReady, Ready
 from infra.observability import HEAD_POSITION, PROJECTION_LAG, REGISTRY
 
@@ -49,7 +55,11 @@ def readyz(container: ContainerDep) -> Ready | JSONResponse:
         }
     },
 )
-def metrics(container: ContainerDep) -> Response:
+def metrics(
+    container: ContainerDep, authorization: Annotated[str | None, Header()] = None
+) -> Response:
+    """Prometheus text, for `authorization: {credentials_file: ...}` in a scrape config."""
+    check_metrics_token(container.settings.metrics_token, authorization)
     try:
         head = container.store.table.head()
         HEAD_POSITION.set(head)
@@ -58,3 +68,14 @@ def metrics(container: ContainerDep) -> Response:
     except Exception:  # noqa: BLE001, S110 (metrics must render even when the store is down)
         pass
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def check_metrics_token(expected: SecretStr | None, authorization: str | None) -> None:
+    """404 while no token is configured: there is no one to let in, and a 401 would only
+    invite guessing. Otherwise the bearer token, compared in constant time."""
+    if expected is None:
+        raise HTTPException(404, "not found")
+    scheme, _, given = (authorization or "").partition(" ")
+    secret = expected.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), secret):
+        raise HTTPException(401, "the metrics bearer token is required", headers=challenge())

@@ -1,27 +1,36 @@
-"""Token requests and permission denials, recorded with who, from where, the outcome and the
-UTC time to hundredths of a second; too many failures lock the client (CJIS AC-7) until an
-operator unlocks it (`leadctl clients unlock`)."""
+"""Token requests, recorded with who, from where, the outcome and the UTC time to hundredths
+of a second (CJIS AU-2); repeated failures from one (client, address) pair make that pair
+wait (AC-7 by delay, `services/audit/throttle.py`), never the client's agency elsewhere."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from infra.auth_log import (
-    DENIED,
-    FAILURE,
-    LOCKED,
-    LOCKED_OUT,
-    SUCCESS,
-    UNLOCKED,
-    AuthLog,
-    AuthRecord,
-)
+from infra.auth_log import DENIED, FAILURE, LOCKED, SUCCESS, THROTTLED, AuthLog, AuthRecord
 from infra.clients import Client, ClientRegistry
 from infra.clock import Clock
+from services.audit.throttle import seconds_to_wait
 from services.jsonable import json_object
 
-OUTCOMES = (SUCCESS, FAILURE, LOCKED, LOCKED_OUT, UNLOCKED, DENIED)
+
+@dataclass(frozen=True)
+class Granted:
+    client: Client
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Unknown client, wrong secret or a disabled client: the caller is not told which."""
+
+
+@dataclass(frozen=True)
+class Throttled:
+    retry_after: int
+
+
+TokenDecision = Granted | Refused | Throttled
 
 
 class AuthenticationAudit:
@@ -30,58 +39,71 @@ class AuthenticationAudit:
         clients: ClientRegistry,
         log: AuthLog,
         clock: Clock,
-        max_failures: int = 5,
+        free_failures: int = 5,
         window: timedelta = timedelta(minutes=15),
     ) -> None:
         self.clients = clients
         self.log = log
         self.clock = clock
-        self.max_failures = max_failures
+        self.free_failures = free_failures
         self.window = window
 
-    def authenticate(self, client_id: str, secret: str, source: str) -> Client | None:
-        """The client if the secret is right and it is not locked; every attempt recorded."""
+    def authenticate(self, client_id: str, secret: str, source: str) -> TokenDecision:
+        """Every attempt recorded; a throttled pair is turned away before its secret is checked
+        (no argon2 work for the attacker's retries)."""
+        wait = self.wait_for(client_id, source)
+        if wait > 0:
+            self.refused(source, f"throttled: retry after {wait} s", client_id, THROTTLED)
+            return Throttled(wait)
         client = self.clients.authenticate(client_id, secret)
-        known = client or self.clients.get(client_id)
-        if client is not None:
-            self.add(client, source, SUCCESS, "token issued")
-            return client
-        if known is not None and known.locked:
-            self.add(known, source, LOCKED, "refused: the client is locked")
-            return None
+        if client is None:
+            self.failed(client_id, source)
+            return Refused()
+        if client.disabled:
+            self.add(client, source, LOCKED, "refused: the client is disabled")
+            return Refused()
+        self.add(client, source, SUCCESS, "token issued")
+        return Granted(client)
+
+    def wait_for(self, client_id: str, source: str) -> int:
+        now = self.clock.now()
+        failures, last = self.log.failures(client_id, source, now - self.window)
+        return seconds_to_wait(failures, last, now, self.free_failures, self.window)
+
+    def failed(self, client_id: str, source: str) -> None:
+        known = self.clients.get(client_id)
         if known is None:
             self.refused(source, "unknown client", client_id)
-            return None
-        self.add(known, source, FAILURE, "wrong secret")
-        self.lock_if_too_many(known, source)
-        return None
+        else:
+            self.add(known, source, FAILURE, "wrong secret")
 
-    def lock_if_too_many(self, client: Client, source: str) -> None:
-        since = self.clock.now() - self.window
-        if self.log.failures_since(client.client_id, since) >= self.max_failures:
-            self.clients.set_locked(client.client_id, locked=True)
-            minutes = int(self.window.total_seconds() // 60)
-            detail = f"locked after {self.max_failures} failures within {minutes} minutes"
-            self.add(client, source, LOCKED_OUT, detail)
+    def refused(
+        self, source: str, detail: str, client_id: str | None = None, outcome: str = FAILURE
+    ) -> None:
+        """A token request turned away before (or without) a secret being checked."""
+        self.log.add(AuthRecord(self.clock.now(), client_id, None, None, source, outcome, detail))
 
-    def refused(self, source: str, detail: str, client_id: str | None = None) -> None:
-        """A token request turned away before any secret was checked."""
-        named = client_id[:64] if client_id else None
-        self.log.add(AuthRecord(self.clock.now(), named, None, None, source, FAILURE, detail))
+    def denied(
+        self, client_id: str, agency: str, role: str, source: str, detail: str, actor: str = ""
+    ) -> None:
+        record = AuthRecord(
+            self.clock.now(), client_id, agency, role, source, DENIED, detail, actor or None
+        )
+        self.log.add(record)
 
-    def denied(self, client_id: str, agency: str, role: str, source: str, detail: str) -> None:
-        self.log.add(AuthRecord(self.clock.now(), client_id, agency, role, source, DENIED, detail))
-
-    def unlock(self, client_id: str, operator: str) -> bool:
-        if not self.clients.set_locked(client_id, locked=False):
-            return False
-        self.add(self.clients.get(client_id), operator, UNLOCKED, "unlocked by an operator")
-        return True
-
-    def add(self, client: Client | None, source: str, outcome: str, detail: str) -> None:
+    def add(
+        self,
+        client: Client | None,
+        source: str,
+        outcome: str,
+        detail: str,
+        actor: str | None = None,
+    ) -> None:
         agency, role = (client.agency, client.role) if client else (None, None)
         client_id = client.client_id if client else None
-        record = AuthRecord(self.clock.now(), client_id, agency, role, source, outcome, detail)
+        record = AuthRecord(
+            self.clock.now(), client_id, agency, role, source, outcome, detail, actor
+        )
         self.log.add(record)
 
     def page(

@@ -22,6 +22,7 @@ from infra.signing import CheckpointSigner
 from services.audit.checkpoints import Checkpoint, utc_text
 from services.audit.decodability import Decodability, Decode
 from services.audit.quick_path import LAST
+from services.audit.read_verifier import ReadVerifier
 from services.audit.walk import Finding, Targets, Walk
 
 
@@ -46,12 +47,18 @@ class LinksByRange:
 
 class Verifier:
     def __init__(
-        self, events: StoredEvents, chain: ChainStore, signer: CheckpointSigner, decode: Decode
+        self,
+        events: StoredEvents,
+        chain: ChainStore,
+        signer: CheckpointSigner,
+        decode: Decode,
+        reads: ReadVerifier | None = None,
     ) -> None:
         self.events = events
         self.chain = chain
         self.signer = signer
         self.decode = decode
+        self.reads = reads
         self.page_size = 2000
 
     def verify(self, checkpoint: Checkpoint | None = None, *, deep: bool = False) -> dict[str, Any]:
@@ -67,7 +74,11 @@ class Verifier:
                 raise Finding(walk.last_position + 1, self.truncated(walk, min(walk.targets)))
         except Finding as found:
             finding = found
-        return self.report(walk, checkpoint, finding, time.perf_counter() - started)
+        report = self.report(walk, checkpoint, finding, time.perf_counter() - started)
+        if self.reads is not None:  # the read log: its own chain, same key, one verdict
+            report["reads"] = self.reads.verify()
+            report["ok"] = report["ok"] and report["reads"]["ok"]
+        return report
 
     def walk(self, walk: Walk, until: int) -> None:
         """Pages of events, each with the links in its range of positions."""

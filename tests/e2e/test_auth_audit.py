@@ -1,26 +1,28 @@
-"""The authentication audit (CJIS AU-2, AC-7): token requests and permission denials are
-recorded to the hundredth of a second; five failures within fifteen minutes lock a client
-until an operator unlocks it with `leadctl clients unlock`."""
+"""The authentication audit (CJIS AU-2) and AC-7 by delay: every token request is recorded to
+the hundredth of a second; failures slow down the (client, address) pair that makes them and
+never lock the client out for its own agency."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from cli.main import unlock_client
+from api.app import create_app
 from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.container import Container
-from tests.conftest import TEST_SECRET, headers_for
+from tests.conftest import headers_for
 from tests.e2e.audit_helpers import auditor, get_json
 
 pytestmark = pytest.mark.e2e
 
 CENTISECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ$")
+ELSEWHERE = "203.0.113.9"  # a partner agency's address (TEST-NET-3)
 
 
 def new_client(container: Container) -> tuple[str, str]:
@@ -41,44 +43,86 @@ async def audit_of(
     return items
 
 
-async def test_five_failures_lock_until_an_operator_unlocks(
-    http: httpx.AsyncClient,
-    container: Container,
-    clock: SettableClock,
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+async def outsider(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    """The same service, reached from another address."""
+    transport = httpx.ASGITransport(
+        app=create_app(container, background=False), client=(ELSEWHERE, 40000)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as client:
+        yield client
+
+
+async def test_failures_delay_the_address_exponentially_and_a_success_resets(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
 ) -> None:
     client_id, secret = new_client(container)
     assert await ask(http, client_id, secret) == 200
     for _ in range(5):
         clock.advance(timedelta(seconds=30))
         assert await ask(http, client_id, "wrong-secret") == 401
-    assert await ask(http, client_id, secret) == 401  # locked: the right secret is refused
-    outcomes = [e["outcome"] for e in await audit_of(http, container, client_id=client_id)]
-    assert outcomes == ["success", *["failure"] * 5, "locked_out", "locked"]
-    monkeypatch.setenv("LEAD_DATABASE_URL", container.settings.database_url)
-    monkeypatch.setenv("LEAD_SECRET_KEY", TEST_SECRET)
-    unlock_client(client_id)
+    assert await ask(http, client_id, secret) == 429  # within 1 s of the 5th failure
+    clock.advance(timedelta(seconds=1))
+    assert await ask(http, client_id, "wrong-secret") == 401  # the 6th failure: now 2 s
+    clock.advance(timedelta(seconds=1))
+    assert await ask(http, client_id, secret) == 429
+    clock.advance(timedelta(seconds=1))
+    assert await ask(http, client_id, secret) == 200
+    assert await ask(http, client_id, "wrong-secret") == 401  # counting starts again
     assert await ask(http, client_id, secret) == 200
     events = await audit_of(http, container, client_id=client_id)
-    assert [e["outcome"] for e in events[-2:]] == ["unlocked", "success"]
+    outcomes = [e["outcome"] for e in events]
+    assert outcomes == [
+        "success",
+        *["failure"] * 5,
+        "throttled",
+        "failure",
+        "throttled",
+        "success",
+        "failure",
+        "success",
+    ]
     failure = events[1]
     assert (failure["agency"], failure["role"], failure["source"]) == ("spd", "police", "127.0.0.1")
+    assert events[6]["detail"] == "throttled: retry after 1 s"
     assert all(CENTISECONDS.match(e["at"]) for e in events), events
 
 
-async def test_failures_outside_the_window_or_before_a_success_do_not_count(
-    http: httpx.AsyncClient, container: Container, clock: SettableClock
+async def test_a_throttled_answer_says_when_to_retry(
+    http: httpx.AsyncClient, container: Container
 ) -> None:
-    client_id, secret = new_client(container)
-    for _ in range(4):
+    client_id, _ = new_client(container)
+    for _ in range(5):
         assert await ask(http, client_id, "wrong") == 401
-    clock.advance(timedelta(minutes=16))
-    assert await ask(http, client_id, "wrong") == 401  # 1 within the window
-    assert await ask(http, client_id, secret) == 200
-    for _ in range(4):
-        assert await ask(http, client_id, "wrong") == 401  # 4 since the success
-    assert await ask(http, client_id, secret) == 200
-    assert container.clients.get(client_id).locked is False  # type: ignore[union-attr]
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"}
+    throttled = await http.post("/v1/auth/token", data=form)
+    assert throttled.status_code == 429
+    assert throttled.headers["retry-after"] == "1"
+    assert throttled.json()["error"] == "slow_down"
+    assert throttled.headers["cache-control"] == "no-store"
+
+
+async def test_another_address_hammering_spd_does_not_stop_spd(
+    http: httpx.AsyncClient, outsider: httpx.AsyncClient, container: Container
+) -> None:
+    """The lockout attack of issue 12: any partner could take SPD offline with five bad
+    secrets. Now the outsider's own address waits, and SPD keeps getting tokens."""
+    client_id, secret = new_client(container)
+    answers = [await ask(outsider, client_id, f"guess-{n}") for n in range(30)]
+    assert answers == [401] * 5 + [429] * 25
+    assert [await ask(http, client_id, secret) for _ in range(3)] == [200] * 3
+    assert container.clients.get(client_id).disabled is False  # type: ignore[union-attr]
+    events = await audit_of(http, container, client_id=client_id)
+    from_outsider = [e["outcome"] for e in events if e["source"] == ELSEWHERE]
+    assert from_outsider == ["failure"] * 5 + ["throttled"] * 25  # AC-7: every failure kept
+    assert [e["outcome"] for e in events if e["source"] == "127.0.0.1"] == ["success"] * 3
+
+
+async def test_unknown_clients_are_throttled_like_known_ones(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    answers = [await ask(http, "no-such-client", "x") for _ in range(6)]
+    assert answers == [401] * 5 + [429]
 
 
 async def test_unknown_clients_and_bad_requests_are_recorded(
@@ -90,12 +134,14 @@ async def test_unknown_clients_and_bad_requests_are_recorded(
     events = await audit_of(http, container, outcome="failure")
     assert [(e["client_id"], e["detail"]) for e in events] == [
         ("no-such-client", "unknown client"),
-        (None, "unsupported grant_type"),
+        (None, "only grant_type=client_credentials is supported"),
     ]
 
 
-async def test_permission_denied_is_recorded(http: httpx.AsyncClient, container: Container) -> None:
-    police = headers_for(container, "police", "spd")
+async def test_permission_denied_is_recorded_with_the_actor(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    police = headers_for(container, "police", "spd", actor="badge-7")
     assert (await http.get("/v1/audit/verify", headers=police)).status_code == 403
     [denied] = await audit_of(http, container, outcome="denied")
     assert (denied["client_id"], denied["agency"], denied["role"]) == (
@@ -104,6 +150,7 @@ async def test_permission_denied_is_recorded(http: httpx.AsyncClient, container:
         "police",
     )
     assert denied["detail"] == "GET /v1/audit/verify"
+    assert denied["actor"] == "badge-7"
     assert CENTISECONDS.match(denied["at"])
 
 

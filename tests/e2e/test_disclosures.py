@@ -80,12 +80,17 @@ async def scripted(
     assert refused.status_code == 403  # the refused attempt disclosed nothing
     await http.get(f"/v1/participants/{other}", headers=police)  # someone else's record
     anonymous = headers_for(container, "project_manager", "pcg")
-    del anonymous["X-Actor"]  # optional on reads: recorded as empty
+    del anonymous["X-Actor"]  # a read nobody answers for is refused, and discloses nothing
+    refused_read = await http.get(f"/v1/participants/{pid}", headers=anonymous)
+    assert refused_read.status_code == 400
+    assert refused_read.json()["type"].endswith("/actor-required")
     await step(
-        http.get(f"/v1/participants/{pid}", headers=anonymous),
+        http.get(
+            f"/v1/participants/{pid}", headers=headers_for(container, "project_manager", "pcg")
+        ),
         "read",
         role="project_manager",
-        actor="",
+        actor="staff-1",
         purpose="",
     )
     return pid, expected

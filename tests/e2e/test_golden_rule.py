@@ -159,7 +159,7 @@ async def test_a_flag_is_reviewed_once_by_a_defender_or_project_manager(
         await http.post(url, json={"note": "n" * 2001}, headers=defender(container))
     ).status_code == 422
     no_actor = {"Authorization": defender(container)["Authorization"]}
-    assert (await http.post(url, json={}, headers=no_actor)).status_code == 422
+    assert (await http.post(url, json={}, headers=no_actor)).status_code == 400
     reviewed = await http.post(
         url, json={"note": "booked on a warrant"}, headers=defender(container)
     )

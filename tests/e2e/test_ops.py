@@ -1,30 +1,66 @@
-"""Health, readiness, metrics and the OpenAPI document."""
+"""Health, readiness, metrics and the OpenAPI document: what anyone may ask tells nothing."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
+from pydantic import SecretStr
 
+from api.app import create_app
 from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import refer, social_contact
 
 pytestmark = pytest.mark.e2e
 
+METRICS_TOKEN = "metrics-token-0123456789abcdef"
 
-async def test_health_and_readiness(http: httpx.AsyncClient, container: Container) -> None:
+
+@pytest.fixture
+async def scraped(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    """The service with LEAD_METRICS_TOKEN set."""
+    container.settings = container.settings.model_copy(
+        update={"metrics_token": SecretStr(METRICS_TOKEN)}
+    )
+    transport = httpx.ASGITransport(app=create_app(container, background=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as client:
+        yield client
+
+
+async def test_health_and_readiness_say_nothing_more(
+    http: httpx.AsyncClient, container: Container
+) -> None:
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     await refer(http, container, social_contact())
     ready = await http.get("/readyz")
-    assert ready.status_code == 200
-    assert ready.json() == {"status": "ready"}  # no counts, names or routes
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
 
 
-async def test_metrics_count_requests_and_events(
-    http: httpx.AsyncClient, container: Container
+async def test_metrics_are_404_without_a_configured_token(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/metrics")).status_code == 404
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    assert (await http.get("/metrics", headers=bearer)).status_code == 404
+
+
+async def test_metrics_need_the_bearer_token(
+    scraped: httpx.AsyncClient, container: Container
 ) -> None:
-    await refer(http, container, social_contact())
-    text = (await http.get("/metrics")).text
+    await refer(scraped, container, social_contact())
+    for authorization in (
+        None,
+        "Bearer wrong",
+        f"Basic {METRICS_TOKEN}",
+        f"Bearer {METRICS_TOKEN}x",
+    ):
+        headers = {"Authorization": authorization} if authorization else {}
+        refused = await scraped.get("/metrics", headers=headers)
+        assert refused.status_code == 401, authorization
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+    text = (
+        await scraped.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    ).text
     assert 'lead_http_requests_total{method="POST",route="/v1/referrals",status="201"}' in text
     assert "lead_events_written_total" in text
     assert "lead_projection_lag_events" in text

@@ -32,7 +32,7 @@ def stored(container: Container) -> int:
 
 
 def test_a_full_buffer_is_written_before_the_read_answers(container: Container) -> None:
-    log = AccessLog(container.sql, max_records=5, max_delay=3600)
+    log = AccessLog(container.sql, container.audit.access_log.sealer, max_records=5, max_delay=3600)
     for record in records(4):
         log.record([record])
     assert stored(container) == 0
@@ -47,7 +47,9 @@ def test_a_full_buffer_is_written_before_the_read_answers(container: Container) 
 
 
 def test_the_flusher_writes_within_the_delay(container: Container) -> None:
-    log = AccessLog(container.sql, max_records=1000, max_delay=0.05)
+    log = AccessLog(
+        container.sql, container.audit.access_log.sealer, max_records=1000, max_delay=0.05
+    )
     log.record(records(2))
     deadline = time.monotonic() + 5
     while stored(container) < 2 and time.monotonic() < deadline:
@@ -59,7 +61,7 @@ def test_the_flusher_writes_within_the_delay(container: Container) -> None:
 
 def test_a_failed_write_keeps_the_records_and_fails_the_read(container: Container) -> None:
     unreachable = container.sql.execution_options(schema_translate_map={None: "nowhere"})
-    log = AccessLog(unreachable, max_records=2, max_delay=3600)
+    log = AccessLog(unreachable, container.audit.access_log.sealer, max_records=2, max_delay=3600)
     log.record(records(1))
     with pytest.raises(SQLAlchemyError):
         log.record(records(1))

@@ -1,0 +1,100 @@
+"""No usable default secret: unset keys are generated on first start into files only the
+service's user may read, and read back on every later start; the data files are private."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from composition.bootstrap import build
+from infra.keys import AUDIT_KEY_FILE, TOKEN_SECRET_FILE, load_keys
+from infra.migrations import upgrade
+from infra.private_files import LooseFile
+from infra.settings import Settings
+from tests.conftest import TEST_SECRET
+
+pytestmark = pytest.mark.integration
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def fresh(tmp_path: Path, **values: object) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'data' / 'lead.sqlite3'}",
+        data_dir=tmp_path / "data",
+        **values,
+    )
+
+
+def test_unset_keys_are_generated_once_private_and_reused(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    first = load_keys(settings)
+    token_file, audit_file = (
+        settings.data_dir / name for name in (TOKEN_SECRET_FILE, AUDIT_KEY_FILE)
+    )
+    assert (mode(settings.data_dir), mode(token_file), mode(audit_file)) == (0o700, 0o600, 0o600)
+    assert len(first.token_secret) >= 32
+    assert len(first.audit_seed) == 32
+    again = load_keys(fresh(tmp_path))
+    assert (again.token_secret, again.audit_seed) == (first.token_secret, first.audit_seed)
+    elsewhere = load_keys(fresh(tmp_path / "other"))
+    assert elsewhere.token_secret != first.token_secret
+    assert elsewhere.audit_seed != first.audit_seed
+
+
+def test_the_audit_key_is_never_derived_from_the_token_secret(tmp_path: Path) -> None:
+    one = load_keys(fresh(tmp_path / "a", secret_key=SecretStr(TEST_SECRET)))
+    two = load_keys(fresh(tmp_path / "b", secret_key=SecretStr(TEST_SECRET)))
+    assert one.token_secret == two.token_secret == TEST_SECRET
+    assert one.audit_seed != two.audit_seed
+    assert not (tmp_path / "a" / "data" / TOKEN_SECRET_FILE).exists()
+
+
+def test_a_key_file_others_may_read_is_refused(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    load_keys(settings)
+    (settings.data_dir / AUDIT_KEY_FILE).chmod(0o644)
+    with pytest.raises(LooseFile, match="chmod 600"):
+        load_keys(settings)
+
+
+def test_secrets_that_are_too_short_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least 32"):
+        Settings(_env_file=None, secret_key="short")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="at least 16"):
+        Settings(_env_file=None, metrics_token="short")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="not an IP address"):
+        Settings(_env_file=None, forwarded_allow_ips="10.0.0.1, proxy.local")  # type: ignore[call-arg]
+    proxies = Settings(_env_file=None, forwarded_allow_ips="10.0.0.1, 192.168.0.0/24")  # type: ignore[call-arg]
+    assert proxies.trusted_proxies == ["10.0.0.1", "192.168.0.0/24"]
+
+
+def test_the_sqlite_store_its_wal_and_the_data_dir_are_private(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    container = build(settings)
+    try:
+        container.clients.create("spd", "police", "", container.clock.now())
+        database = settings.sqlite_path
+        companions = [database.with_name(database.name + s) for s in ("-wal", "-shm")]
+        assert [p.name for p in companions if p.exists()] == [c.name for c in companions]
+        assert {mode(p) for p in [database, *companions]} == {0o600}
+        assert mode(database.parent) == 0o700
+    finally:
+        container.close()
+
+
+def test_an_existing_world_readable_store_is_tightened(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    settings.data_dir.mkdir(mode=0o755)
+    settings.data_dir.chmod(0o755)
+    settings.sqlite_path.write_bytes(b"")
+    settings.sqlite_path.chmod(0o644)
+    upgrade(settings)
+    assert (mode(settings.data_dir), mode(settings.sqlite_path)) == (0o700, 0o600)
