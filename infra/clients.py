@@ -16,6 +16,13 @@ from domain.roles import ROLES
 from infra.tables import agencies, api_clients
 
 _hasher = PasswordHasher()
+
+
+def hash_secret(secret: str) -> str:
+    """The slow hash a secret is kept as (argon2id, the library's defaults)."""
+    return _hasher.hash(secret)
+
+
 # Verifying against this keeps an unknown client id as slow as a wrong secret.
 _DUMMY_HASH = _hasher.hash("not-a-real-secret")
 
@@ -46,7 +53,7 @@ class ClientRegistry:
             raise ValueError(msg)
         client = Client(str(uuid4()), agency, role, name)
         secret = secrets.token_urlsafe(32)
-        self.add(client, _hasher.hash(secret), now)
+        self.add(client, hash_secret(secret), now)
         return client, secret
 
     def add(self, client: Client, secret_hash: str, now: datetime) -> None:
@@ -115,7 +122,7 @@ class ClientRegistry:
                 update(table)
                 .where(table.c.client_id == client_id)
                 .values(
-                    secret_hash=_hasher.hash(secret),
+                    secret_hash=hash_secret(secret),
                     secret_generation=table.c.secret_generation + 1,
                 )
             )
