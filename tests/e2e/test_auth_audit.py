@@ -176,3 +176,17 @@ async def test_the_authentication_audit_is_for_auditors_and_pages(
             "/v1/audit/authentication", params=params, headers=auditor(container)
         )
         assert response.status_code == 422, params
+
+
+async def test_any_source_address_fits_its_column_and_is_counted(container: Container) -> None:
+    """A forwarded address over 64 characters was a 500 on PostgreSQL, and the failed attempt
+    was neither recorded nor counted: now it is cut to its column, recorded and throttled."""
+    odd = "2001:db8::" + "f" * 300
+    transport = httpx.ASGITransport(app=create_app(container, background=False), client=(odd, 1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as far:
+        client_id, _ = new_client(container)
+        answers = [await ask(far, client_id, "wrong") for _ in range(6)]
+        assert answers == [401] * 5 + [429]
+        events = await audit_of(far, container, client_id=client_id)
+    assert {e["source"] for e in events} == {odd[:64]}
+    assert [e["outcome"] for e in events] == ["failure"] * 5 + ["throttled"]
