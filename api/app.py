@@ -26,7 +26,8 @@ Let Everyone Advance with Dignity) sites.
 - **Tokens**: OAuth 2.0 client credentials at `POST /v1/auth/token` (a client from
   `leadctl clients create`); send `Authorization: Bearer <token>`. Each operation says who may
   call it.
-- **Writes** take `X-Actor` (the badge or staff number acting), accept `Idempotency-Key` (the
+- **Writes**, and reads of participant information, take `X-Actor` (the badge or staff
+  number acting; 400 `actor-required` without). Writes accept `Idempotency-Key` (the
   same key and body replay the first answer, with `Idempotent-Replayed: true`; another body is
   a 422) and answer with `position`: pass it as `min_position` to a read served from a read
   model to read your own write.
@@ -34,7 +35,8 @@ Let Everyone Advance with Dignity) sites.
   a matching `If-None-Match`); commands accept `If-Match` (strong comparison: 412 when it
   changed); policy writes require it (428 without).
 - **Errors** are RFC 9457 `application/problem+json`; each `type` ends in a slug that
-  `GET /problems/{slug}` explains, and `GET /problems` lists them all."""
+  `GET /problems/{slug}` explains, and `GET /problems` lists them all. The token endpoint
+  answers RFC 6749 §5.2 errors instead. Every `/v1` answer is `Cache-Control: no-store`."""
 
 
 def create_app(container: Container, *, background: bool | None = None) -> FastAPI:

@@ -57,13 +57,25 @@ def invalid_client(description: str) -> OAuthError:
     return OAuthError(401, "invalid_client", description)
 
 
-@dataclass(frozen=True)
-class TokenRequest:
-    """Credentials to check, or the error the request earned before any was checked."""
+def slow_down(reason: str, wait: int) -> OAuthError:
+    return OAuthError(429, "slow_down", f"{reason}; retry after {wait} s", wait)
 
+
+@dataclass(frozen=True)
+class Credentials:
+    client_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class BadTokenRequest:
+    """Refused before any secret was checked; `client_id` as claimed, for the audit."""
+
+    error: OAuthError
     client_id: str | None = None
-    secret: str | None = None
-    error: OAuthError | None = None
+
+
+TokenRequest = Credentials | BadTokenRequest
 
 
 Field = Annotated[str | None, Form()]
@@ -79,11 +91,11 @@ async def token_request(
     form = await request.form()
     for name in PARAMETERS:
         if len(form.getlist(name)) > 1:
-            return TokenRequest(client_id, error=invalid_request(f"{name} was sent more than once"))
+            return BadTokenRequest(invalid_request(f"{name} was sent more than once"), client_id)
     error = grant_error(grant_type)
     if error is None:
         return credentials(request.headers.get("authorization"), client_id, client_secret)
-    return TokenRequest(client_id, error=error)
+    return BadTokenRequest(error, client_id)
 
 
 def grant_error(grant_type: str | None) -> OAuthError | None:
@@ -102,28 +114,28 @@ def credentials(
     if authorization is not None:
         return by_basic(authorization, client_id, client_secret)
     if not client_id or not client_secret:
-        return TokenRequest(client_id, error=invalid_client("client authentication is required"))
+        return BadTokenRequest(invalid_client("client authentication is required"), client_id)
     return checked(client_id, client_secret)
 
 
 def by_basic(authorization: str, client_id: str | None, client_secret: str | None) -> TokenRequest:
     basic = basic_credentials(authorization)
     if basic is None:
-        return TokenRequest(client_id, error=invalid_client("HTTP Basic credentials expected"))
+        return BadTokenRequest(invalid_client("HTTP Basic credentials expected"), client_id)
     if client_secret is not None:
         text = "authenticate with HTTP Basic or with client_secret, not both"
-        return TokenRequest(basic[0], error=invalid_request(text))
+        return BadTokenRequest(invalid_request(text), basic[0])
     if client_id is not None and client_id != basic[0]:
         text = "client_id differs from the client of the HTTP Basic credentials"
-        return TokenRequest(basic[0], error=invalid_request(text))
+        return BadTokenRequest(invalid_request(text), basic[0])
     return checked(*basic)
 
 
 def checked(client_id: str, secret: str) -> TokenRequest:
     if len(client_id) > MAX_LENGTH or len(secret) > MAX_LENGTH:
         text = f"client_id and client_secret are at most {MAX_LENGTH} characters"
-        return TokenRequest(client_id, error=invalid_request(text))
-    return TokenRequest(client_id, secret)
+        return BadTokenRequest(invalid_request(text), client_id)
+    return Credentials(client_id, secret)
 
 
 def basic_credentials(authorization: str) -> tuple[str, str] | None:

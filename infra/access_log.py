@@ -14,11 +14,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 import structlog
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, Row, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from infra.audit_tables import access_log, access_log_batches
@@ -160,21 +160,19 @@ def reads_of(engine: Engine, participant_id: UUID, after_id: int, limit: int) ->
             .order_by(table.c.id)
             .limit(limit)
         ).all()
-    return [
-        (
-            int(row.id),
-            AccessRecord(
-                row.participant_id,
-                utc(row.at),
-                row.client_id,
-                row.agency,
-                row.role,
-                row.actor,
-                row.endpoint,
-                row.categories,
-                row.purpose,
-                row.detail,
-            ),
-        )
-        for row in rows
-    ]
+    return [(int(row.id), record_of(row)) for row in rows]
+
+
+def record_of(row: Row[Any]) -> AccessRecord:
+    return AccessRecord(
+        row.participant_id,
+        utc(row.at),
+        row.client_id,
+        row.agency,
+        row.role,
+        row.actor,
+        row.endpoint,
+        row.categories,
+        row.purpose,
+        row.detail,
+    )

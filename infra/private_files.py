@@ -19,15 +19,17 @@ class LooseFile(Exception):
 
 
 def private_dir(path: Path) -> Path:
-    """Create the directory 0700 (with its parents); tighten it if this user owns it."""
-    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-    tighten(path, PRIVATE_DIR)
+    """Create the directory 0700 (with its parents). One that exists is left as it is: it may
+    be the operator's, holding other things; the files we keep in it are 0600 anyway."""
+    if not path.exists():
+        path.mkdir(mode=PRIVATE_DIR, parents=True)
+        path.chmod(PRIVATE_DIR)  # whatever the umask
     return path
 
 
 def tighten(path: Path, mode: int) -> None:
-    """chmod to `mode` when the file is ours and looser; someone else's file is left alone
-    (the operator chose its permissions)."""
+    """chmod a file of ours to `mode` when it is looser (a store created before this rule);
+    someone else's file is left alone (the operator chose its permissions)."""
     with contextlib.suppress(FileNotFoundError):
         info = path.stat()
         if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & ~mode:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
-from infra.access_log import AccessRecord, utc
+from infra.access_log import AccessRecord, record_of
 from infra.audit_tables import access_log, access_log_batches
 
 
@@ -53,20 +53,7 @@ class ReadBatches:
             ).all()
         grouped: dict[int, list[AccessRecord]] = defaultdict(list)
         for row in rows:
-            grouped[int(row.batch)].append(
-                AccessRecord(
-                    row.participant_id,
-                    utc(row.at),
-                    row.client_id,
-                    row.agency,
-                    row.role,
-                    row.actor,
-                    row.endpoint,
-                    row.categories,
-                    row.purpose,
-                    row.detail,
-                )
-            )
+            grouped[int(row.batch)].append(record_of(row))
         return grouped
 
     def strays(self) -> tuple[int, int]:

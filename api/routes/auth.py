@@ -10,15 +10,17 @@ from fastapi.responses import JSONResponse
 from api.deps import ContainerDep
 from api.oauth import (
     NO_STORE,
-    OAuthError,
+    BadTokenRequest,
     TokenError,
     TokenOut,
     TokenRequest,
     invalid_client,
+    slow_down,
     token_request,
 )
 from api.rate_limit import token_wait
-from services.audit.authentication import Granted, Throttled
+from infra.bootstrap import Container
+from services.audit.authentication import Refused, Throttled, TokenDecision
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 
@@ -45,15 +47,18 @@ def token(
     audit = container.audit.authentication
     source = request.client.host if request.client else "unknown"
     if (wait := token_wait(container, source)) > 0:
-        return slow_down("too many requests from this address", wait)
-    if asked.error is not None or asked.client_id is None or asked.secret is None:
-        error = asked.error or invalid_client("client authentication is required")
-        audit.refused(source, error.description, asked.client_id)
-        return error.response()
-    decision = audit.authenticate(asked.client_id, asked.secret, source)
+        return slow_down("too many requests from this address", wait).response()
+    if isinstance(asked, BadTokenRequest):
+        audit.refused(source, asked.error.description, asked.client_id)
+        return asked.error.response()
+    return answer(audit.authenticate(asked.client_id, asked.secret, source), container)
+
+
+def answer(decision: TokenDecision, container: Container) -> JSONResponse:
     if isinstance(decision, Throttled):
-        return slow_down("too many failed attempts from this address", decision.retry_after)
-    if not isinstance(decision, Granted):
+        reason = "too many failed attempts from this address"
+        return slow_down(reason, decision.retry_after).response()
+    if isinstance(decision, Refused):
         return invalid_client("unknown client, wrong secret or disabled client").response()
     granted = TokenOut(
         access_token=container.tokens.issue(decision.client),
@@ -61,7 +66,3 @@ def token(
         expires_in=container.settings.token_lifetime_seconds,
     )
     return JSONResponse(granted.model_dump(), headers=NO_STORE)
-
-
-def slow_down(reason: str, wait: int) -> JSONResponse:
-    return OAuthError(429, "slow_down", f"{reason}; retry after {wait} s", wait).response()
