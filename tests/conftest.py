@@ -32,6 +32,8 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 # No secret verifies against this (argon2 refuses it as a hash): the clients the helpers
 # register get tokens signed directly, keeping argon2's deliberate slowness out of the suite.
 NO_SECRET_HASH = "!"
+METRICS_TOKEN = "test-metrics-token-0123456789"
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # the scraper's header
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 EVENT_TABLES = ("leadstore_events", "leadstore_snapshots")
 
@@ -99,6 +101,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
         return Settings(
             database_url=url,
             secret_key=TEST_SECRET,
+            metrics_token=METRICS_TOKEN,
             run_worker=False,
             rate_limit_enabled=False,
         )
@@ -107,6 +110,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
     return Settings(
         database_url=f"sqlite:///{path}",
         secret_key=TEST_SECRET,
+        metrics_token=METRICS_TOKEN,
         run_worker=False,
         rate_limit_enabled=False,  # tested on its own in tests/e2e/test_security_limits.py
     )

@@ -13,11 +13,13 @@ from pydantic import SecretStr
 from sqlalchemy import text
 
 from api.deps import ContainerDep
+from api.responses import Problem
 from api.security import challenge
 from api.views import Health, NotReady, Ready
 from infra.observability import HEAD_POSITION, PROJECTION_LAG, REGISTRY
 
 router = APIRouter(tags=["operations"])
+PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
 
 
 @router.get("/healthz", response_model=Health)
@@ -52,7 +54,9 @@ def readyz(container: ContainerDep) -> Ready | JSONResponse:
         200: {
             "content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}},
             "description": "Prometheus text exposition",
-        }
+        },
+        401: PROBLEM | {"description": "no or wrong bearer token"},
+        404: PROBLEM | {"description": "LEAD_METRICS_TOKEN is not set"},
     },
 )
 def metrics(

@@ -6,24 +6,19 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from api.app import create_app
 from services.container import Container
-from tests.conftest import headers_for
+from tests.conftest import METRICS, METRICS_TOKEN, headers_for
 from tests.e2e.helpers import refer, social_contact
 
 pytestmark = pytest.mark.e2e
 
-METRICS_TOKEN = "metrics-token-0123456789abcdef"
-
 
 @pytest.fixture
-async def scraped(container: Container) -> AsyncIterator[httpx.AsyncClient]:
-    """The service with LEAD_METRICS_TOKEN set."""
-    container.settings = container.settings.model_copy(
-        update={"metrics_token": SecretStr(METRICS_TOKEN)}
-    )
+async def unscraped(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    """The service without LEAD_METRICS_TOKEN."""
+    container.settings = container.settings.model_copy(update={"metrics_token": None})
     transport = httpx.ASGITransport(app=create_app(container, background=False))
     async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as client:
         yield client
@@ -38,16 +33,13 @@ async def test_health_and_readiness_say_nothing_more(
     assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
 
 
-async def test_metrics_are_404_without_a_configured_token(http: httpx.AsyncClient) -> None:
-    assert (await http.get("/metrics")).status_code == 404
-    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
-    assert (await http.get("/metrics", headers=bearer)).status_code == 404
+async def test_metrics_are_404_without_a_configured_token(unscraped: httpx.AsyncClient) -> None:
+    assert (await unscraped.get("/metrics")).status_code == 404
+    assert (await unscraped.get("/metrics", headers=METRICS)).status_code == 404
 
 
-async def test_metrics_need_the_bearer_token(
-    scraped: httpx.AsyncClient, container: Container
-) -> None:
-    await refer(scraped, container, social_contact())
+async def test_metrics_need_the_bearer_token(http: httpx.AsyncClient, container: Container) -> None:
+    await refer(http, container, social_contact())
     for authorization in (
         None,
         "Bearer wrong",
@@ -55,12 +47,10 @@ async def test_metrics_need_the_bearer_token(
         f"Bearer {METRICS_TOKEN}x",
     ):
         headers = {"Authorization": authorization} if authorization else {}
-        refused = await scraped.get("/metrics", headers=headers)
+        refused = await http.get("/metrics", headers=headers)
         assert refused.status_code == 401, authorization
         assert refused.headers["www-authenticate"].startswith("Bearer")
-    text = (
-        await scraped.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-    ).text
+    text = (await http.get("/metrics", headers=METRICS)).text
     assert 'lead_http_requests_total{method="POST",route="/v1/referrals",status="201"}' in text
     assert "lead_events_written_total" in text
     assert "lead_projection_lag_events" in text

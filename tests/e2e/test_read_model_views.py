@@ -15,7 +15,7 @@ from domain.capacity import assess_capacity
 from services.answers import encode
 from services.container import Container
 from services.read_side.capacity import CapacityFigures, CaseManagerLoad, capacity_figures
-from tests.conftest import headers_for
+from tests.conftest import METRICS, headers_for
 from tests.e2e.helpers import arrest_diversion, at, enroll, refer, set_policy, social_contact
 
 pytestmark = pytest.mark.e2e
@@ -333,6 +333,7 @@ async def test_the_identifier_look_up_keeps_its_roles_and_takes_the_filters(
 async def test_every_views_lag_is_in_metrics(http: httpx.AsyncClient, container: Container) -> None:
     await refer(http, container, social_contact(n=1))
     names = ("capacity", "evaluation", "participant_directory", "golden_rule_compliance")
-    metrics = (await http.get("/metrics")).text
+    assert (await http.get("/readyz")).json() == {"status": "ready"}  # no lag for anyone
+    metrics = (await http.get("/metrics", headers=METRICS)).text
     for name in names:
         assert f'lead_projection_lag_events{{projection="{name}"}}' in metrics
