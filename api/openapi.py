@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from api.deps import actor_of
 from api.examples import EXAMPLES
 
 Operation = dict[str, Any]
@@ -106,6 +107,14 @@ def requires_if_match(route: Any, operation: Operation) -> None:
                 parameter["required"] = True
 
 
+def requires_actor(route: Any, operation: Operation) -> None:
+    """`X-Actor` is optional to FastAPI, so that its absence is a 400 `actor-required`."""
+    if actor_of in dependencies(route.dependant):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"].lower() == "x-actor":
+                parameter["required"] = True
+
+
 def examples(operation: Operation) -> None:
     found = EXAMPLES.get(operation["operationId"])
     if found is None:
@@ -120,6 +129,7 @@ def complete(operation: Operation, route: Any) -> None:
     problem_media(operation)
     headers(operation, parameters)
     requires_if_match(route, operation)
+    requires_actor(route, operation)
     examples(operation)
     if "security" in operation:
         operation["security"] = [*operation["security"], {"ClientCredentials": []}]

@@ -15,12 +15,17 @@ HTTP_RULES = {
     "validation-error": (
         422,
         "The request does not match the schema (a missing or unknown field, a wrong type, a "
-        "value out of range): `errors` names each field.",
+        "value out of range): `errors` names each field, the first 50 of them.",
+    ),
+    "body-too-complex": (
+        422,
+        "The JSON body has more members (object keys and array items, at any depth) than any "
+        "document the service takes; it is refused before it is validated.",
     ),
     "unauthorized": (
         401,
-        "No bearer token, or one that is expired, forged or not for this service: get one "
-        "from `POST /v1/auth/token`.",
+        "No bearer token, or one that is expired, forged, not for this service, of a disabled "
+        "client or of a client secret rotated since: get one from `POST /v1/auth/token`.",
     ),
     "forbidden": (403, "The caller's role, agency or a participant's consent forbids this."),
     "not-found": (404, "The id is unknown, or the caller may not know of it."),
