@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from api.app import create_app
-from infra.bootstrap import build
+from composition.bootstrap import build
 from infra.clients import Client
 from infra.migrations import upgrade
 from infra.settings import Settings

@@ -19,8 +19,8 @@ from api.oauth import (
     token_request,
 )
 from api.rate_limit import token_wait
-from infra.bootstrap import Container
 from services.audit.authentication import Refused, Throttled, TokenDecision
+from services.container import Container
 
 router = APIRouter(prefix="/v1/auth", tags=["authentication"])
 

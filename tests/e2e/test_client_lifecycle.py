@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.security import REVOKED
 from cli.main import app as leadctl_app
-from infra.bootstrap import Container, build
+from composition.bootstrap import build
 from infra.clients import Client
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET, registered
 from tests.e2e.audit_helpers import auditor, get_json
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from infra.audit_tables import access_log
-from infra.bootstrap import Container
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import TEST_SECRET, headers_for
 from tests.e2e.helpers import arrest_diversion, refer, set_policy
 from tests.e2e.security_table import PUBLIC, allowed_roles, served_routes, url_of

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor
 from tests.e2e.helpers import set_policy, social_contact

@@ -20,8 +20,8 @@ with warnings.catch_warnings():  # Authlib's notice about its own httpx module, 
     from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from api.app import create_app
-from infra.bootstrap import Container
 from infra.clients import Client, hash_secret
+from services.container import Container
 
 pytestmark = pytest.mark.e2e
 SECRET = "a-client-secret-of-this-test-module"

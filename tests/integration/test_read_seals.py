@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 
 from infra.audit_tables import access_log, access_log_batches
-from infra.bootstrap import Container
+from services.container import Container
 from services.context import Viewer
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select
 
-from cli.main import forwarding
+from cli.serving import forwarding
 from infra.audit_tables import auth_events
 from infra.keys import AUDIT_KEY_FILE, TOKEN_SECRET_FILE
 from infra.migrations import upgrade
