@@ -13,6 +13,7 @@ from uvicorn.supervisors import Multiprocess
 
 from cli.startup import refuse, where
 from infra.keys import load_keys
+from infra.private_files import LooseFile
 from infra.settings import Settings
 
 APP = "composition.asgi:make_app"
@@ -37,7 +38,10 @@ class AnnouncingServer(uvicorn.Server):
 
 
 def serve_api(settings: Settings, host: str, port: int, workers: int) -> None:
-    load_keys(settings)  # generated once here, not raced by the workers
+    try:
+        load_keys(settings)  # generated once here, not raced by the workers
+    except LooseFile as loose:
+        refuse(str(loose))
     listening = listen(host, port)
     url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
     announcement = [

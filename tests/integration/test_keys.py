@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from typer.testing import CliRunner
 
+from cli.main import app as leadctl_app
 from composition.bootstrap import build
 from infra.keys import AUDIT_KEY_FILE, TOKEN_SECRET_FILE, load_keys
 from infra.migrations import upgrade
@@ -99,3 +101,15 @@ def test_an_existing_world_readable_store_is_tightened(tmp_path: Path) -> None:
     settings.sqlite_path.chmod(0o644)
     upgrade(settings)
     assert (mode(settings.data_dir), mode(settings.sqlite_path)) == (0o755, 0o600)
+
+
+def test_leadctl_refuses_a_loose_key_file_in_one_line(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    load_keys(settings)
+    (settings.data_dir / TOKEN_SECRET_FILE).chmod(0o640)
+    env = {"LEAD_DATABASE_URL": settings.database_url, "LEAD_DATA_DIR": str(settings.data_dir)}
+    result = CliRunner().invoke(leadctl_app, ["clients", "list"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "chmod 600" in result.stderr
