@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     @classmethod
     def long_enough(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 32:
-            msg = "LEAD_SECRET_KEY must be at least 32 characters (or unset: one is generated)"
+            msg = "must be at least 32 characters (or unset: one is generated)"
             raise ValueError(msg)
         return value
 
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     @classmethod
     def a_real_token(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
-            msg = "LEAD_METRICS_TOKEN must be at least 16 characters"
+            msg = "must be at least 16 characters"
             raise ValueError(msg)
         return value
 
@@ -93,7 +93,7 @@ class Settings(BaseSettings):
             try:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
-                msg = f"LEAD_FORWARDED_ALLOW_IPS: {entry!r} is not an IP address or network"
+                msg = f"{entry!r} is not an IP address or network"
                 raise ValueError(msg) from None
         return value
 
@@ -152,6 +152,6 @@ def audit_seed(text: str) -> bytes:
     except (binascii.Error, ValueError):
         seed = b""
     if len(seed) != 32:
-        msg = "LEAD_AUDIT_SIGNING_KEY must be base64 of a raw 32-byte Ed25519 private key"
+        msg = "must be base64 of a raw 32-byte Ed25519 private key"
         raise ValueError(msg)
     return seed

@@ -28,14 +28,14 @@ COMMANDS = [
     ["worker", "--once"],
     ["seed", "--participants-per-site", "1"],
     ["clients", "create", "--agency", "spd", "--role", "police"],
-    ["clients", "unlock", "spd-1"],
+    ["clients", "disable", "spd-1"],
     ["projections", "status"],
     ["audit", "seal"],
 ]
 MISCONFIGURED = [
     ({"LEAD_TOKEN_LIFETIME_SECONDS": "5"}, ["LEAD_TOKEN_LIFETIME_SECONDS: Input should be"]),
     ({"LEAD_POOL_SIZE": "many"}, ["LEAD_POOL_SIZE: Input should be a valid integer"]),
-    ({"LEAD_SECRET_KEY": "short"}, ["LEAD_SECRET_KEY must be at least 32 characters"]),
+    ({"LEAD_SECRET_KEY": "short"}, ["LEAD_SECRET_KEY: must be at least 32 characters"]),
     ({"LEAD_DATABASE_URL": "mysql://db/lead"}, ["LEAD_DATABASE_URL must start with"]),
     (
         {"LEAD_WORKER_TICK_SECONDS": "0", "LEAD_AUDIT_FLUSH_MS": "1"},
