@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class Open(BaseModel):
     model_config = ConfigDict(extra="allow")
-
-
-class HistoryEvent(Open):
-    """An event; if tampering made it unreadable or removed it, `undecodable` or `missing`
-    says so (and GET /v1/audit/verify says more)."""
-
-    position: int
-    type: str | None = None
-    stream_id: str | None = None
-    stream_version: int | str | None = None
-    missing: bool = False
-    undecodable: bool = False
-    occurred_at: str | None = None
-    recorded_at: str | None = None
-    actor: str | None = None
-    client_id: str | None = None
-    agency: str | None = None
-    role: str | None = None
-    data: dict[str, Any] | None = None
-
-
-class HistoryPage(Open):
-    items: list[HistoryEvent]
-    next: str | None
 
 
 class CheckpointResult(Open):

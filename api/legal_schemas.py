@@ -58,10 +58,28 @@ class LegalMatterIn(StrictBody):
     court: Text = ""
     charges: list[ChargeIn] = Field(default_factory=list, max_length=20)
     incident_at: Timestamp | None = None
+    office: Slug | None = Field(
+        default=None,
+        description="the prosecutor office that holds it: a prosecutor's own office; case "
+        "management names it (none: the site's liaison prosecutor offices)",
+    )
+    parties: list[Slug] = Field(
+        default_factory=list,
+        max_length=10,
+        description="other agencies party to it (court, probation, defense): they see it",
+    )
 
     def details(self) -> MatterDetails:
         charges = tuple(values.Charge(c.code, c.description) for c in self.charges)
-        return MatterDetails(self.case_number, self.court, charges, self.incident_at)
+        parties = tuple(dict.fromkeys(self.parties))
+        return MatterDetails(
+            self.case_number,
+            self.court,
+            charges,
+            self.incident_at,
+            office=self.office,
+            parties=parties,
+        )
 
 
 class DecisionIn(StrictBody):

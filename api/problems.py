@@ -61,6 +61,12 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
     (errors.ActorRequired, 400, "actor-required", "X-Actor is required"),
     (errors.NotFound, 404, "not-found", "Not found"),
+    (
+        errors.IdentifierSystemNotYours,
+        403,
+        "identifier-system-not-yours",
+        "Identifier system registered to another agency",
+    ),
     (errors.Forbidden, 403, "forbidden", "Forbidden"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
     (errors.DischargeNotAllowed, 409, "discharge-not-allowed", "Discharge not allowed yet"),

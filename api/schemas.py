@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from domain.disclosure import ROI_CATEGORIES
+
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
@@ -115,6 +117,12 @@ class ReferralIn(StrictBody):
     referring_organization: Text | None = None
 
 
+class IdentifierSystemIn(StrictBody):
+    system: Code
+    agency: Slug = Field(description="the agency that issues it (a client is registered for)")
+    description: Text = ""
+
+
 class PolicyIn(StrictBody):
     """The whole policy document: every field is required (PATCH changes some)."""
 
@@ -127,6 +135,13 @@ class PolicyIn(StrictBody):
     discharge_min_inactive_days: int = Field(ge=1, le=3650)
     hold_review_max_days: int = Field(ge=1, le=3650)
     inactive_after_days: int = Field(ge=1, le=3650)
+    identifier_systems: list[IdentifierSystemIn] = Field(
+        max_length=200,
+        description="each system's issuing agency: only it claims or looks up its identifiers",
+    )
+    liaison_prosecutor_agencies: list[Slug] = Field(
+        max_length=50, description="the prosecutor offices that decide on diverted charges"
+    )
 
 
 class CaseManagerIn(StrictBody):
@@ -138,16 +153,31 @@ class IntakeIn(StrictBody):
     plan_summary: Annotated[str, Field(min_length=1, max_length=8000)]
 
 
+RoiCategory = Annotated[
+    str,
+    Field(min_length=1, max_length=64, json_schema_extra={"enum": sorted(ROI_CATEGORIES)}),
+]
+
+
 class RoiIn(StrictBody):
     signed_at: Timestamp
-    agencies: list[Slug] = Field(min_length=1, max_length=50)
-    categories: list[Code] = Field(min_length=1, max_length=50)
+    agencies: list[Slug] = Field(
+        min_length=1, max_length=50, description="agencies a client is registered for"
+    )
+    categories: list[RoiCategory] = Field(min_length=1, max_length=3)
     expires_at: Timestamp | None = None
+    replaces: list[LaxUUID] | Literal["all"] | None = Field(
+        default=None,
+        description='ROIs this one replaces (revoked as it is signed); "all": every one in force',
+    )
 
 
 class RoiRevokeIn(StrictBody):
     revoked_at: Timestamp
     reason: Note | None = None
+    roi_id: LaxUUID | None = Field(
+        default=None, description="the ROI revoked; without it, every ROI in force"
+    )
 
 
 class ExtendDeadlineIn(StrictBody):

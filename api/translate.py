@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api import schemas
 from domain import values
+from services.referrals.participants import RoiSigning
 from services.referrals.referrals import ReferralCommand
 
 
@@ -64,4 +65,20 @@ def policy_terms(body: schemas.PolicyIn) -> values.PolicyTerms:
         discharge_min_inactive_days=body.discharge_min_inactive_days,
         hold_review_max_days=body.hold_review_max_days,
         inactive_after_days=body.inactive_after_days,
+        identifier_systems=tuple(
+            values.IdentifierSystem(s.system, s.agency, s.description)
+            for s in body.identifier_systems
+        ),
+        liaison_prosecutor_agencies=tuple(dict.fromkeys(body.liaison_prosecutor_agencies)),
+    )
+
+
+def roi_signing(body: schemas.RoiIn) -> RoiSigning:
+    replaces = body.replaces if body.replaces == "all" else tuple(body.replaces or ())
+    return RoiSigning(
+        body.signed_at,
+        tuple(dict.fromkeys(body.agencies)),
+        tuple(dict.fromkeys(body.categories)),
+        body.expires_at,
+        replaces,
     )

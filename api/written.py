@@ -45,7 +45,8 @@ def written(
     headers = {"ETag": etag(outcome.result.version)} if tagged else {}
     if outcome.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return Response(answer.model_dump_json(), status, headers, media_type="application/json")
+    body = answer.model_dump_json(exclude_unset=True)  # a member left unset is not disclosed
+    return Response(body, status, headers, media_type="application/json")
 
 
 class ParticipantWritten(Written):
@@ -56,6 +57,11 @@ class ParticipantWritten(Written):
 
 class RoiWritten(ParticipantWritten):
     roi_id: UUID
+    replaced: list[UUID] = Field(description="the ROIs it replaced, revoked as it was signed")
+
+
+class RoiRevokedWritten(ParticipantWritten):
+    revoked: list[UUID] = Field(description="the ROI named, or every ROI in force then")
 
 
 class DeadlineWritten(ParticipantWritten):
@@ -74,13 +80,24 @@ class NonReturnOut(BaseModel):
 
 
 class ReferralWritten(Written):
+    """Nothing the referring agency could not read of the person anyway (API.md)."""
+
     referral_id: UUID
     participant_id: UUID
     status: Literal["referred", "declined"]
-    participant_status: ParticipantStatus
+    participant_status: ParticipantStatus | None = Field(
+        default=None, description="absent unless the referring agency may see the status"
+    )
     decline_reason: str | None = Field(description="`capacity` when declined for capacity")
     intake_deadline: datetime | None
     non_return: NonReturnOut | None
+
+    @classmethod
+    def answer(cls, result: object, position: int) -> Self:
+        members = {**vars(result), "position": position}
+        if members["participant_status"] is None:
+            del members["participant_status"]
+        return cls.model_validate(members)
 
 
 class CaseManagerWritten(Written):

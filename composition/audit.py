@@ -22,7 +22,7 @@ from services.audit.as_of import participant_exists
 from services.audit.authentication import AuthenticationAudit
 from services.audit.client_lifecycle import ClientLifecycle
 from services.audit.disclosures import Accounting, DisclosureRecorder
-from services.audit.history import HistoryService
+from services.audit.history import HistoryService, ReaderFor
 from services.audit.participant_index import ParticipantIndex
 from services.audit.read_seals import ReadSeals
 from services.audit.read_verifier import ReadVerifier
@@ -39,6 +39,7 @@ def build_audit(
     sql: Engine,
     clock: Clock,
     clients: ClientRegistry,
+    reader_for: ReaderFor,
 ) -> Audit:
     def decode(record: RawEvent) -> object:
         return store.mapper.to_domain_event(record.stored_event())
@@ -61,7 +62,7 @@ def build_audit(
         verifier=Verifier(events, chain, signer, decode, ReadVerifier(ReadBatches(sql), seals)),
         access_log=access_log,
         disclosures=disclosures,
-        history=HistoryService(index, events, decode, exists, disclosures),
+        history=HistoryService(index, events, decode, reader_for),
         accounting=Accounting(access_log, sql, index, events, decode, exists),
         authentication=authentication,
         clients=ClientLifecycle(clients, authentication, clock),

@@ -4,6 +4,7 @@ API, the CLI and the workers are given. Nothing else builds these."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from composition.audit import build_audit
 from composition.projections import projections
 from composition.read_side import Wiring, build_read_side
+from infra.agencies import Agencies
 from infra.background import BackgroundJobs
 from infra.client_checks import ClientChecks
 from infra.clients import ClientRegistry
@@ -22,21 +24,24 @@ from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from infra.tokens import Tokens
 from projections.engine import Projector
-from services.audit.queue_reads import AccountedLiaisonQueue
-from services.audit.reads import AccountedParticipantReader
 from services.container import Container
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
+from services.legal_coordination.queue import LiaisonQueue
 from services.legal_coordination.reactions import LegalReactions
 from services.legal_coordination.sharing import CoordinationService
 from services.legal_coordination.store import LegalRepository
+from services.read_side.compliance import flagged
+from services.reads import ParticipantReads
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
+from services.referrals.reads import ParticipantReader
 from services.referrals.referrals import ReferralService
 from services.referrals.staff import StaffService
 from services.repository import Repository
 from services.unit_of_work import UnitOfWork
+from services.views.record import RecordReader
 
 
 def sql_engine(settings: Settings) -> Engine:
@@ -67,19 +72,19 @@ def build(
     repository = Repository(store)
     legal = LegalRepository(store)
     clients = ClientRegistry(sql)
-    audit = build_audit(settings, keys, store, sql, clock, clients)
+    agencies = Agencies(sql)
+    records = RecordReader(LegalMatterListing(legal), partial(flagged, sql))
+    reader = ParticipantReader(repository, clock, records, agencies.every)
+    audit = build_audit(settings, keys, store, sql, clock, clients, reader.event_reader)
     # Reactions between contexts run inside the unit of work: one transaction, crash-safe.
     uow = UnitOfWork(store, clock, reactions=LegalReactions(legal), on_replay=audit.replays.record)
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
     projector = Projector(store, sql, projections())
-    listing = LegalMatterListing(legal)
-    reader = AccountedParticipantReader(
-        audit.disclosures, repository, referrals, clock, listing.for_participant
-    )
     read_side = build_read_side(
-        Wiring(async_sql, sql, store, uow, projector, reader, audit.disclosures.read)
+        Wiring(async_sql, sql, store, uow, projector, reader, clock, repository.terms)
     )
+    liaison_queue = LiaisonQueue(async_sql, read_side.freshness, clock, repository.terms)
     deadlines = DeadlineWorker(repository, uow, projector, sql, clock)
     background = BackgroundJobs(
         {"expired": deadlines.tick, "sealed": audit.sealer.run_until_caught_up},
@@ -99,16 +104,22 @@ def build(
             settings.token_lifetime_seconds,
         ),
         client_checks=ClientChecks(clients, settings.client_check_seconds),
-        staff=StaffService(repository, uow),
+        agencies=agencies,
+        staff=StaffService(repository, uow, agencies.known),
         referrals=referrals,
-        participants=ParticipantService(repository, uow, clock, skew),
+        participants=ParticipantService(repository, uow, clock, skew, agencies.known),
         caseload=CaseloadService(repository, uow, clock, skew),
         reader=reader,
         projector=projector,
-        legal=LegalMatterService(repository, legal, uow, clock, skew),
+        legal=LegalMatterService(repository, legal, uow, clock, skew, agencies.known),
         coordination=CoordinationService(repository, legal, uow, clock, skew),
-        liaison_queue=AccountedLiaisonQueue(
-            audit.disclosures, async_sql, read_side.freshness, clock
+        reads=ParticipantReads(
+            audit.disclosures,
+            reader,
+            audit.history,
+            read_side.directory,
+            liaison_queue,
+            read_side.compliance,
         ),
         deadlines=deadlines,
         audit=audit,

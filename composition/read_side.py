@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.clock import Clock
 from infra.eventstore import LeadStore
 from projections.engine import Projector
 from projections.freshness import Freshness
 from services.container import ReadSide
 from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
-from services.read_side.directory import ParticipantDirectory, RecordReads
+from services.read_side.directory import ParticipantDirectory, Terms
 from services.read_side.evaluation import EvaluationView
 from services.referrals.reads import ParticipantReader
 from services.unit_of_work import UnitOfWork
@@ -27,7 +28,8 @@ class Wiring:
     uow: UnitOfWork
     projector: Projector
     reader: ParticipantReader
-    record_reads: RecordReads | None = None
+    clock: Clock
+    terms: Terms
 
 
 def build_read_side(wiring: Wiring) -> ReadSide:
@@ -37,7 +39,9 @@ def build_read_side(wiring: Wiring) -> ReadSide:
         freshness=freshness,
         capacity=CapacityView(engine, freshness),
         evaluation=EvaluationView(engine, freshness),
-        directory=ParticipantDirectory(engine, freshness, wiring.reader, wiring.record_reads),
+        directory=ParticipantDirectory(
+            engine, freshness, wiring.reader, wiring.terms, wiring.clock
+        ),
         compliance=ComplianceView(engine, freshness),
         reviews=ComplianceReviews(wiring.store, wiring.uow, wiring.sql),
     )

@@ -16,17 +16,22 @@ ACTION_WITHOUT_BASIS = "adverse_action_without_basis"
 CASE_MANAGER_SUBPOENAED = "case_manager_subpoenaed"
 SHARED_OUTSIDE_ROI = "information_shared_outside_roi"
 POST_FILING_CROWDED_OUT = "post_filing_accepted_while_priority_declined"
-RULES = (
+LATE_DATED_SHARE = "share_dated_before_roi_revocation"
+RULES = (  # appended only: a flag's place in the view's order is its position and rule index
     DIVERTED_CHARGE_FILED,
     ACTION_ON_LEAD_INFORMATION,
     ACTION_WITHOUT_BASIS,
     CASE_MANAGER_SUBPOENAED,
     SHARED_OUTSIDE_ROI,
     POST_FILING_CROWDED_OUT,
+    LATE_DATED_SHARE,
 )
+# How a flag reads (DOMAIN.md): a violation on its face, or a matter for a person's judgment
+# (never cleared unseen), until a reviewer records a finding.
 OPEN = "open"
-NEEDS_REVIEW = "review"  # raised on a claim of exceptional circumstances: never cleared unseen
+NEEDS_REVIEW = "review"
 REVIEWED = "reviewed"
+STATUSES = (OPEN, NEEDS_REVIEW, REVIEWED)
 NOTE_MAX = 2000
 
 

@@ -39,10 +39,24 @@ def coordination_id(participant_id: UUID) -> UUID:
 
 @dataclass(frozen=True)
 class ShareCheck:
-    """The ROI a share would go out under, and why it may not (None: it may)."""
+    """The ROI a share would go out under, and why it may not (None: it may). A share dated
+    before a revocation already recorded goes out as late paperwork, carrying `revoked_at`."""
 
     roi_id: UUID | None
     refusal: str | None = None
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Share:
+    """Information that went out: what its recipient may read back."""
+
+    share_id: UUID
+    recipient_agency: str
+    category: str
+    summary: str
+    roi_id: UUID
+    shared_at: datetime
 
 
 def check_share(rois: Sequence[RoiState], agency: str, category: str, at: datetime) -> ShareCheck:
@@ -52,7 +66,9 @@ def check_share(rois: Sequence[RoiState], agency: str, category: str, at: dateti
         return ShareCheck(None, NO_ROI)
     covering = [roi for roi in signed if roi.covers(agency, category, at)]
     if covering:
-        return ShareCheck(covering[-1].roi_id)
+        unrevoked = [roi for roi in covering if roi.revoked_at is None]
+        chosen = (unrevoked or covering)[-1]
+        return ShareCheck(chosen.roi_id, revoked_at=chosen.revoked_at)
     in_force = [roi for roi in signed if roi.in_force(at)]
     if not in_force:
         latest = signed[-1]
@@ -90,9 +106,20 @@ class Coordination(LeadAggregate):
         category: str
         summary: str
         roi_id: UUID
+        roi_revoked_at: datetime | None = None  # recorded after a revocation, dated before it
 
         def apply(self, aggregate: Coordination) -> None:
             aggregate.share_ids.append(self.share_id)
+            aggregate.shares.append(
+                Share(
+                    self.share_id,
+                    self.recipient_agency,
+                    self.category,
+                    self.summary,
+                    self.roi_id,
+                    self.occurred_at,
+                )
+            )
 
     class InformationShareRefused(LeadAggregate.Event):
         """Nothing went out; the attempt is kept for the compliance view (no summary kept)."""
@@ -118,6 +145,7 @@ class Coordination(LeadAggregate):
         self.participant_id = participant_id
         self.matter_ids: list[UUID] = []
         self.share_ids: list[UUID] = []
+        self.shares: list[Share] = []
         self.action_ids: list[UUID] = []
 
     @classmethod
@@ -155,6 +183,7 @@ class Coordination(LeadAggregate):
                 category=category,
                 summary=summary,
                 roi_id=check.roi_id,
+                roi_revoked_at=check.revoked_at,
             )
             return
         self._emit(

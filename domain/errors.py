@@ -39,6 +39,10 @@ class Forbidden(DomainError):
     """Raised when the caller's role or agency may not do this to this participant."""
 
 
+class IdentifierSystemNotYours(Forbidden):
+    """Raised when an agency claims or looks up identifiers of a system registered to another."""
+
+
 class StateConflict(DomainError):
     """Raised when the rules forbid the command in the aggregate's current state."""
 

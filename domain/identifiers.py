@@ -1,34 +1,73 @@
 """Agency identifiers → participant. One tiny aggregate per identifier, with an id derived
-from the identifier, so two referrals racing to claim it conflict on the write side."""
+from the identifier, so two referrals racing to claim it conflict on the write side.
+
+A system the site registered to an agency (policy `identifier_systems`) is that agency's: only
+it (or case management on its behalf) may claim its identifiers, and a claim is site-wide. A
+system nobody registered is scoped to the agency that used it: the claim's id includes that
+agency, so one agency's `ssn 123` never matches another agency's person."""
 
 from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.base import LeadAggregate, Stamp
-from domain.values import Identifier
+from domain.disclosure import CASE_MANAGEMENT_ROLES, Caller
+from domain.errors import IdentifierSystemNotYours
+from domain.values import Identifier, PolicyTerms
+
+SITE_WIDE = ""  # the scope of a registered system's identifiers
 
 
-def identifier_index_id(identifier: Identifier) -> UUID:
-    return uuid5(NAMESPACE_URL, f"lead:identifier:{identifier.system}\x1f{identifier.value}")
+def identifier_index_id(identifier: Identifier, scope: str = SITE_WIDE) -> UUID:
+    if scope == SITE_WIDE:
+        return uuid5(NAMESPACE_URL, f"lead:identifier:{identifier.system}\x1f{identifier.value}")
+    key = f"{scope}\x1f{identifier.system}\x1f{identifier.value}"
+    return uuid5(NAMESPACE_URL, f"lead:agency-identifier:{key}")
+
+
+def claim_scope(identifier: Identifier, agency: str, terms: PolicyTerms) -> str:
+    """Site-wide for a registered system, else the agency that uses it."""
+    return SITE_WIDE if terms.system_agency(identifier.system) is not None else agency
+
+
+def lookup_scopes(identifier: Identifier, agency: str, terms: PolicyTerms) -> list[str]:
+    """Where a claim on the identifier may be: site-wide for a registered system (or scoped to
+    its agency, if that agency used it before the site registered it), else the agency's."""
+    owner = terms.system_agency(identifier.system)
+    return [agency] if owner is None else [SITE_WIDE, owner]
+
+
+def check_may_use(identifier: Identifier, caller: Caller, terms: PolicyTerms) -> None:
+    """Claiming or looking up a registered system's identifier is for its agency (and case
+    management acting for it)."""
+    owner = terms.system_agency(identifier.system)
+    if owner is None or owner == caller.agency or caller.role in CASE_MANAGEMENT_ROLES:
+        return
+    raise IdentifierSystemNotYours(
+        f"identifiers of the system {identifier.system!r} are issued by another agency"
+    )
 
 
 class IdentifierClaim(LeadAggregate):
     class Claimed(LeadAggregate.Created):
         identifier: Identifier
         participant_id: UUID
+        scope: str = SITE_WIDE
 
     def __init__(self, identifier: Identifier, participant_id: UUID) -> None:
         self.identifier = identifier
         self.participant_id = participant_id
 
     @classmethod
-    def claim(cls, identifier: Identifier, participant_id: UUID, stamp: Stamp) -> IdentifierClaim:
+    def claim(
+        cls, identifier: Identifier, participant_id: UUID, stamp: Stamp, scope: str = SITE_WIDE
+    ) -> IdentifierClaim:
         return cls._create(
             cls.Claimed,
-            id=identifier_index_id(identifier),
+            id=identifier_index_id(identifier, scope),
             identifier=identifier,
             participant_id=participant_id,
+            scope=scope,
             meta=stamp.meta,
             occurred_at=stamp.recorded_at,
             timestamp=stamp.recorded_at,

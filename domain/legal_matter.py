@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain.base import LeadAggregate, Stamp
+from domain.base import LeadAggregate, Meta, Stamp
 from domain.legal_rules import (
     CLOSED_STATES,
     RESUME,
@@ -22,6 +22,7 @@ from domain.legal_rules import (
     initial_state,
 )
 from domain.legal_values import Basis, Deliberation, MatterDetails
+from domain.roles import Role
 from domain.values import Charge
 
 
@@ -115,11 +116,14 @@ class LegalMatter(LeadAggregate):
     class DispositionNegotiated(Decided):
         pass
 
-    def __init__(self, participant_id: UUID, kind: str, state: str, details: MatterDetails) -> None:
+    def __init__(
+        self, participant_id: UUID, kind: str, state: str, details: MatterDetails, meta: Meta
+    ) -> None:
         self.participant_id = participant_id
         self.kind = kind
         self.state = state
         self.details = details
+        self.office = office_of(kind, details, meta)
         self.review_at: datetime | None = None
         self.resume_state = state
         self.protected = False
@@ -167,6 +171,11 @@ class LegalMatter(LeadAggregate):
     @property
     def is_open(self) -> bool:
         return self.state not in CLOSED_STATES
+
+    def holders(self, liaison_offices: tuple[str, ...]) -> frozenset[str]:
+        """The prosecutor office(s) that hold the matter: the one recorded, else the site's
+        liaison prosecutor offices (diverted charges)."""
+        return frozenset({self.office} if self.office else liaison_offices)
 
     # ----- reactions to the participant's intake --------------------------------------------
 
@@ -239,6 +248,15 @@ class LegalMatter(LeadAggregate):
             policy_version=how.policy_version,
             **data,
         )
+
+
+def office_of(kind: str, details: MatterDetails, meta: Meta) -> str | None:
+    """The office recorded; a matter opened before offices were recorded is held by the
+    prosecutor who opened it. None: the site's liaison prosecutor offices (diverted charges)."""
+    if details.office:
+        return details.office
+    opened_by_prosecutor = kind != MatterKind.DIVERTED_CHARGE and meta.role == Role.PROSECUTOR
+    return meta.agency if opened_by_prosecutor else None
 
 
 EVENT_OF: dict[str, type[LegalMatter.Decided]] = {

@@ -38,10 +38,13 @@ class Deliberation:
 
 @dataclass(frozen=True)
 class MatterDetails:
-    """What the court knows the matter by; a diverted charge names its referral instead."""
+    """What the court knows the matter by (a diverted charge names its referral instead), the
+    office that holds it and the other agencies party to it."""
 
     case_number: str = ""
     court: str = ""
     charges: tuple[Charge, ...] = ()
     incident_at: datetime | None = None
     referral_id: UUID | None = None
+    office: str | None = None  # the prosecutor office that holds it; None: the liaison offices
+    parties: tuple[str, ...] = ()  # other agencies party to it: court, probation, defense

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain import consent
 from domain.base import LeadAggregate, Meta, Stamp
 from domain.doors import Door
 from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
 from domain.participant_state import Engagement, NonReturn, ReferralState, RoiState, Status
-from domain.values import Demographics, Person, PolicyTerms, Referral
+from domain.values import Demographics, Identifier, Person, PolicyTerms, Referral
 
 ENGAGING_CONTACTS = frozenset({"field", "office", "phone"})
 CONTACT_KINDS = ENGAGING_CONTACTS | {"attempt"}
@@ -38,6 +40,7 @@ class Participant(LeadAggregate):
         intake_deadline: datetime | None
         non_return_until: datetime | None
         policy_version: int
+        identifiers: tuple[Identifier, ...] = ()  # new to the record (claimed by this referral)
 
         def apply(self, aggregate: Participant) -> None:
             aggregate.add_referral(self)
@@ -236,6 +239,7 @@ class Participant(LeadAggregate):
         terms: PolicyTerms,
         policy_version: int,
         stamp: Stamp,
+        identifiers: tuple[Identifier, ...] = (),
     ) -> None:
         # An enrolled participant already has case management: a new referral takes no slot.
         enrolled = self.status == Status.ENROLLED
@@ -253,6 +257,7 @@ class Participant(LeadAggregate):
             intake_deadline=deadline,
             non_return_until=non_return,
             policy_version=policy_version,
+            identifiers=identifiers,
         )
 
     def add_referral(self, event: Participant.ReferredAgain) -> None:
@@ -263,18 +268,17 @@ class Participant(LeadAggregate):
             self.intake_completed_at = None
         if event.referral.demographics != Demographics():
             self.demographics = event.referral.demographics
-        self.referrals.append(
-            _referral_state(
-                event.referral_id,
-                event.referral,
-                event.status,
-                event.decline_reason,
-                event.intake_deadline,
-                event.non_return_until,
-                event.policy_version,
-                event.meta,
-            )
+        state = _referral_state(
+            event.referral_id,
+            event.referral,
+            event.status,
+            event.decline_reason,
+            event.intake_deadline,
+            event.non_return_until,
+            event.policy_version,
+            event.meta,
         )
+        self.referrals.append(replace(state, identifiers=tuple(event.identifiers)))
 
     # ----- enrollment --------------------------------------------------------------------
 
@@ -295,16 +299,15 @@ class Participant(LeadAggregate):
         categories: tuple[str, ...],
         expires_at: datetime | None,
         stamp: Stamp,
-    ) -> None:
+        replaces: consent.Replaces = (),
+    ) -> list[UUID]:
+        """Sign a ROI; the ROIs it replaces (named, or `all` in force) end as it is signed."""
         self.check_taken_in()
-        if not agencies:
-            raise InvalidInput("a ROI names at least one agency", field="agencies")
-        if not categories:
-            raise InvalidInput(
-                "a ROI names at least one category of information", field="categories"
-            )
-        if expires_at is not None and expires_at <= signed_at:
-            raise InvalidInput("expires_at must be after signed_at", field="expires_at")
+        consent.check_roi_terms(agencies, categories, expires_at, signed_at)
+        ended = consent.chosen(self.rois, signed_at, replaces, "replaces") if replaces else []
+        for replaced in ended:
+            reason = f"replaced by ROI {roi_id}"
+            self._emit(self.RoiRevoked, stamp, signed_at, roi_id=replaced, reason=reason)
         self._emit(
             self.RoiSigned,
             stamp,
@@ -315,12 +318,16 @@ class Participant(LeadAggregate):
             expires_at=expires_at,
         )
         self.enroll_if_ready(stamp)
+        return ended
 
-    def revoke_roi(self, revoked_at: datetime, reason: str | None, stamp: Stamp) -> None:
-        roi = self.current_roi(revoked_at)
-        if roi is None:
-            raise StateConflict("there is no ROI in force to revoke")
-        self._emit(self.RoiRevoked, stamp, revoked_at, roi_id=roi.roi_id, reason=reason)
+    def revoke_roi(
+        self, revoked_at: datetime, reason: str | None, stamp: Stamp, roi_id: UUID | None = None
+    ) -> list[UUID]:
+        """Revoke the ROI named, or every ROI in force at `revoked_at`."""
+        revoked = consent.chosen(self.rois, revoked_at, roi_id)
+        for each in revoked:
+            self._emit(self.RoiRevoked, stamp, revoked_at, roi_id=each, reason=reason)
+        return revoked
 
     def enroll_if_ready(self, stamp: Stamp) -> None:
         intake = self.intake_completed_at
@@ -531,6 +538,17 @@ class Participant(LeadAggregate):
 
     def roi_covers(self, agency: str, category: str, at: datetime) -> bool:
         return any(roi.covers(agency, category, at) for roi in self.rois)
+
+    def identifier_records(self) -> list[tuple[Identifier, str]]:
+        """Each identifier on the record, with the agency whose referral brought it."""
+        first, *later = self.referrals
+        records = [(i, first.agency) for i in self.person.identifiers]
+        return records + [(i, r.agency) for r in later for i in r.identifiers]
+
+    def non_return_agency(self) -> str | None:
+        """The agency whose arrest diversion carries the current non-return request."""
+        request = self.non_return()
+        return None if request is None else self.referral(request.referral_id).agency
 
     def non_return(self) -> NonReturn | None:
         diversions = [r for r in self.referrals if r.non_return_until is not None]

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.values import Arrest
+from domain.values import Arrest, Identifier
 
 
 class Status(StrEnum):
@@ -34,6 +34,7 @@ class ReferralState:
     intake_deadline: datetime | None = None
     non_return_until: datetime | None = None
     non_return_exception: bool = False
+    identifiers: tuple[Identifier, ...] = ()  # those this referral brought to the record
 
     @property
     def open_for_intake(self) -> bool:

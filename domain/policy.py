@@ -32,6 +32,19 @@ def check_terms(terms: PolicyTerms) -> None:
     codes = [charge.code for charge in terms.divertible_charges]
     if len(codes) != len(set(codes)):
         raise InvalidInput("divertible charge codes must be unique", field="divertible_charges")
+    systems = [registered.system for registered in terms.identifier_systems]
+    if len(systems) != len(set(systems)):
+        raise InvalidInput(
+            "each identifier system is registered to one agency", field="identifier_systems"
+        )
+
+
+def check_agencies_known(named: frozenset[str], known: frozenset[str], field: str) -> None:
+    """Raised as a 422 naming the first agency no client is registered for (a typo such as
+    `spdd` would otherwise silently grant or withhold)."""
+    unknown = sorted(named - known)
+    if unknown:
+        raise InvalidInput(f"no client is registered for the agency {unknown[0]!r}", field=field)
 
 
 class SitePolicy(LeadAggregate):

@@ -13,6 +13,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     PROSECUTOR = "prosecutor"
     DEFENSE = "defense"
+    COURT = "court"  # reads (issue 13); its write capabilities come with issue 16
+    PROBATION = "probation"
     PROJECT_MANAGER = "project_manager"
     AUDITOR = "auditor"
 

@@ -61,6 +61,15 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class IdentifierSystem:
+    """An identifier system the site registered to the agency that issues it."""
+
+    system: str
+    agency: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class PolicyTerms:
     """Site policy (set by the PCG). Defaults are the LEAD toolkit's."""
 
@@ -73,12 +82,23 @@ class PolicyTerms:
     discharge_min_inactive_days: int = 90
     hold_review_max_days: int = 90
     inactive_after_days: int = 30
+    identifier_systems: tuple[IdentifierSystem, ...] = ()
+    liaison_prosecutor_agencies: tuple[str, ...] = ()  # decide on diverted charges
 
     def is_divertible(self, code: str) -> bool:
         return any(charge.code == code for charge in self.divertible_charges)
 
     def exclusion_codes(self) -> frozenset[str]:
         return frozenset(criterion.code for criterion in self.exclusion_criteria)
+
+    def system_agency(self, system: str) -> str | None:
+        """The agency a system is registered to; None for a system the site did not register."""
+        return next((s.agency for s in self.identifier_systems if s.system == system), None)
+
+    def named_agencies(self) -> frozenset[str]:
+        """Every agency the policy names: each must be one the site knows."""
+        systems = {s.agency for s in self.identifier_systems}
+        return frozenset(systems | set(self.liaison_prosecutor_agencies))
 
 
 @dataclass(frozen=True)

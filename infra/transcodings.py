@@ -151,6 +151,7 @@ VALUE_TYPES: tuple[type[Any], ...] = (
     values.ExclusionOverride,
     values.Arrest,
     values.Criteria,
+    values.IdentifierSystem,
     values.PolicyTerms,
     values.Referral,
     legal_values.Basis,

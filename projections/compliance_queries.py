@@ -38,3 +38,8 @@ async def flag_page(conn: AsyncConnection, query: FlagQuery) -> list[Row]:
 def find_flag(conn: Connection, flag_id: UUID) -> Row | None:
     row = conn.execute(select(t).where(t.c.flag_id == flag_id)).mappings().first()
     return None if row is None else dict(row)
+
+
+def names_participant(conn: Connection, participant_id: UUID) -> bool:
+    found = conn.execute(select(t.c.flag_id).where(t.c.participant_id == participant_id).limit(1))
+    return found.first() is not None

@@ -1,9 +1,14 @@
-"""The Golden Rule flags, event by event (DOMAIN.md, "What the service makes of Rule 1").
+"""The Golden Rule flags, event by event (DOMAIN.md, "What the service makes of Rule 1", and
+"How a flag reads").
 
-An adverse action with an independent source raises nothing: prosecution is not constrained
-when an independent and adequate source exists. One that cites LEAD-shared information is
-flagged, for review rather than cleared when exceptional circumstances are claimed (as is a
-bare claim of exceptional circumstances, which can only rest on something not independent)."""
+An adverse action resting on an independent source alone raises nothing: prosecution is not
+constrained when an independent and adequate source exists. One whose basis cites LEAD-shared
+information is flagged for review even when an independent source is claimed too (the rule
+bars action resting on LEAD information "directly or indirectly"), as is a bare claim of
+exceptional circumstances; one with no basis is open. A diverted charge filed for a person
+already enrolled is open; filed after the deadline legitimately expired, for a person who
+enrolled later, it is for review. A share dated before a revocation recorded earlier is
+accepted as late paperwork and flagged for review."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from domain.compliance import (
     ACTION_WITHOUT_BASIS,
     CASE_MANAGER_SUBPOENAED,
     DIVERTED_CHARGE_FILED,
+    LATE_DATED_SHARE,
     NEEDS_REVIEW,
     OPEN,
     POST_FILING_CROWDED_OUT,
@@ -53,6 +59,21 @@ def on_shared(state: ComplianceState, item: Item) -> None:
     position, event = item
     participant = state.link(event.originator_id)["participant_id"]
     state.add_share(event.share_id, participant, position)
+    if event.roi_revoked_at is not None:
+        state.raise_flag(
+            LATE_DATED_SHARE,
+            event.share_id,
+            item,
+            participant_id=participant,
+            events=[position],
+            status=NEEDS_REVIEW,
+            detail={
+                "recipient_agency": event.recipient_agency,
+                "category": event.category,
+                "roi_id": str(event.roi_id),
+                "revoked_at": event.roi_revoked_at.isoformat(),
+            },
+        )
 
 
 def on_share_refused(state: ComplianceState, item: Item) -> None:
@@ -72,8 +93,6 @@ def on_share_refused(state: ComplianceState, item: Item) -> None:
 def check_basis(state: ComplianceState, item: Item, participant: Any, source: object) -> None:
     position, event = item
     basis: Basis = event.basis
-    if basis.independent_source:
-        return
     cited = [state.shares[r]["position"] for r in basis.lead_information_refs if r in state.shares]
     if basis.lead_information_refs or basis.exceptional_circumstances:
         state.raise_flag(
@@ -82,8 +101,11 @@ def check_basis(state: ComplianceState, item: Item, participant: Any, source: ob
             item,
             participant_id=participant,
             events=[*sorted(cited), position],
-            status=NEEDS_REVIEW if basis.exceptional_circumstances else OPEN,
-            detail={"exceptional_circumstances": basis.exceptional_circumstances},
+            status=NEEDS_REVIEW,
+            detail={
+                "exceptional_circumstances": basis.exceptional_circumstances,
+                "independent_source_claimed": bool(basis.independent_source),
+            },
         )
     elif not basis.declared:
         state.raise_flag(
@@ -108,7 +130,8 @@ def on_adverse_action(state: ComplianceState, item: Item) -> None:
 
 
 def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) -> None:
-    """A filing on a diverted charge: remembered, and flagged if the person enrolled."""
+    """A filing on a diverted charge: remembered, and flagged (open) if the person had
+    already enrolled."""
     position, _ = item
     matter = state.link(matter_id)
     if matter["kind"] != MatterKind.DIVERTED_CHARGE:
@@ -116,11 +139,16 @@ def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) ->
     matter = state.link(matter_id, filed_positions=[*matter["filed_positions"], position])
     if matter["enrolled_position"] is not None:
         events = [matter["enrolled_position"], position]
-        charge_flag(state, item, matter, source, events)
+        charge_flag(state, item, matter, source, events, OPEN)
 
 
 def charge_flag(
-    state: ComplianceState, item: Item, matter: dict[str, Any], source: object, events: list[int]
+    state: ComplianceState,
+    item: Item,
+    matter: dict[str, Any],
+    source: object,
+    events: list[int],
+    status: str,
 ) -> None:
     state.raise_flag(
         DIVERTED_CHARGE_FILED,
@@ -128,8 +156,15 @@ def charge_flag(
         item,
         participant_id=matter["participant_id"],
         events=sorted(events),
+        status=status,
         detail={"matter_id": str(matter["aggregate_id"])},
     )
+
+
+def on_referred_for_filing(state: ComplianceState, item: Item) -> None:
+    """The intake deadline passed: from here a filing is standard processing."""
+    position, event = item
+    state.link(event.originator_id, expired_position=position)
 
 
 def on_charge_filed(state: ComplianceState, item: Item) -> None:
@@ -140,12 +175,17 @@ def on_charge_filed(state: ComplianceState, item: Item) -> None:
 
 
 def on_enrolled_with_matter(state: ComplianceState, item: Item) -> None:
-    """ChargeNotFiled or EnrolledWhileFiled: the person enrolled; any filing is a flag."""
+    """ChargeNotFiled or EnrolledWhileFiled: the person enrolled; any filing is a flag, for
+    review when every filing came after the deadline had legitimately expired."""
     position, event = item
     matter = state.link(event.originator_id, enrolled_position=position)
-    if matter["filed_positions"]:
+    filings = matter["filed_positions"]
+    if filings:
         source = f"{event.originator_id}:{event.originator_version}"
-        charge_flag(state, item, matter, source, [*matter["filed_positions"], position])
+        expired = matter["expired_position"]
+        legitimate = expired is not None and all(filing > expired for filing in filings)
+        status = NEEDS_REVIEW if legitimate else OPEN
+        charge_flag(state, item, matter, source, [*filings, position], status)
 
 
 def on_referral(state: ComplianceState, item: Item) -> None:
@@ -194,6 +234,7 @@ FOLDS: dict[type[Any], Callable[[ComplianceState, Item], None]] = {
     C.AdverseActionRecorded: on_adverse_action,
     M.Opened: on_matter_opened,
     M.ChargeFiled: on_charge_filed,
+    M.ReferredForFiling: on_referred_for_filing,
     M.ChargeNotFiled: on_enrolled_with_matter,
     M.EnrolledWhileFiled: on_enrolled_with_matter,
     P.Referred: on_referral,

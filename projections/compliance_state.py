@@ -49,6 +49,7 @@ class ComplianceState:
             "participant_id": participant_id,
             "kind": kind,
             "enrolled_position": None,
+            "expired_position": None,
             "filed_positions": [],
         }
         self.changed_links.add(aggregate_id)

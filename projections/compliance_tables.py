@@ -31,6 +31,7 @@ compliance_links = Table(
     Column("kind", String(32), nullable=False),
     Column("enrolled_position", BigInteger, nullable=True),  # a diverted charge now protected
     Column("filed_positions", JSON, nullable=False),
+    Column("expired_position", BigInteger, nullable=True),  # its intake deadline passed
 )
 compliance_shares = Table(
     "compliance_shares",

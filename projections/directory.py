@@ -17,6 +17,8 @@ from domain.participant_state import Status
 from domain.values import Demographics, Person
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
+from projections.relations import EVENTS as RELATION_EVENTS
+from projections.relations import apply_relations, participant_relations
 from projections.sql import Row, load_by_key, save_rows
 
 P = Participant
@@ -59,7 +61,7 @@ def on_referred(row: Row, event: Any) -> None:
         "given_name": person.given_name,
         "family_name": person.family_name,
         "date_of_birth": person.date_of_birth,
-        "identifiers": [{"system": i.system, "value": i.value} for i in person.identifiers],
+        "identifiers": identifier_rows(person.identifiers, event.meta.agency),
         "demographics": {},
         "referred_at": event.referral.referred_at,
         "enrolled_at": None,
@@ -72,7 +74,15 @@ def on_referred(row: Row, event: Any) -> None:
     on_referred_again(row, event)
 
 
+def identifier_rows(identifiers: Any, agency: str) -> list[Row]:
+    """Each with the agency whose referral recorded it (whose they are, if unregistered)."""
+    return [{"system": i.system, "value": i.value, "agency": agency} for i in identifiers]
+
+
 def on_referred_again(row: Row, event: Any) -> None:
+    if isinstance(event, P.ReferredAgain) and event.identifiers:
+        added = identifier_rows(event.identifiers, event.meta.agency)
+        row["identifiers"] = [*row["identifiers"], *added]
     if row["discharged_at"] is not None and event.status == Status.REFERRED:
         row |= {"discharged_at": None, "enrolled_at": None}
     demographics: Demographics = event.referral.demographics
@@ -140,10 +150,12 @@ def finish(row: Row) -> Row:
 
 class DirectoryProjection(BatchProjection):
     name = "participant_directory"
-    tables = (participant_directory,)
-    topics = frozenset(get_topic(cls) for cls in FOLDS)
+    tables = (participant_directory, participant_relations)
+    topics = frozenset(get_topic(cls) for cls in (*FOLDS, *RELATION_EVENTS))
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        apply_relations(conn, [item for item in items if type(item[1]) in RELATION_EVENTS])
+        items = [item for item in items if type(item[1]) in FOLDS]
         touched = {e.originator_id for _, e in items if not isinstance(e, P.Referred)}
         table = participant_directory
         rows: dict[UUID, Row] = load_by_key(conn, table, "participant_id", touched)

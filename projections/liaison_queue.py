@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.utils import get_topic
 from sqlalchemy import Connection
 
-from domain.legal_matter import EVENT_OF, LegalMatter
+from domain.legal_matter import EVENT_OF, LegalMatter, office_of
 from domain.legal_rules import queue_reason
 from projections.engine import BatchProjection, Item
 from projections.sql import Row, load_by_key, save_rows
@@ -57,6 +57,7 @@ def opened_row(event: Any) -> Row:
         "case_number": event.details.case_number,
         "reason": reason,
         "due_at": event.occurred_at if reason else None,
+        "office": office_of(event.kind, event.details, event.meta),
     }
 
 

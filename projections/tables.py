@@ -33,5 +33,7 @@ liaison_queue = Table(
     Column("case_number", String(200), nullable=False),
     Column("reason", String(40), nullable=True, index=True),
     Column("due_at", DateTime(timezone=True), nullable=True),
+    # The office that holds the matter; NULL: the site's liaison prosecutor offices.
+    Column("office", String(64), nullable=True, index=True),
     Index("ix_liaison_queue_due_at", "due_at", "matter_id"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from domain.values import (
     Criteria,
     Demographics,
     Identifier,
+    IdentifierSystem,
     Location,
     Person,
     PolicyTerms,
@@ -33,11 +35,18 @@ from services.context import RequestContext
 from services.legal_coordination.matters import DecisionCommand
 from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
 from services.referrals.deadlines import DeadlineWorker
+from services.referrals.participants import RoiSigning
 from services.referrals.referrals import ReferralCommand
 
 LAG = timedelta(hours=1)  # paperwork is recorded after the release it describes
 CRITERIA = Criteria(chronic_law_violations=True, public_expectation_of_response=True)
 Progress = Callable[[int, int], None]
+
+
+def site_agencies(sites: int) -> list[str]:
+    """The agencies of the synthetic sites: each has clients, as a real site's would."""
+    kinds = ("pd", "cbo", "pao", "lead", "probation")
+    return ["pcg", *(f"{kind}{site}" for site in range(sites) for kind in kinds)]
 
 
 def as_role(role: str, agency: str, actor: str = "seed") -> RequestContext:
@@ -62,10 +71,18 @@ class SiteSeeder:
         )
 
     def prepare(self, sites: int, participants_per_site: int) -> None:
+        for agency in site_agencies(sites):
+            self.c.agencies.register(agency, self.clock.now())
         self.c.staff.set_policy(
             as_role("project_manager", "pcg"),
             PolicyTerms(
-                divertible_charges=DIVERTIBLE, caseload_max=25, caseload_average_threshold=20
+                divertible_charges=DIVERTIBLE,
+                caseload_max=25,
+                caseload_average_threshold=20,
+                identifier_systems=tuple(
+                    IdentifierSystem(f"pd{site}-person", f"pd{site}") for site in range(sites)
+                ),
+                liaison_prosecutor_agencies=tuple(f"pao{site}" for site in range(sites)),
             ),
         )
         per_site = max(1, participants_per_site // 16)
@@ -136,18 +153,20 @@ class SiteSeeder:
             criteria=CRITERIA if door in ("social_contact", "community") else None,
             referring_organization="Outreach CBO" if door == "community" else None,
         )
+        role, agency, system = {
+            "arrest_diversion": ("police", f"pd{site}", "person"),
+            "social_contact": ("police", f"pd{site}", "person"),
+            "community": ("community_partner", f"cbo{site}", "client"),
+            "prosecutor": ("prosecutor", f"pao{site}", "case"),
+        }[door]
+        # Each agency identifies people in its own system (only police hold the registered
+        # `pd<site>-person`): a person a partner referred first is a new record to the police.
         person = Person(
             who.given_name,
             who.family_name,
             who.date_of_birth,
-            (Identifier(f"pd{site}-person", who.identifier),),
+            (Identifier(f"{agency}-{system}", who.identifier),),
         )
-        role, agency = {
-            "arrest_diversion": ("police", f"pd{site}"),
-            "social_contact": ("police", f"pd{site}"),
-            "community": ("community_partner", f"cbo{site}"),
-            "prosecutor": ("prosecutor", f"pao{site}"),
-        }[door]
         out = self.c.referrals.refer(as_role(role, agency), ReferralCommand(person, referral))
         who.participant_id = out.result.participant_id
 
@@ -172,10 +191,9 @@ class SiteSeeder:
         self.c.participants.sign_roi(
             as_role("case_manager", f"lead{site}"),
             self.pid(who),
-            step.at,
-            (f"lead{site}", f"pd{site}", f"pao{site}"),
-            ("engagement", "legal_status"),
-            None,
+            RoiSigning(
+                step.at, (f"lead{site}", f"pd{site}", f"pao{site}"), ("engagement", "legal_status")
+            ),
         )
 
     def do_assign(self, _step: Step, who: PersonPlan) -> None:
@@ -225,8 +243,13 @@ class SiteSeeder:
             charges=(DIVERTIBLE[who.index % len(DIVERTIBLE)],),
             incident_at=step.at - timedelta(days=60),
         )
+        # Case management records the person's cases for the office that holds them, which
+        # may not yet know the person is a participant.
         out = self.c.legal.open_matter(
-            as_role("prosecutor", f"pao{who.site}"), self.pid(who), step.data["kind"], details
+            as_role("case_manager", f"lead{who.site}"),
+            self.pid(who),
+            step.data["kind"],
+            replace(details, office=f"pao{who.site}"),
         )
         who.matter_ids.append(out.result.matter_id)
 

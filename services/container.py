@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.access_log import AccessLog
+from infra.agencies import Agencies
 from infra.background import BackgroundJobs
 from infra.client_checks import ClientChecks
 from infra.clients import ClientRegistry
@@ -24,7 +25,6 @@ from services.audit.authentication import AuthenticationAudit
 from services.audit.client_lifecycle import ClientLifecycle
 from services.audit.disclosures import Accounting, DisclosureRecorder
 from services.audit.history import HistoryService
-from services.audit.queue_reads import AccountedLiaisonQueue
 from services.audit.replays import ReplayAudit
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
@@ -34,6 +34,7 @@ from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
 from services.read_side.directory import ParticipantDirectory
 from services.read_side.evaluation import EvaluationView
+from services.reads import ParticipantReads
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import ParticipantService
@@ -79,6 +80,7 @@ class Container:
     clients: ClientRegistry
     tokens: Tokens
     client_checks: ClientChecks
+    agencies: Agencies
     staff: StaffService
     referrals: ReferralService
     participants: ParticipantService
@@ -87,7 +89,7 @@ class Container:
     projector: Projector
     legal: LegalMatterService
     coordination: CoordinationService
-    liaison_queue: AccountedLiaisonQueue
+    reads: ParticipantReads
     deadlines: DeadlineWorker
     audit: Audit
     read_side: ReadSide

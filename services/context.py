@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from domain.base import Meta
+from domain.disclosure import Caller
 
 R_co = TypeVar("R_co", covariant=True)
 
@@ -25,6 +26,10 @@ class RequestContext:
     @property
     def agency(self) -> str:
         return self.meta.agency
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.meta.agency, self.meta.role)
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,7 @@ class Viewer:
     actor: str = ""
     purpose: str = ""  # X-Purpose, recorded with each read
     endpoint: str = ""  # what was asked, e.g. "GET /v1/participants/{participant_id}"
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.agency, self.role)

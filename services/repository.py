@@ -3,6 +3,7 @@ with the caller's If-Match checked on load. One loader for every context."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
@@ -13,10 +14,11 @@ from eventsourcing.domain import Aggregate
 from domain.base import Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.errors import NotFound, PreconditionFailed
+from domain.identifiers import IdentifierClaim, identifier_index_id
 from domain.legal_matter import LegalMatter
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
-from domain.values import PolicyTerms
+from domain.values import Identifier, PolicyTerms
 from infra.eventstore import LeadStore
 from services.site_reads import SiteReading, SiteReads
 
@@ -69,6 +71,12 @@ class Repository(Loader):
     def participant(self, participant_id: UUID, expected_version: int | None = None) -> Participant:
         return self.load(Participant, participant_id, expected_version)
 
+    def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:
+        """The participants claims on the identifier name, in each of these scopes."""
+        claims = (self.unsnapshotted(identifier_index_id(identifier, s)) for s in scopes)
+        found = (c.participant_id for c in claims if isinstance(c, IdentifierClaim))
+        return list(dict.fromkeys(found))
+
     def unsnapshotted(self, aggregate_id: UUID) -> object | None:
         """A claim or a record, read without the snapshot look-up (see SiteReads)."""
         found: object | None = self.site.unsnapshotted(aggregate_id)
@@ -81,6 +89,9 @@ class Repository(Loader):
         """The policy in force and its version; version 0 is the toolkit defaults, before the
         project manager first sets the site's policy."""
         return terms_in_force(self.policy())
+
+    def terms(self) -> PolicyTerms:
+        return self.policy_terms()[0]
 
     def caseloads(self, stamp: Stamp) -> Caseloads:
         """The roster, opened (unsaved) by this command if the site has none yet."""

@@ -22,7 +22,7 @@ class ReferralRecorded:
     referral_id: UUID
     participant_id: UUID
     status: str  # "referred" or "declined"
-    participant_status: str
+    participant_status: str | None  # None: the referring agency may not see the status
     decline_reason: str | None
     intake_deadline: datetime | None
     non_return: NonReturnSet | None
@@ -38,6 +38,12 @@ class ParticipantChanged:
 @dataclass(frozen=True)
 class RoiSigned(ParticipantChanged):
     roi_id: UUID
+    replaced: tuple[UUID, ...] = ()  # the ROIs it replaced, revoked as it was signed
+
+
+@dataclass(frozen=True)
+class RoiRevoked(ParticipantChanged):
+    revoked: tuple[UUID, ...] = ()  # the ROI named, or every one in force then
 
 
 @dataclass(frozen=True)

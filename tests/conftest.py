@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 
 from api.app import create_app
 from composition.bootstrap import build
+from infra.agencies import Agencies
 from infra.clients import Client
 from infra.clock import SettableClock
 from infra.keys import load_keys
@@ -151,6 +153,18 @@ def token_for(container: Container, role: str, agency: str) -> str:
     """A token for the client of that role and agency, issued as the token endpoint issues it
     (the endpoint and its argon2 check are tested on their own)."""
     return container.tokens.issue(registered(container, role, agency))
+
+
+_REGISTERED: weakref.WeakKeyDictionary[Agencies, set[str]] = weakref.WeakKeyDictionary()
+
+
+def register_agency(container: Container, agency: str) -> None:
+    """An agency ROIs and policy may name before any of its clients calls (its clients
+    register it too)."""
+    known = _REGISTERED.setdefault(container.agencies, set())
+    if agency not in known:
+        container.agencies.register(agency, datetime.now(tz=UTC))
+        known.add(agency)
 
 
 def headers_for(

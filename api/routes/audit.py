@@ -6,22 +6,23 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.audit_deps import viewer_for
 from api.audit_schemas import (
     AuthEventPage,
     CheckpointDocument,
     DisclosurePage,
-    HistoryPage,
     PublicKey,
     VerifyReport,
 )
 from api.deps import ActorHeader, ContainerDep, allow
 from api.responses import problems
 from api.security import Caller
+from api.shown import shown
 from services.audit.checkpoints import Checkpoint, public_key_document
 from services.context import Viewer
+from services.views.history import HistoryPage
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
@@ -55,9 +56,11 @@ def participant_history(
     viewer: Annotated[Viewer, Depends(viewer_for("auditor", "project_manager", "defense"))],
     limit: Limit = 100,
     cursor: Position = None,
-) -> dict[str, Any]:
-    """Every event about the participant, from every context, in global order."""
-    return container.audit.history.page(viewer, participant_id, int(cursor or 0), limit)
+) -> Response:
+    """Every event about the participant, from every context, in global order. Defense sees
+    each event's data only as the participant view would show it: the event is listed, its
+    withheld data is not (`withheld: true`); a participant it may not know of is a 404."""
+    return shown(container.reads.history(viewer, participant_id, int(cursor or 0), limit))
 
 
 @router.get("/audit/verify", response_model=VerifyReport, responses=problems())

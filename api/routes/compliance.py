@@ -2,48 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 
-from api.deps import ActorHeader, ContainerDep, allow, write_context_for
+from api.audit_deps import viewer_for
+from api.deps import ContainerDep, write_context_for
 from api.responses import problems
 from api.schemas import StrictBody
-from api.security import Caller
+from api.shown import shown
 from api.written import ReviewWritten, written
 from domain import compliance
-from services.context import RequestContext
+from services.context import RequestContext, Viewer
 from services.read_side.compliance import FlagSearch
+from services.views.flags import FlagPage, Rule, Status
 
 router = APIRouter(prefix="/v1/compliance", tags=["legal coordination"])
-
-Rule = Literal[compliance.RULES]  # type: ignore[valid-type]
-Status = Literal["open", "review", "reviewed"]
 
 
 class ReviewIn(StrictBody):
     note: str = Field(default="", max_length=compliance.NOTE_MAX)
 
 
-@router.get("/golden-rule", responses=problems(503))
+@router.get("/golden-rule", response_model=FlagPage, responses=problems(503))
 async def golden_rule_flags(
     container: ContainerDep,
-    _: Annotated[Caller, Depends(allow("defense", "project_manager", "auditor"))],
-    _actor: ActorHeader,  # reads of participants' flags are accountable to an individual
+    viewer: Annotated[Viewer, Depends(viewer_for("defense", "project_manager", "auditor"))],
     rule: Annotated[Rule | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
     participant_id: Annotated[UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
-) -> dict[str, Any]:
+) -> Response:
     """Flags of participants possibly treated worse because of LEAD, in the order raised:
-    each `{flag_id, rule, participant_id, raised_at, events: [positions], status}`; status
-    `review` when exceptional circumstances were claimed, `reviewed` once someone has."""
+    each `{flag_id, rule, participant_id, raised_at, events: [positions], status}`. Status
+    `open`: a violation on its face (a diverted charge filed for an enrolled person, a
+    subpoena, no basis declared, a share refused); `review`: for a person's judgment (a basis
+    citing LEAD information, even beside an independent source; exceptional circumstances; a
+    late-dated share; a filing after a legitimate expiry for a person who enrolled later);
+    `reviewed` once someone has. Each flag read is accounted as a disclosure."""
     search = FlagSearch(rule, status, participant_id, limit, cursor, min_position)
-    return await container.read_side.compliance.page(search)
+    return shown(await container.reads.flags(viewer, search))
 
 
 @router.post(

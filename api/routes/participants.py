@@ -7,13 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from api import schemas
+from api import schemas, translate
 from api.deps import ContainerDep, conditional_context_for
 from api.responses import problems
 from api.written import (
     AssignmentWritten,
     DeadlineWritten,
     ParticipantWritten,
+    RoiRevokedWritten,
     RoiWritten,
     written,
 )
@@ -47,23 +48,22 @@ def complete_intake(
 def sign_roi(
     participant_id: UUID, body: schemas.RoiIn, ctx: CaseManager, container: ContainerDep
 ) -> Response:
-    outcome = container.participants.sign_roi(
-        ctx,
-        participant_id,
-        body.signed_at,
-        tuple(dict.fromkeys(body.agencies)),
-        tuple(dict.fromkeys(body.categories)),
-        body.expires_at,
-    )
+    """Every agency named must have a client registered; categories are `plan`,
+    `engagement`, `legal_status` (a 422 names the first that is not). `replaces` revokes the
+    ROIs named (or `"all"` in force) as this one is signed; the answer lists them."""
+    outcome = container.participants.sign_roi(ctx, participant_id, translate.roi_signing(body))
     return written(outcome, RoiWritten.answer, 201, tagged=True)
 
 
-@router.post("/roi/revoke", status_code=201, response_model=ParticipantWritten)
+@router.post("/roi/revoke", status_code=201, response_model=RoiRevokedWritten)
 def revoke_roi(
     participant_id: UUID, body: schemas.RoiRevokeIn, ctx: CaseManager, container: ContainerDep
 ) -> Response:
-    outcome = container.participants.revoke_roi(ctx, participant_id, body.revoked_at, body.reason)
-    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
+    """The ROI `roi_id`, or every ROI in force at `revoked_at`; the answer lists them."""
+    outcome = container.participants.revoke_roi(
+        ctx, participant_id, body.revoked_at, body.reason, body.roi_id
+    )
+    return written(outcome, RoiRevokedWritten.answer, 201, tagged=True)
 
 
 @router.post("/intake-deadline/extend", status_code=201, response_model=DeadlineWritten)

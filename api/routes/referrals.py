@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response
@@ -13,16 +13,18 @@ from api.conditional import etag, not_modified, unchanged
 from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import problems
 from api.schemas import Timestamp
+from api.shown import shown
 from api.written import ReferralWritten, written
 from domain.eligibility import REFERRING_ROLES
 from services.context import RequestContext, Viewer
 from services.read_side.directory import DirectorySearch, identifier_of
+from services.views.listing import ParticipantPage
+from services.views.participant import ParticipantView
+from services.views.parts import ParticipantStatus
 
 router = APIRouter(prefix="/v1", tags=["referrals and participants"])
 
-ParticipantStatus = Literal[
-    "referred", "enrolled", "intake_deadline_expired", "discharged", "declined"
-]
+SEARCH_ROLES = ("police", "case_manager", "supervisor", "project_manager", "prosecutor")
 
 
 @router.post(
@@ -37,26 +39,28 @@ def refer(
     return written(outcome, ReferralWritten.answer, 201)
 
 
-@router.get("/participants/{participant_id}", responses=problems(404))
+@router.get(
+    "/participants/{participant_id}", response_model=ParticipantView, responses=problems(404)
+)
 def get_participant(
     participant_id: UUID,
-    response: Response,
     container: ContainerDep,
     viewer: Annotated[Viewer, Depends(viewer_for(*ANY_ROLE))],
     as_of: Annotated[Timestamp | None, Query()] = None,
     if_none_match: Annotated[str | None, Header(max_length=200)] = None,
-) -> Any:
-    view, version = container.reader.view(viewer, participant_id, as_of)
+) -> Response:
+    """What the caller may see of the participant: a section it may not see is absent; a
+    participant it may not know of is a 404, as an unknown id."""
+    view, version = container.reads.participant(viewer, participant_id, as_of)
     if not_modified(if_none_match, version):
         return unchanged(version)
-    response.headers["ETag"] = etag(version)
-    return view
+    return shown(view, {"ETag": etag(version)})
 
 
-@router.get("/participants", responses=problems(503))
+@router.get("/participants", response_model=ParticipantPage, responses=problems(503))
 async def find_participants(
     container: ContainerDep,
-    viewer: Annotated[Viewer, Depends(viewer_for("police", "case_manager", "prosecutor"))],
+    viewer: Annotated[Viewer, Depends(viewer_for(*SEARCH_ROLES))],
     identifier_system: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     identifier_value: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     status: Annotated[ParticipantStatus | None, Query()] = None,
@@ -64,12 +68,14 @@ async def find_participants(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
-) -> dict[str, Any]:
-    """With `identifier_system` and `identifier_value` (police, case managers, prosecutors):
-    the person that agency identifier names, as `GET /v1/participants/{id}` shows them.
-    Without (case managers, prosecutors): the participant list in referral order, filtered
-    by `status` and `case_manager_id`, paged by `cursor`; items are summaries under the same
-    least-privilege rules. `min_position` waits (up to 5 s) for the list to include a write."""
+) -> Response:
+    """With `identifier_system` and `identifier_value`: the people that agency identifier
+    names, as `GET /v1/participants/{id}` shows them (a system registered to another agency is
+    a 403 `identifier-system-not-yours`). Without (case management, project managers,
+    prosecutors): the participant list in referral order, filtered by `status` and
+    `case_manager_id`, paged by `cursor`; a prosecutor sees only the people its office holds a
+    legal matter on, referred, or is named for in a ROI in force. `min_position` waits (up to
+    5 s) for the list to include a write."""
     search = DirectorySearch(
         status,
         case_manager_id,
@@ -78,4 +84,4 @@ async def find_participants(
         cursor,
         min_position,
     )
-    return await container.read_side.directory.search(viewer, search)
+    return shown(await container.reads.search(viewer, search))

@@ -19,45 +19,40 @@ from services.audit.participant_index import ParticipantIndex
 from services.audit.shaping import Decode, describe
 from services.context import Viewer
 from services.jsonable import json_object
-
-NOT_DATA = frozenset({"participant_id", "version"})
-
-
-def categories_of(view: dict[str, Any]) -> list[str]:
-    """The sections of a participant view that were returned."""
-    return sorted(key for key, value in view.items() if key not in NOT_DATA and value != [])
+from services.views.sections import Disclosure
 
 
 class DisclosureRecorder:
+    """The one accounting wrapper: every read of participant information is handed out through
+    `services/reads.py`, which records here each participant named and the sections shown."""
+
     def __init__(self, log: AccessLog, clock: Clock) -> None:
         self.log = log
         self.clock = clock
 
-    def read(
-        self,
-        viewer: Viewer,
-        participant_ids: Iterable[UUID],
-        categories: Iterable[str],
-        detail: str = "",
-    ) -> None:
+    def record(self, viewer: Viewer, disclosures: Iterable[Disclosure]) -> None:
         at = self.clock.now()
-        text = ",".join(categories)[:500]
-        self.log.record(
-            [
-                AccessRecord(
-                    participant_id,
-                    at,
-                    viewer.client_id,
-                    viewer.agency,
-                    viewer.role,
-                    viewer.actor[:64],
-                    viewer.endpoint[:200],
-                    text,
-                    viewer.purpose[:200],
-                    detail[:200],
-                )
-                for participant_id in dict.fromkeys(participant_ids)
-            ]
+        merged: dict[UUID, Disclosure] = {}
+        for each in disclosures:
+            seen = merged.get(each.participant_id)
+            sections = each.sections | (seen.sections if seen else frozenset())
+            merged[each.participant_id] = Disclosure(each.participant_id, sections, each.detail)
+        if merged:
+            self.log.record([self.entry(viewer, d, at) for d in merged.values()])
+
+    @staticmethod
+    def entry(viewer: Viewer, disclosed: Disclosure, at: datetime) -> AccessRecord:
+        return AccessRecord(
+            disclosed.participant_id,
+            at,
+            viewer.client_id,
+            viewer.agency,
+            viewer.role,
+            viewer.actor[:64],
+            viewer.endpoint[:200],
+            ",".join(sorted(disclosed.sections))[:500],
+            viewer.purpose[:200],
+            disclosed.detail[:200],
         )
 
 

@@ -6,12 +6,30 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.disclosure import Section
 from infra.auth_log import REPLAYED
 from infra.clients import Client
 from services.answers import encode
 from services.audit.authentication import AuthenticationAudit
 from services.audit.disclosures import DisclosureRecorder
 from services.context import Outcome, RequestContext, Viewer
+from services.results import (
+    AdverseActionRecorded,
+    MatterChanged,
+    ParticipantChanged,
+    ReferralRecorded,
+    ShareRecorded,
+)
+from services.views.sections import Disclosure
+
+# What each kind of answer shows of the participant it names (the accounting's sections).
+SHOWN: list[tuple[type, frozenset[Section]]] = [
+    (ReferralRecorded, frozenset({Section.REFERRALS})),
+    (ParticipantChanged, frozenset({Section.PARTICIPATION})),
+    (MatterChanged, frozenset({Section.LEGAL})),
+    (ShareRecorded, frozenset({Section.SHARES})),
+    (AdverseActionRecorded, frozenset({Section.LEGAL})),
+]
 
 
 class ReplayAudit:
@@ -33,8 +51,16 @@ class ReplayAudit:
             viewer = Viewer(
                 meta.client_id, meta.agency, meta.role, meta.actor, endpoint=ctx.endpoint
             )
-            sections = [*sorted(shown), "position"]
-            self.disclosures.read(viewer, [participant], sections, "idempotent replay")
+            sections = sections_of(outcome.result)
+            disclosed = Disclosure(participant, sections, "idempotent replay")
+            self.disclosures.record(viewer, [disclosed])
+
+
+def sections_of(result: object) -> frozenset[Section]:
+    sections = next((shown for kind, shown in SHOWN if isinstance(result, kind)), frozenset())
+    if isinstance(result, ReferralRecorded) and result.participant_status is not None:
+        sections |= {Section.PARTICIPATION}
+    return sections
 
 
 def participant_named(value: object) -> UUID | None:

@@ -19,16 +19,29 @@ def readable_type(topic: object) -> str:
     return str(topic).rpartition(":")[2]
 
 
+UNDECODABLE = object()
+
+
+def decoded(record: RawEvent, decode: Decode) -> object:
+    """The event, or UNDECODABLE (GET /v1/audit/verify says more)."""
+    try:
+        return decode(record)
+    except Exception:  # noqa: BLE001 (shown as undecodable, never a 500)
+        return UNDECODABLE
+
+
 def describe(record: RawEvent, decode: Decode) -> dict[str, Any]:
+    return describe_event(record, decoded(record, decode))
+
+
+def describe_event(record: RawEvent, event: object) -> dict[str, Any]:
     base: dict[str, Any] = {
         "position": record.position,
         "type": readable_type(record.topic),
         "stream_id": str(record.originator_id),
         "stream_version": jsonable_or_text(record.originator_version),
     }
-    try:
-        event = decode(record)
-    except Exception:  # noqa: BLE001 (shown as undecodable; GET /v1/audit/verify says more)
+    if event is UNDECODABLE:
         return base | {"undecodable": True, "data": None}
     meta = getattr(event, "meta", None)
     data = {k: v for k, v in vars(event).items() if k not in ENVELOPE}

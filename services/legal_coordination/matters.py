@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from domain.authority import Command
 from domain.base import Stamp
 from domain.coordination import Coordination, check_cited, coordination_id
-from domain.errors import InvalidInput, StateConflict
+from domain.errors import Forbidden, InvalidInput, StateConflict
 from domain.legal_matter import LegalMatter
 from domain.legal_rules import (
     OPENED_BY_HAND,
@@ -16,7 +17,9 @@ from domain.legal_rules import (
 )
 from domain.legal_values import Basis, Deliberation, MatterDetails
 from domain.participant import Participant
+from domain.roles import Role
 from infra.clock import Clock
+from services.agencies import KnownAgencies, check_known
 from services.context import Outcome, RequestContext
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
@@ -42,9 +45,11 @@ class LegalMatterService(WriteService):
         uow: UnitOfWork,
         clock: Clock,
         skew: timedelta,
+        agencies: KnownAgencies,
     ) -> None:
         super().__init__(repository, uow, clock, skew)
         self.legal = legal
+        self.agencies = agencies
 
     def open_matter(
         self, ctx: RequestContext, participant_id: UUID, kind: str, details: MatterDetails
@@ -53,10 +58,13 @@ class LegalMatterService(WriteService):
         if kind not in OPENED_BY_HAND:
             raise InvalidInput(f"kind must be one of {sorted(OPENED_BY_HAND)}", field="kind")
         self.check_times(incident_at=details.incident_at)
+        details = self.held_by(ctx, details)
         matter_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision[MatterChanged]:
-            participant = self.repository.participant(participant_id, ctx.expected_version)
+            participant = self.gate.participant(
+                ctx, Command.OPEN_LEGAL_MATTER, participant_id, stamp.recorded_at
+            )
             check_may_carry(participant, kind)
             coordination = self.legal.coordination(participant_id, stamp)
             matter = LegalMatter.open(
@@ -67,14 +75,25 @@ class LegalMatterService(WriteService):
 
         return self.uow.run(ctx, decide, MatterChanged)
 
+    def held_by(self, ctx: RequestContext, details: MatterDetails) -> MatterDetails:
+        """A prosecutor opens matters its own office holds; case management records a matter
+        for the office it names (none: the liaison offices). Every agency named is known."""
+        if ctx.role == Role.PROSECUTOR:
+            if details.office not in (None, ctx.agency):
+                raise Forbidden("a prosecutor opens legal matters its own office holds")
+            details = replace(details, office=ctx.agency)
+        check_known(self.agencies, [details.office] if details.office else [], "office")
+        check_known(self.agencies, details.parties, "parties")
+        return details
+
     def decide(
         self, ctx: RequestContext, matter_id: UUID, command: DecisionCommand
     ) -> Outcome[MatterDecided]:
         self.check_times(decided_at=command.decided_at)
 
         def decide(stamp: Stamp) -> Decision[MatterDecided]:
-            matter = self.legal.matter(matter_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
+            matter = self.gate.matter(ctx, matter_id, stamp.recorded_at, terms)
             if command.basis is not None:
                 self.check_cited_shares(matter.participant_id, command.basis)
             decided_at = command.decided_at or stamp.recorded_at

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from domain.authority import Command
 from domain.base import Stamp
 from domain.coordination import Coordination, check_share
 from domain.legal_errors import RoiDoesNotCover
 from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
+from domain.participant import Participant
 from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.legal_coordination.store import LegalRepository
@@ -61,7 +63,9 @@ class CoordinationService(WriteService):
         share_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision[ShareAnswer]:
-            participant = self.repository.participant(participant_id, ctx.expected_version)
+            participant = self.gate.participant(
+                ctx, Command.SHARE_INFORMATION, participant_id, stamp.recorded_at
+            )
             record = self.legal.coordination(participant_id, stamp)
             check = check_share(
                 participant.rois, share.recipient_agency, share.category, share.shared_at
@@ -87,10 +91,12 @@ class CoordinationService(WriteService):
         action_id = uuid4()
 
         def decide(stamp: Stamp) -> Decision[AdverseActionRecorded]:
-            self.repository.participant(participant_id, ctx.expected_version)
+            participant = self.gate.participant(
+                ctx, Command.RECORD_ADVERSE_ACTION, participant_id, stamp.recorded_at
+            )
             record = self.legal.coordination(participant_id, stamp)
             if action.matter_id is not None:
-                self.check_matter(record, action.matter_id)
+                self.check_matter(ctx, participant, record, action.matter_id, stamp)
             record.record_adverse_action(
                 action_id,
                 action.kind,
@@ -105,9 +111,21 @@ class CoordinationService(WriteService):
 
         return self.uow.run(ctx, decide, AdverseActionRecorded)
 
-    def check_matter(self, record: Coordination, matter_id: UUID) -> None:
+    def check_matter(
+        self,
+        ctx: RequestContext,
+        participant: Participant,
+        record: Coordination,
+        matter_id: UUID,
+        stamp: Stamp,
+    ) -> None:
+        """The matter must be this participant's and one the caller may see: another's is
+        answered as if it did not exist."""
         matter = self.legal.find(LegalMatter, matter_id)
         record.check_matter_is_ours(matter.participant_id if matter else None)
+        assert matter is not None
+        if not self.gate.record(ctx, participant, stamp.recorded_at).sees_matter(matter):
+            record.check_matter_is_ours(None)
 
 
 def refused(attempt_id: UUID, reason: str) -> ShareRefused:

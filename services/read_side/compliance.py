@@ -1,10 +1,10 @@
-"""Golden Rule compliance for defenders, project managers and auditors: the flags, and a
-flag's review (itself an event, through the unit of work)."""
+"""Golden Rule compliance for defenders, project managers and auditors: the flags (each a
+disclosure of the participant it names), and a flag's review (itself an event, through the
+unit of work)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -13,17 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.base import Stamp
 from domain.compliance import FlagReview, review_id
+from domain.disclosure import Relation, visible_sections
 from domain.errors import NotFound, StateConflict
 from infra.eventstore import LeadStore
 from projections.compliance import ComplianceProjection
-from projections.compliance_queries import FlagQuery, find_flag, flag_page
+from projections.compliance_queries import FlagQuery, find_flag, flag_page, names_participant
 from projections.freshness import Freshness
 from projections.sql import Row
-from services.context import Outcome, RequestContext
-from services.jsonable import json_object
+from services.context import Outcome, RequestContext, Viewer
 from services.paging import decode_cursor, page_of, position
 from services.results import FlagReviewed
 from services.unit_of_work import Decision, UnitOfWork
+from services.views.flags import FlagItem, FlagPage, flag_values
+from services.views.sections import Built, Disclosure, Shown, disclose
 
 
 @dataclass(frozen=True)
@@ -41,31 +43,34 @@ class ComplianceView:
         self.engine = engine
         self.freshness = freshness
 
-    async def page(self, search: FlagSearch) -> dict[str, Any]:
+    async def page(self, viewer: Viewer, search: FlagSearch) -> Shown[FlagPage]:
         await self.freshness.wait(ComplianceProjection.name, search.min_position)
         after = decode_cursor(search.cursor, position) if search.cursor else None
         query = FlagQuery(search.rule, search.status, search.participant_id, search.limit, after)
         async with self.engine.connect() as conn:
             rows = await flag_page(conn, query)
         page = page_of(rows, search.limit, lambda row: row["seq"])
-        return {"items": [flag_item(row) for row in page.shown], "next": page.next}
+        # A flag is the watch itself: it shows its participant to those who keep it.
+        visible = visible_sections(viewer.caller, Relation(watched=True))
+        built = [disclose(FlagItem, flag_values(row), visible) for row in page.shown]
+        answer = FlagPage(items=[b.view for b in built], next=page.next)
+        pairs = zip(page.shown, built, strict=True)
+        return Shown(answer, tuple(d for row, b in pairs for d in named(row, b)))
 
 
-def flag_item(row: Row) -> dict[str, Any]:
-    return json_object(
-        {
-            "flag_id": row["flag_id"],
-            "rule": row["rule"],
-            "participant_id": row["participant_id"],
-            "raised_at": row["raised_at"],
-            "events": row["events"],
-            "status": row["status"],
-            "detail": row["detail"],
-            "reviewed_at": row["reviewed_at"],
-            "reviewed_by": row["reviewed_by"],
-            "review_note": row["review_note"],
-        }
-    )
+def named(row: Row, built: Built) -> list[Disclosure]:
+    """The flag's participant, and the other participant a crowding-out flag names."""
+    found = [Disclosure(row["participant_id"], built.shown)]
+    other = (row["detail"] or {}).get("post_filing_participant_id")
+    if other and built.shown:
+        found.append(Disclosure(UUID(other), built.shown))
+    return found
+
+
+def flagged(engine: Engine, participant_id: UUID) -> bool:
+    """Whether any Golden Rule flag names the participant (defense's watch)."""
+    with engine.connect() as conn:
+        return names_participant(conn, participant_id)
 
 
 class ComplianceReviews:

@@ -1,31 +1,31 @@
-"""Participant list and search for case managers and prosecutors, from the directory
-projection; the identifier look-up (police too) stays on the store, always current."""
+"""The participant list, from the directory projection: the site's staff see everyone; another
+agency (a prosecutor office) only the people it is related to now. The look-up by identifier
+stays on the store, always current. Both build their items through the disclosure table."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import Forbidden, InvalidInput
-from domain.values import Identifier
+from domain.roles import Role
+from domain.values import Identifier, PolicyTerms
+from infra.clock import Clock
 from projections.directory import DirectoryProjection
-from projections.directory_queries import DirectoryQuery, directory_page
+from projections.directory_queries import DirectoryQuery, Related, directory_page, relation_kinds
 from projections.freshness import Freshness
-from projections.sql import Row
 from services.context import Viewer
-from services.jsonable import json_object
 from services.paging import decode_cursor, page_of, position
 from services.referrals.reads import ParticipantReader
-from services.referrals.views import FULL_VIEW_ROLES, IDENTITY_ROLES
+from services.views.listing import ParticipantPage, summary
+from services.views.sections import Disclosure, Shown
 
-LIST_ROLES = frozenset({"case_manager", "prosecutor"})
-# Every read of a participant is accounted for: who read whom, and which sections.
-RecordReads = Callable[[Viewer, list[UUID], list[str]], None]
+LIST_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.PROSECUTOR})
+Terms = Callable[[], PolicyTerms]
 
 
 @dataclass(frozen=True)
@@ -52,70 +52,53 @@ class ParticipantDirectory:
         engine: AsyncEngine,
         freshness: Freshness,
         reader: ParticipantReader,
-        record_reads: RecordReads | None = None,
+        terms: Terms,
+        clock: Clock,
     ) -> None:
         self.engine = engine
         self.freshness = freshness
         self.reader = reader
-        self.record_reads = record_reads
+        self.terms = terms
+        self.clock = clock
 
-    async def search(self, viewer: Viewer, search: DirectorySearch) -> dict[str, Any]:
+    async def search(self, viewer: Viewer, search: DirectorySearch) -> Shown[ParticipantPage]:
         if search.identifier is not None:
             return await self.look_up(viewer, search, search.identifier)
         if viewer.role not in LIST_ROLES:
             raise Forbidden(f"the {viewer.role} role may look participants up by identifier only")
         await self.freshness.wait(DirectoryProjection.name, search.min_position)
+        terms = await anyio.to_thread.run_sync(self.terms)
+        related = self.related(viewer, terms)
         after = decode_cursor(search.cursor, position) if search.cursor else None
-        query = DirectoryQuery(search.status, search.case_manager_id, search.limit, after)
+        query = DirectoryQuery(search.status, search.case_manager_id, search.limit, after, related)
         async with self.engine.connect() as conn:
             rows = await directory_page(conn, query)
-        page = page_of(rows, search.limit, lambda row: row["first_position"])
-        shown = page.shown
-        items = [summary(row, viewer) for row in shown]
-        if self.record_reads is not None and items:
-            sections = sorted({key for item in items for key in item} - {"participant_id"})
-            named = [row["participant_id"] for row in shown]
-            # The access log may write when its buffer fills: off the event loop.
-            await anyio.to_thread.run_sync(self.record_reads, viewer, named, sections)
-        return {"items": items, "next": page.next}
+            page = page_of(rows, search.limit, lambda row: row["first_position"])
+            ids = [row["participant_id"] for row in page.shown]
+            kinds = await relation_kinds(conn, ids, related) if related else {}
+        built = [
+            summary(row, viewer.caller, kinds.get(row["participant_id"], set()), terms)
+            for row in page.shown
+        ]
+        answer = ParticipantPage(items=[b.view for b in built], next=page.next)
+        return Shown(answer, tuple(Disclosure(i, b.shown) for i, b in zip(ids, built, strict=True)))
+
+    def related(self, viewer: Viewer, terms: PolicyTerms) -> Related | None:
+        if viewer.caller.full_view:
+            return None
+        liaison = viewer.agency in terms.liaison_prosecutor_agencies
+        return Related(viewer.agency, liaison, self.clock.now())
 
     async def look_up(
         self, viewer: Viewer, search: DirectorySearch, identifier: Identifier
-    ) -> dict[str, Any]:
-        """The whole (filtered) view of the one person an identifier names."""
+    ) -> Shown[ParticipantPage]:
+        """The whole (filtered) view of each person the identifier names to this caller."""
         found = await anyio.to_thread.run_sync(self.reader.find, viewer, identifier)
-        wanted_cm = None if search.case_manager_id is None else str(search.case_manager_id)
-        items = [
-            item
-            for item in found
-            if search.status in (None, item["status"])
-            and wanted_cm in (None, item.get("case_manager_id"))
+        kept = [
+            (view, disclosed)
+            for view, disclosed in zip(found.answer, found.disclosures, strict=True)
+            if search.status in (None, view.status)
+            and search.case_manager_id in (None, view.case_manager_id)
         ]
-        return {"items": items, "next": None}
-
-
-def summary(row: Row, viewer: Viewer) -> dict[str, Any]:
-    """A list item: the participant view's fields under the participant view's rules."""
-    full = viewer.role in FULL_VIEW_ROLES
-    item: dict[str, Any] = {
-        "participant_id": row["participant_id"],
-        "status": row["status"],
-        "case_manager_id": row["case_manager_id"],
-        "intake_deadline": row["intake_deadline"],
-    }
-    if full or viewer.role in IDENTITY_ROLES:
-        item["person"] = {
-            "given_name": row["given_name"],
-            "family_name": row["family_name"],
-            "date_of_birth": row["date_of_birth"],
-            "identifiers": row["identifiers"],
-        }
-    if full:
-        item |= {
-            "demographics": row["demographics"] or None,
-            "referred_at": row["referred_at"],
-            "last_referred_at": row["last_referred_at"],
-            "enrolled_at": row["enrolled_at"],
-            "discharged_at": row["discharged_at"],
-        }
-    return json_object(item)
+        page = ParticipantPage(items=[view for view, _ in kept], next=None)
+        return Shown(page, tuple(disclosed for _, disclosed in kept))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from domain.authority import Command
 from domain.base import Stamp
 from services.context import Outcome, RequestContext
 from services.referrals.participants import Changed, changed
@@ -18,8 +19,10 @@ class CaseloadService(WriteService):
         self, ctx: RequestContext, participant_id: UUID, case_manager_id: UUID
     ) -> Outcome[CaseManagerAssigned]:
         def decide(stamp: Stamp) -> Decision[CaseManagerAssigned]:
-            participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
+            participant = self.gate.participant(
+                ctx, Command.ASSIGN_CASE_MANAGER, participant_id, stamp.recorded_at, terms
+            )
             caseloads = self.repository.caseloads(stamp)
             caseloads.check_case_manager_exists(case_manager_id)
             participant.assign_case_manager(case_manager_id, stamp)
@@ -45,8 +48,10 @@ class CaseloadService(WriteService):
         self.check_times(discharged_at=discharged_at)
 
         def decide(stamp: Stamp) -> Decision[ParticipantChanged]:
-            participant = self.repository.participant(participant_id, ctx.expected_version)
             terms, policy_version = self.repository.policy_terms()
+            participant = self.gate.participant(
+                ctx, Command.DISCHARGE, participant_id, stamp.recorded_at, terms
+            )
             released = participant.discharge(
                 discharged_at, reason, note, ctx.role == "supervisor", terms, policy_version, stamp
             )

@@ -1,62 +1,89 @@
-"""Reading participants from the store (always current), and as they were known at a moment."""
+"""Reading participants from the store (always current), as they were known at a moment, and
+by an agency identifier: each built through the disclosure table for the caller."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
+from domain.disclosure import Caller, RoiCategory, Section
+from domain.disclosure_events import EventReader
 from domain.errors import Forbidden, NotFound
+from domain.identifiers import SITE_WIDE, check_may_use, lookup_scopes
 from domain.participant import Participant
+from domain.roles import Role
 from domain.values import Identifier
 from infra.clock import Clock
+from services.audit.as_of import participant_exists
+from services.audit.checkpoints import utc_text
 from services.context import Viewer
-from services.referrals.referrals import ReferralService
-from services.referrals.views import participant_view, sees_legal_matters
 from services.repository import Repository
+from services.views.participant import ParticipantView, participant_values
+from services.views.record import RecordReader
+from services.views.sections import Disclosure, Shown, disclose
 
-AS_OF_ROLES = frozenset({"auditor", "project_manager"})
-# A participant's legal matters as known now (None) or at a moment (composition/bootstrap.py).
-LegalMatters = Callable[[Participant, datetime | None], list[dict[str, Any]]]
+AS_OF_ROLES = frozenset({Role.AUDITOR, Role.PROJECT_MANAGER})
+EveryAgency = Callable[[], frozenset[str]]
+Viewed = tuple[ParticipantView, int]  # the view and the aggregate version (the ETag)
 
 
 class ParticipantReader:
     def __init__(
         self,
         repository: Repository,
-        referrals: ReferralService,
         clock: Clock,
-        legal_matters: LegalMatters | None = None,
+        records: RecordReader,
+        every_agency: EveryAgency,
     ) -> None:
         self.repository = repository
-        self.referrals = referrals
         self.clock = clock
-        self.legal_matters = legal_matters
+        self.records = records
+        self.every_agency = every_agency
 
     def view(
         self, viewer: Viewer, participant_id: UUID, as_of: datetime | None = None
-    ) -> tuple[dict[str, Any], int]:
-        """The filtered view and the aggregate version (the ETag)."""
-        terms, _ = self.repository.policy_terms()
+    ) -> Shown[Viewed]:
+        """404 for a participant the caller may not know of, worded as for an unknown id."""
+        if as_of is not None and viewer.role not in AS_OF_ROLES:
+            raise Forbidden("as_of is for auditors and project managers")
         if as_of is None:
             participant = self.repository.participant(participant_id)
-            now = self.clock.now()
-            matters = self.matters(participant, viewer, now, None)
-            return participant_view(participant, viewer, now, terms, matters), participant.version
-        if viewer.role not in AS_OF_ROLES:
-            raise Forbidden("as_of is for auditors and project managers")
-        participant = self.as_known_at(participant_id, as_of)
-        matters = self.matters(participant, viewer, as_of, as_of)
-        return participant_view(participant, viewer, as_of, terms, matters), participant.version
+        else:
+            participant = self.as_known_at(participant_id, as_of)
+        shown = self.shown(viewer.caller, participant, as_of)
+        if shown is None:
+            raise NotFound(f"participant {participant_id} not found")
+        return shown
 
-    def matters(
-        self, participant: Participant, viewer: Viewer, at: datetime, as_of: datetime | None
-    ) -> list[dict[str, Any]]:
-        """Read from the store like the participant, and only for viewers who may see them."""
-        if self.legal_matters is None or not sees_legal_matters(participant, viewer, at):
-            return []
-        return self.legal_matters(participant, as_of)
+    def shown(
+        self, caller: Caller, participant: Participant, as_of: datetime | None
+    ) -> Shown[Viewed] | None:
+        terms, _ = self.repository.policy_terms()
+        at = as_of or self.clock.now()
+        record = self.records.record(caller, participant, terms, at, as_of)
+        built = disclose(ParticipantView, participant_values(record), record.visible())
+        if not built.shown:
+            return None
+        detail = "" if as_of is None else f"as_of={utc_text(as_of)}"
+        disclosed = Disclosure(participant.id, built.shown, detail)
+        return Shown((built.view, participant.version), (disclosed,))
+
+    def event_reader(self, viewer: Viewer, participant_id: UUID) -> EventReader:
+        """What the caller may read of this participant's history (NotFound if nothing)."""
+        caller = viewer.caller
+        terms, _ = self.repository.policy_terms()
+        if caller.full_view:
+            if not participant_exists(self.repository.store, participant_id):
+                raise NotFound(f"participant {participant_id} not found")
+            return EventReader(caller, frozenset(Section), frozenset(), terms)
+        participant = self.repository.participant(participant_id)
+        record = self.records.record(caller, participant, terms, self.clock.now())
+        visible = record.visible()
+        if not visible:
+            raise NotFound(f"participant {participant_id} not found")
+        legal_status = record.relation.covers(RoiCategory.LEGAL_STATUS)
+        return EventReader(caller, visible, record.visible_matter_ids(), terms, legal_status)
 
     def as_known_at(self, participant_id: UUID, as_of: datetime) -> Participant:
         """Events recorded up to `as_of`, and no later ones: what the record said then.
@@ -67,8 +94,20 @@ class ParticipantReader:
             raise NotFound(f"participant {participant_id} did not exist at {as_of.isoformat()}")
         return then
 
-    def find(self, viewer: Viewer, identifier: Identifier) -> list[dict[str, Any]]:
-        owner = self.referrals.owner_of(identifier)
-        if owner is None:
-            return []
-        return [self.view(viewer, owner)[0]]
+    def find(self, viewer: Viewer, identifier: Identifier) -> Shown[list[ParticipantView]]:
+        """The people the identifier names that the caller may know of. A registered system
+        is looked up by its agency (and the site's staff); an unregistered one within the
+        caller's agency, or for the site's staff, within every agency."""
+        caller = viewer.caller
+        terms, _ = self.repository.policy_terms()
+        check_may_use(identifier, caller, terms)
+        scopes = lookup_scopes(identifier, caller.agency, terms)
+        if caller.full_view and terms.system_agency(identifier.system) is None:
+            scopes += [SITE_WIDE, *sorted(self.every_agency())]  # before scoping, too
+        found = [
+            self.shown(caller, self.repository.participant(owner), None)
+            for owner in self.repository.claimed(identifier, dict.fromkeys(scopes))
+        ]
+        shown = [each for each in found if each is not None]
+        views = [each.answer[0] for each in shown]
+        return Shown(views, tuple(d for each in shown for d in each.disclosures))

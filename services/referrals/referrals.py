@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID, uuid4
 
+from domain.authority import Command
 from domain.base import Stamp
 from domain.capacity import assess_capacity
 from domain.eligibility import DOORS_BY_ROLE, check_eligible
 from domain.errors import Forbidden, IdentifierConflict
-from domain.identifiers import IdentifierClaim, identifier_index_id
+from domain.identifiers import (
+    SITE_WIDE,
+    IdentifierClaim,
+    check_may_use,
+    claim_scope,
+    identifier_index_id,
+    lookup_scopes,
+)
 from domain.participant import Participant
-from domain.values import Identifier, Person, Referral
+from domain.values import Identifier, Person, PolicyTerms, Referral
 from services.context import Outcome, RequestContext
-from services.results import NonReturnSet, ReferralRecorded
+from services.results import ReferralRecorded
 from services.unit_of_work import Decision
+from services.views.referral import referral_recorded
 from services.write_service import WriteService
 
 
@@ -33,15 +44,22 @@ class ReferralService(WriteService):
         self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
         referral_id = uuid4()
         new_participant_id = uuid4()
-        claim_ids = {i: identifier_index_id(i) for i in command.person.identifiers}
+        identifiers = command.person.identifiers
+        # Whether a system is registered is policy, read below: both possible claims are read
+        # in the same round trip, and the policy picks one.
+        candidates = [
+            identifier_index_id(i, s) for i in identifiers for s in (SITE_WIDE, ctx.agency)
+        ]
 
         def decide(stamp: Stamp) -> Decision[ReferralRecorded]:
-            reading = self.repository.site_and(list(claim_ids.values()))
+            reading = self.repository.site_and(candidates)
             terms, policy_version = reading.policy_terms()
             check_eligible(referral, terms)
+            scopes = self.scopes(ctx, identifiers, terms)
             accepted = assess_capacity(reading.caseload_counts(), terms).accepts(referral.door)
-            owners = {i: claim_owner(reading.others[c]) for i, c in claim_ids.items()}
-            participant = self.find_participant(command, owners)
+            owners = {i: self.owner(reading.others, i, ctx.agency, terms) for i in scopes}
+            participant = self.find_participant(ctx, command, owners, stamp.recorded_at)
+            new = tuple(i for i, owner in owners.items() if owner is None)
             if participant is None:
                 participant = Participant.refer(
                     new_participant_id,
@@ -55,38 +73,63 @@ class ReferralService(WriteService):
                 )
             else:
                 participant.refer_again(
-                    referral_id, referral, accepted, terms, policy_version, stamp
+                    referral_id, referral, accepted, terms, policy_version, stamp, new
                 )
-            claims = [
-                IdentifierClaim.claim(identifier, participant.id, stamp)
-                for identifier, owner in owners.items()
-                if owner is None
-            ]
-            return Decision([participant, *claims], recorded(participant, referral_id))
+            claims = [IdentifierClaim.claim(i, participant.id, stamp, scopes[i]) for i in new]
+            answer = referral_recorded(ctx.caller, participant, referral_id, stamp.recorded_at)
+            return Decision([participant, *claims], answer)
 
         return self.uow.run(ctx, decide, ReferralRecorded)
+
+    @staticmethod
+    def scopes(
+        ctx: RequestContext, identifiers: Iterable[Identifier], terms: PolicyTerms
+    ) -> dict[Identifier, str]:
+        """Each identifier's claim scope, once the caller is known to be allowed to use it."""
+        for identifier in identifiers:
+            check_may_use(identifier, ctx.caller, terms)
+        return {i: claim_scope(i, ctx.agency, terms) for i in identifiers}
 
     @staticmethod
     def check_door_allowed(role: str, door: str) -> None:
         if door not in DOORS_BY_ROLE.get(role, frozenset()):
             raise Forbidden(f"the {role} role may not refer through the {door} door")
 
+    def owner(
+        self, read: dict[UUID, object], identifier: Identifier, agency: str, terms: PolicyTerms
+    ) -> UUID | None:
+        """The participant a claim on the identifier names, from the claims read with the
+        site (or, for a scope not read there, the store)."""
+        for scope in lookup_scopes(identifier, agency, terms):
+            claim_id = identifier_index_id(identifier, scope)
+            found = read[claim_id] if claim_id in read else self.repository.unsnapshotted(claim_id)
+            if (owner := claim_owner(found)) is not None:
+                return owner
+        return None
+
     def find_participant(
-        self, command: ReferralCommand, owner_of: dict[Identifier, UUID | None]
+        self,
+        ctx: RequestContext,
+        command: ReferralCommand,
+        owner_of: dict[Identifier, UUID | None],
+        at: datetime,
     ) -> Participant | None:
-        """The named participant, else the one the identifiers already point to."""
+        """The named participant (one the caller may know of), else the one the identifiers
+        already point to."""
         owners = {owner for owner in owner_of.values() if owner is not None}
         if command.participant_id is not None:
+            named = self.gate.participant(ctx, Command.REFER_AGAIN, command.participant_id, at)
             owners.discard(command.participant_id)
             if owners:
                 raise IdentifierConflict("an identifier belongs to a different participant")
-            return self.repository.participant(command.participant_id)
+            return named
         if len(owners) > 1:
             raise IdentifierConflict("the identifiers belong to different participants")
         return self.repository.participant(owners.pop()) if owners else None
 
-    def owner_of(self, identifier: Identifier) -> UUID | None:
-        return claim_owner(self.repository.unsnapshotted(identifier_index_id(identifier)))
+    def owner_of(self, identifier: Identifier, scope: str = SITE_WIDE) -> UUID | None:
+        found = self.repository.claimed(identifier, [scope])
+        return found[0] if found else None
 
 
 def claim_owner(claim: object | None) -> UUID | None:
@@ -94,20 +137,3 @@ def claim_owner(claim: object | None) -> UUID | None:
         return None
     assert isinstance(claim, IdentifierClaim)
     return claim.participant_id
-
-
-def recorded(participant: Participant, referral_id: UUID) -> ReferralRecorded:
-    referral = participant.referral(referral_id)
-    request = participant.non_return()
-    non_return = None
-    if request is not None and request.referral_id == referral_id:
-        non_return = NonReturnSet(request.location, request.until)
-    return ReferralRecorded(
-        referral_id=referral_id,
-        participant_id=participant.id,
-        status="declined" if referral.status == "declined" else "referred",
-        participant_status=participant.status,
-        decline_reason=referral.decline_reason,
-        intake_deadline=referral.intake_deadline,
-        non_return=non_return,
-    )

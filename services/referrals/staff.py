@@ -8,6 +8,7 @@ from uuid import uuid4
 from domain.base import Stamp
 from domain.policy import SitePolicy, terms_in_force
 from domain.values import PolicyTerms
+from services.agencies import KnownAgencies, check_known
 from services.context import Outcome, RequestContext
 from services.repository import Repository, check_version
 from services.results import CaseManagerRegistered, PolicyInForce
@@ -17,9 +18,10 @@ PolicyChange = Callable[[PolicyTerms], PolicyTerms]
 
 
 class StaffService:
-    def __init__(self, repository: Repository, uow: UnitOfWork) -> None:
+    def __init__(self, repository: Repository, uow: UnitOfWork, agencies: KnownAgencies) -> None:
         self.repository = repository
         self.uow = uow
+        self.agencies = agencies
 
     def current_policy(self) -> PolicyInForce:
         terms, version = self.repository.policy_terms()
@@ -35,13 +37,22 @@ class StaffService:
             policy = self.repository.policy()
             terms, version = terms_in_force(policy)
             check_version("the site policy", version, ctx.expected_version)
+            changed = change(terms)
+            self.check_agencies_known(changed)
             if policy is None:
-                policy = SitePolicy.adopt(change(terms), stamp)
+                policy = SitePolicy.adopt(changed, stamp)
             else:
-                policy.change(change(terms), stamp)
+                policy.change(changed, stamp)
             return Decision([policy], PolicyInForce(policy.version, policy.terms))
 
         return self.uow.run(ctx, decide, PolicyInForce)
+
+    def check_agencies_known(self, terms: PolicyTerms) -> None:
+        """422 naming an agency the policy names that no client is registered for."""
+        systems = (registered.agency for registered in terms.identifier_systems)
+        check_known(self.agencies, systems, "identifier_systems")
+        liaison = terms.liaison_prosecutor_agencies
+        check_known(self.agencies, liaison, "liaison_prosecutor_agencies")
 
     def register_case_manager(
         self, ctx: RequestContext, name: str

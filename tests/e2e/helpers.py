@@ -10,10 +10,11 @@ import httpx
 
 from api.policy import MERGE_PATCH
 from services.container import Container
-from tests.conftest import START, headers_for
+from tests.conftest import START, headers_for, register_agency
 
 POSSESSION = {"code": "69.50.4013", "description": "possession of a controlled substance"}
 THEFT = {"code": "9A.56.050", "description": "theft in the third degree"}
+LIAISON_OFFICE = "kcpao"  # the prosecutor office the test site names for diverted charges
 ASSAULT = {"code": "9A.36.021", "description": "assault in the second degree"}
 
 
@@ -68,7 +69,9 @@ async def set_policy(http: httpx.AsyncClient, container: Container, **terms: Any
         "exclusion_criteria": [
             {"code": "violent_felony_5y", "description": "violent felony in the last 5 years"}
         ],
+        "liaison_prosecutor_agencies": [LIAISON_OFFICE],
     }
+    register_agency(container, LIAISON_OFFICE)
     pm = headers_for(container, "project_manager", "pcg")
     current = await http.get("/v1/policy", headers=pm)
     response = await http.patch(

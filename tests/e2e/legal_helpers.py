@@ -9,7 +9,7 @@ import httpx
 
 from domain.legal_matter import diverted_matter_id
 from services.container import Container
-from tests.conftest import headers_for
+from tests.conftest import headers_for, register_agency
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 
 PROSECUTOR_AGENCY = "kcpao"
@@ -53,7 +53,12 @@ async def open_matter(
     kind: str,
     case_number: str = "26-1-00042-1",
     headers: dict[str, str] | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
+    """By default case management records the matter for the prosecutor office (which may not
+    know the person yet); with a prosecutor's headers, that office opens it itself."""
+    for agency in [PROSECUTOR_AGENCY, *fields.get("parties", [])]:
+        register_agency(container, agency)
     response = await http.post(
         f"/v1/participants/{participant_id}/legal-matters",
         json={
@@ -62,8 +67,10 @@ async def open_matter(
             "court": "King County Superior Court",
             "charges": [{"code": "9A.56.050", "description": "theft in the third degree"}],
             "incident_at": at(days=-20),
-        },
-        headers=headers or prosecutor(container),
+        }
+        | ({} if headers else {"office": PROSECUTOR_AGENCY})
+        | fields,
+        headers=headers or case_manager(container),
     )
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()

@@ -43,7 +43,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/referrals"): frozenset(
         {"police", "community_partner", "prosecutor", "case_manager"}
     ),
-    ("GET", "/v1/participants"): frozenset({"police", "case_manager", "prosecutor"}),
+    # The list (case management, project managers, prosecutors) and the identifier look-up
+    # (police, case management, prosecutors) share the path.
+    ("GET", "/v1/participants"): frozenset(
+        {"police", "case_manager", "supervisor", "project_manager", "prosecutor"}
+    ),
     ("GET", P): EVERYONE,
     ("GET", f"{P}/history"): frozenset({"auditor", "project_manager", "defense"}),
     ("POST", f"{P}/intake"): CASE,

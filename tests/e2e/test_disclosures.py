@@ -25,6 +25,7 @@ async def scripted(
 ) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """Reads and shares a second apart; what the accounting must then say, in order."""
     pid = await diverted_and_enrolled(http, container, clock)
+    await open_matter(http, container, pid, "pending_case", parties=["public-defender"])
     other = (await refer(http, container, social_contact(n=9)))["participant_id"]
     police = headers_for(container, "police", "spd", actor="badge-9", **{"X-Purpose": "field"})
     expected: list[tuple[str, dict[str, Any]]] = []
@@ -105,10 +106,14 @@ async def test_every_read_and_share_is_accounted_for(
     for item, (_, fields) in zip(items, expected, strict=True):
         assert {k: item[k] for k in fields} == fields, item
     police_read = items[0]
-    assert "person" in police_read["categories"]
+    assert {"participation", "identity", "engagement", "referrals"} <= set(
+        police_read["categories"]
+    )
     assert "plan" not in police_read["categories"]  # the ROI does not give spd the plan
-    assert "engagement" in police_read["categories"]
-    assert items[3]["categories"][0] == "history"
+    assert "legal" not in police_read["categories"]  # nor the legal status
+    defense_read = items[3]
+    assert defense_read["categories"] == ["legal"]  # party to the pending case: that alone
+    assert defense_read["detail"].startswith("history ")
     shared = items[4]
     assert shared["share_id"] and shared["summary"]
     assert isinstance(shared["position"], int)
@@ -159,4 +164,4 @@ async def test_queue_entries_are_reads_of_the_participants_they_name(
     [read] = await all_pages(http, "/v1/audit/disclosures", auditor(container), participant_id=pid)
     assert read["endpoint"] == "GET /v1/queues/liaison-prosecutor"
     assert (read["role"], read["actor"]) == ("prosecutor", "dpa-7")
-    assert read["categories"][0] == "liaison_queue"
+    assert read["categories"] == ["legal"]

@@ -65,7 +65,8 @@ async def test_adverse_actions_by_basis(http: httpx.AsyncClient, container: Cont
     cases = {
         "lead": {"lead_information_refs": [share_id]},
         "claimed": {"lead_information_refs": [share_id], "exceptional_circumstances": "threat"},
-        "independent": {"lead_information_refs": [share_id], "independent_source": "911 call"},
+        "beside": {"lead_information_refs": [share_id], "independent_source": "911 call"},
+        "independent": {"independent_source": "911 call"},
         "none": None,
     }
     positions = {}
@@ -74,12 +75,17 @@ async def test_adverse_actions_by_basis(http: httpx.AsyncClient, container: Cont
         assert response.status_code == 201, response.text
         positions[name] = response.json()["position"]
     found = {f["events"][-1]: f for f in await flags(http, container)}
-    assert set(found) == {positions["lead"], positions["claimed"], positions["none"]}
-    lead, claimed = found[positions["lead"]], found[positions["claimed"]]
-    assert lead["rule"] == claimed["rule"] == "adverse_action_cites_lead_information"
+    flagged = {positions[name] for name in ("lead", "claimed", "beside", "none")}
+    assert set(found) == flagged  # an independent source alone raises nothing
+    lead, claimed, beside = (found[positions[n]] for n in ("lead", "claimed", "beside"))
+    assert {f["rule"] for f in (lead, claimed, beside)} == {"adverse_action_cites_lead_information"}
     assert lead["events"] == [share_position, positions["lead"]]
-    assert (lead["status"], claimed["status"]) == ("open", "review")
-    assert found[positions["none"]]["rule"] == "adverse_action_without_basis"
+    # DOMAIN.md, "How a flag reads": citing LEAD information is for a person's judgment, even
+    # with an independent source beside it; no basis at all is a violation on its face.
+    assert {f["status"] for f in (lead, claimed, beside)} == {"review"}
+    assert beside["detail"]["independent_source_claimed"] is True
+    none = found[positions["none"]]
+    assert (none["rule"], none["status"]) == ("adverse_action_without_basis", "open")
 
 
 async def test_a_case_manager_subpoena_is_flagged(

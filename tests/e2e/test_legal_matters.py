@@ -108,7 +108,7 @@ async def test_a_post_enrollment_case_needs_an_enrolled_participant(
     response = await http.post(
         f"/v1/participants/{participant_id}/legal-matters",
         json={"kind": "post_enrollment_case", "case_number": "26-1-7"},
-        headers=prosecutor(container),
+        headers=case_manager(container),
     )
     assert (response.status_code, problem_slug(response)) == (409, "state-conflict")
     await enroll(http, container, participant_id)
@@ -155,6 +155,9 @@ async def test_unknown_matters_are_404(http: httpx.AsyncClient, container: Conta
 
 
 async def test_who_sees_legal_matters(http: httpx.AsyncClient, container: Container) -> None:
+    """The office that holds a matter (diverted charges: the liaison office), case management,
+    auditors, and a ROI for `legal_status`; an agency with no relation does not even learn
+    that the person is a participant."""
     participant_id, _ = await divert(http, container)
     await enroll(http, container, participant_id, agencies=["spd"], categories=["legal_status"])
     for role, agency in [("prosecutor", "kcpao"), ("case_manager", "lead-cm"), ("auditor", "a")]:
@@ -162,8 +165,18 @@ async def test_who_sees_legal_matters(http: httpx.AsyncClient, container: Contai
         assert len(await matters_seen(http, participant_id, headers)) == 1, role
     named = headers_for(container, "police", "spd")
     assert len(await matters_seen(http, participant_id, named)) == 1
-    for role, agency in [("police", "kcso"), ("defense", "dac"), ("community_partner", "dhs")]:
-        assert await matters_seen(http, participant_id, headers_for(container, role, agency)) == []
+    # Any partner police agency sees the 24-hour non-return request while it is in force,
+    # and nothing else.
+    other_police = await http.get(
+        f"/v1/participants/{participant_id}", headers=headers_for(container, "police", "kcso")
+    )
+    assert set(other_police.json()) == {"participant_id", "version", "non_return"}
+    strangers = [("defense", "dac"), ("community_partner", "dhs"), ("prosecutor", "city-atty")]
+    for role, agency in strangers:
+        response = await http.get(
+            f"/v1/participants/{participant_id}", headers=headers_for(container, role, agency)
+        )
+        assert response.status_code == 404, (role, agency)
 
 
 async def test_an_auditor_sees_matters_as_they_were_known(

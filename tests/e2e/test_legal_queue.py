@@ -128,7 +128,7 @@ async def test_a_position_not_reached_in_time_is_503_with_retry_after(
 ) -> None:
     await set_policy(http, container)
     await refer(http, container, social_contact())
-    container.liaison_queue.freshness.wait_seconds = 0  # no time to catch up
+    container.read_side.freshness.wait_seconds = 0  # no time to catch up
     response = await http.get(
         "/v1/queues/liaison-prosecutor",
         params={"min_position": head(container)},

@@ -12,24 +12,26 @@ import httpx
 import pytest
 
 from domain.capacity import assess_capacity
+from domain.roles import ROLES
 from services.answers import encode
 from services.container import Container
 from services.read_side.capacity import CapacityFigures, CaseManagerLoad, capacity_figures
 from tests.conftest import METRICS, headers_for
-from tests.e2e.helpers import arrest_diversion, at, enroll, refer, set_policy, social_contact
+from tests.e2e.helpers import (
+    LIAISON_OFFICE,
+    arrest_diversion,
+    at,
+    enroll,
+    refer,
+    set_policy,
+    social_contact,
+)
+from tests.e2e.legal_helpers import head
 
 pytestmark = pytest.mark.e2e
 
-EVERYONE = {
-    "police",
-    "community_partner",
-    "case_manager",
-    "supervisor",
-    "prosecutor",
-    "defense",
-    "project_manager",
-    "auditor",
-}
+EVERYONE = set(ROLES)
+LIST_ROLES = {"case_manager", "supervisor", "project_manager", "prosecutor"}
 
 
 async def get(
@@ -280,26 +282,39 @@ async def test_case_managers_list_filter_and_page(
 async def test_list_items_follow_least_privilege(
     http: httpx.AsyncClient, container: Container
 ) -> None:
+    """Case management sees everyone, whole; a prosecutor office only the people it holds a
+    matter on (the liaison office: the diverted charge), and of them not the case record nor
+    another agency's identifiers."""
     await set_policy(http, container)
     made = await refer(http, container, arrest_diversion(n=1))
+    await refer(http, container, social_contact(n=2))
     seen = {}
-    for role in ("case_manager", "prosecutor"):
-        response = await get(
-            http, container, "/v1/participants", role, min_position=made["position"]
+    for role, agency in (("case_manager", "lead-cm"), ("prosecutor", LIAISON_OFFICE)):
+        response = await http.get(
+            "/v1/participants",
+            params={"min_position": head(container)},
+            headers=headers_for(container, role, agency),
         )
-        [seen[role]] = response.json()["items"]
-    assert seen["case_manager"]["demographics"]["race"] == ["Black"]
-    assert seen["case_manager"]["person"]["family_name"] == "Person"
-    assert seen["prosecutor"]["person"]["family_name"] == "Person"
-    assert "demographics" not in seen["prosecutor"]
-    assert "referred_at" not in seen["prosecutor"]
-    assert seen["prosecutor"]["status"] == "referred"
+        seen[role] = response.json()["items"]
+    assert len(seen["case_manager"]) == 2
+    [liaison] = seen["prosecutor"]
+    [whole] = [i for i in seen["case_manager"] if i["participant_id"] == made["participant_id"]]
+    assert whole["demographics"]["race"] == ["Black"]
+    assert whole["person"]["identifiers"] == [{"system": "spd-person", "value": "P-00001"}]
+    assert liaison["participant_id"] == made["participant_id"]
+    assert liaison["person"]["family_name"] == "Person"
+    assert liaison["person"]["identifiers"] == []  # spd's own system, not the office's
+    assert "demographics" not in liaison
+    assert "referred_at" not in liaison
+    assert liaison["status"] == "referred"
+    other = await http.get("/v1/participants", headers=headers_for(container, "prosecutor", "x"))
+    assert other.json() == {"items": [], "next": None}
 
 
 async def test_list_roles_and_bad_input(http: httpx.AsyncClient, container: Container) -> None:
     for role in EVERYONE:
         response = await get(http, container, "/v1/participants", role)
-        expected = 200 if role in {"case_manager", "prosecutor"} else 403
+        expected = 200 if role in LIST_ROLES else 403
         assert response.status_code == expected, role
     for params in (
         {"limit": 0},
@@ -317,17 +332,31 @@ async def test_list_roles_and_bad_input(http: httpx.AsyncClient, container: Cont
 async def test_the_identifier_look_up_keeps_its_roles_and_takes_the_filters(
     http: httpx.AsyncClient, container: Container
 ) -> None:
+    """An unregistered system's identifiers are found only within the agency that recorded
+    them (and by the site's staff); a registered one's only by its agency."""
     await set_policy(http, container)
     made = await refer(http, container, arrest_diversion(n=9))
     lookup = {"identifier_system": "spd-person", "identifier_value": "P-00009"}
-    for role in ("police", "case_manager", "prosecutor"):
-        found = await get(http, container, "/v1/participants", role, **lookup)
-        assert [i["participant_id"] for i in found.json()["items"]] == [made["participant_id"]]
-    other = await get(http, container, "/v1/participants", "police", status="enrolled", **lookup)
+
+    async def found(role: str, agency: str, **params: str) -> httpx.Response:
+        headers = headers_for(container, role, agency)
+        return await http.get("/v1/participants", params=lookup | params, headers=headers)
+
+    for role, agency in (("police", "spd"), ("case_manager", "lead-cm")):
+        answer = (await found(role, agency)).json()
+        assert [i["participant_id"] for i in answer["items"]] == [made["participant_id"]]
+    for role, agency in (("police", "kcso"), ("prosecutor", LIAISON_OFFICE)):
+        assert (await found(role, agency)).json() == {"items": [], "next": None}
+    other = await found("police", "spd", status="enrolled")
     assert other.json() == {"items": [], "next": None}
-    for role in ("defense", "community_partner", "auditor"):
-        response = await get(http, container, "/v1/participants", role, **lookup)
-        assert response.status_code == 403
+    for role in ("defense", "community_partner", "auditor", "court", "probation"):
+        assert (await found(role, "x")).status_code == 403
+    systems = [{"system": "spd-person", "agency": "spd"}]
+    await set_policy(http, container, identifier_systems=systems)
+    assert len((await found("police", "spd")).json()["items"]) == 1
+    refused = await found("police", "kcso")
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/identifier-system-not-yours")
 
 
 async def test_every_views_lag_is_in_metrics(http: httpx.AsyncClient, container: Container) -> None:

@@ -1,9 +1,10 @@
 """Object-level access across agencies (BOLA): what each role of each agency reads of one
-participant, against the contract's rule, written here independently of the views code:
-the site's own staff and auditors see the whole record; anyone else sees the plan, the
+participant, against the contract's rule (v1.1), written here independently of the views
+code: the site's own staff and auditors see the whole record; anyone else sees the plan, the
 engagement or the legal matters only while a ROI in force names their agency and that
-category, except that prosecutors always see legal matters. Secrets planted in the record
-must never appear in an answer that may not carry them."""
+category, except that the office holding a matter sees that matter (v1: every prosecutor saw
+every matter). An agency with no relation to the person gets a 404 (v1: the status). Secrets
+planted in the record must never appear in an answer that may not carry them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from domain.roles import ROLES
 from infra.clock import SettableClock
 from services.container import Container
-from tests.conftest import headers_for
+from tests.conftest import headers_for, register_agency
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 from tests.e2e.legal_helpers import open_matter
 
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.e2e
 
 WHOLE_RECORD = frozenset({"auditor", "project_manager", "case_manager", "supervisor"})
 AGENCIES = ("spd", "kcso", "kcpao", "lead-cm")
+REFERRER, OFFICE = "spd", "kcpao"  # spd's arrest diversion; kcpao holds both matters
 PLAN_SECRET = "PLAN-SECRET-detox-bed"
 CASE_SECRET = "CASE-SECRET-26-1-00077-1"
 
@@ -47,6 +49,8 @@ ENGAGEMENT_TO_SPD = Roi(frozenset({"spd"}), frozenset({"engagement"}))
 async def record(http: httpx.AsyncClient, container: Container, roi: Roi, n: int = 1) -> str:
     """A participant referred by spd, enrolled with a plan, a contact and a pending case."""
     await set_policy(http, container)
+    for agency in AGENCIES:  # each has clients: a ROI may name it
+        register_agency(container, agency)
     pid: str = (await refer(http, container, arrest_diversion(n)))["participant_id"]
     cm = headers_for(container, "case_manager", "lead-cm")
     signed = {
@@ -70,14 +74,27 @@ async def record(http: httpx.AsyncClient, container: Container, roi: Roi, n: int
 def may_see(role: str, agency: str, category: str, roi: Roi) -> bool:
     if role in WHOLE_RECORD:
         return True
-    if category == "legal_status" and role == "prosecutor":
+    if category == "legal_status" and agency == OFFICE:
         return True
     return roi.covers(agency, category)
+
+
+def may_know_of(role: str, agency: str, roi: Roi) -> bool:
+    """Referred them, holds a matter (as a prosecutor office), named in a ROI in force, sees a
+    matter, or is police while the 24-hour non-return request is in force."""
+    return (
+        role in WHOLE_RECORD
+        or agency in (REFERRER, OFFICE)
+        or bool(roi.categories and agency in roi.agencies)
+        or role == "police"
+    )
 
 
 def leaks(view: dict[str, Any], role: str, agency: str, roi: Roi) -> list[str]:
     """What this answer shows that the rule forbids (and what it hides that the rule allows,
     so the test cannot pass by showing nobody anything)."""
+    if "participant_id" not in view:  # a 404
+        return [] if not may_know_of(role, agency, roi) else [f"{role}@{agency} gets a 404"]
     text = str(view)
     shown = {
         "plan": "plan" in view or PLAN_SECRET in text,
@@ -97,7 +114,7 @@ async def views_of(http: httpx.AsyncClient, container: Container, pid: str, roi:
         for agency in AGENCIES:
             headers = headers_for(container, role, agency)
             response = await http.get(f"/v1/participants/{pid}", headers=headers)
-            assert response.status_code == 200, response.text
+            assert response.status_code in (200, 404), response.text
             found += leaks(response.json(), role, agency, roi)
     return found
 
@@ -145,7 +162,11 @@ async def test_lookup_by_identifier_is_filtered_like_the_record(
         for agency in AGENCIES:
             response = await http.get(query, headers=headers_for(container, role, agency))
             assert response.status_code == 200, response.text
-            [item] = response.json()["items"]
+            items = response.json()["items"]
+            if agency != REFERRER:  # an unregistered system's identifiers are spd's own
+                assert items == [], (role, agency)
+                continue
+            [item] = items
             found += leaks(item, role, agency, ENGAGEMENT_TO_SPD)
     assert found == []
 

@@ -12,6 +12,7 @@ from domain.participant import Participant
 from infra.clock import SettableClock
 from projections.tables import intake_deadlines
 from services.container import Container
+from services.referrals.participants import RoiSigning
 from tests.conftest import START
 from tests.integration.support import (
     CASE_MANAGER,
@@ -86,9 +87,9 @@ def test_enrollment_closes_the_deadline(container: Container, clock: SettableClo
     participant_id, referral_id = refer(container, arrest_diversion(1, START - timedelta(hours=1)))
     participants = container.participants
     participants.complete_intake(CASE_MANAGER, participant_id, START - timedelta(minutes=30), "")
-    participants.sign_roi(
-        CASE_MANAGER, participant_id, START - timedelta(minutes=20), ("spd",), ("plan",), None
-    )
+    container.agencies.register("spd", START)
+    signing = RoiSigning(START - timedelta(minutes=20), ("spd",), ("plan",))
+    participants.sign_roi(CASE_MANAGER, participant_id, signing)
     clock.advance(timedelta(days=31))
     assert container.deadlines.tick() == 0
     assert status_of(container, participant_id) == "enrolled"

@@ -18,6 +18,7 @@ from projections.participant_events import participant_events
 from projections.tables import projection_positions
 from services.container import Container
 from services.context import RequestContext
+from services.referrals.participants import RoiSigning
 from services.referrals.referrals import ReferralCommand
 from tests.conftest import START
 from tests.integration.audit_support import POLICE, refer_people
@@ -36,9 +37,9 @@ def divert_and_enroll(container: Container, clock: SettableClock, n: int) -> UUI
     participant_id = container.referrals.refer(POLICE, command).result.participant_id
     clock.advance(timedelta(minutes=1))
     container.participants.complete_intake(CASE_MANAGER, participant_id, clock.now(), "housing")
-    container.participants.sign_roi(
-        CASE_MANAGER, participant_id, clock.now(), ("spd",), ("engagement",), None
-    )
+    container.agencies.register("spd", clock.now())
+    signing = RoiSigning(clock.now(), ("spd",), ("engagement",))
+    container.participants.sign_roi(CASE_MANAGER, participant_id, signing)
     return participant_id
 
 

@@ -73,8 +73,9 @@ class StoreContract:
         assert participant.person == person(1)
         assert participant.status == "referred"
         assert [r.referral_id for r in participant.referrals] == [referral_id]
-        view, version = container.reader.view(AUDITOR, participant_id)
-        assert (view["person"]["given_name"], view["status"], version) == ("Test1", "referred", 1)
+        (view, version) = container.reader.view(AUDITOR, participant_id).answer
+        assert view.person is not None
+        assert (view.person.given_name, view.status, version) == ("Test1", "referred", 1)
         elsewhere = open_store(settings)  # not this process's objects: what the database holds
         try:
             assert elsewhere.repository.get(participant_id) == participant
@@ -89,7 +90,7 @@ class StoreContract:
             outcomes.append(container.referrals.refer(POLICE, social_contact(n, START)))
             assert outcomes[-1].position == container.store.table.head()
         first = outcomes[0].result.participant_id
-        claim = identifier_index_id(person(1).identifiers[0])
+        claim = identifier_index_id(person(1).identifiers[0], "spd")  # unregistered: scoped
         assert container.store.table.position_of(first) < outcomes[0].position
         assert container.store.table.position_of(claim) <= outcomes[0].position
         for _ in range(3):

@@ -144,6 +144,6 @@ def test_use_cases_see_what_is_held_not_yet_written(settings: Settings) -> None:
     finally:
         container.close()
     with stored(settings) as plain:
-        claim = plain.repository.get(identifier_index_id(person.identifiers[0]))
+        claim = plain.repository.get(identifier_index_id(person.identifiers[0], "spd"))
         assert claim.participant_id == first.result.participant_id
         assert plain.repository.get(SITE_POLICY_ID).terms == TERMS

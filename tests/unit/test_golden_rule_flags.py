@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,7 +14,7 @@ from domain.legal_values import Basis
 from projections.compliance_rules import FOLDS
 from projections.compliance_state import ComplianceState
 from projections.engine import Item
-from tests.unit.legal_fixtures import T0, diverted, how, stamp
+from tests.unit.legal_fixtures import INDEPENDENT, T0, diverted, how, stamp
 
 pytestmark = pytest.mark.unit
 
@@ -54,7 +55,7 @@ def act(record: Coordination, basis: Basis, kind: str = "booking") -> None:
     record.record_adverse_action(uuid4(), kind, None, basis, "", T0, stamp())
 
 
-def test_an_action_citing_a_share_is_flagged_with_the_share_and_the_action() -> None:
+def test_an_action_citing_a_share_is_flagged_for_review_with_the_share_and_the_action() -> None:
     folded, (record, share_id) = Folded(), record_with_share()
     act(record, Basis(lead_information_refs=(share_id,)))
     act(record, Basis(lead_information_refs=(share_id,), exceptional_circumstances="threat"))
@@ -62,15 +63,27 @@ def test_an_action_citing_a_share_is_flagged_with_the_share_and_the_action() -> 
     first, second = folded.flags(rules.ACTION_ON_LEAD_INFORMATION)
     assert first["participant_id"] == PERSON
     assert first["events"] == [2, 3]  # opened, shared, acted
-    assert (first["status"], second["status"]) == (rules.OPEN, rules.NEEDS_REVIEW)
+    assert (first["status"], second["status"]) == (rules.NEEDS_REVIEW, rules.NEEDS_REVIEW)
 
 
-def test_an_independent_source_raises_nothing() -> None:
-    folded, (record, share_id) = Folded(), record_with_share()
-    act(record, Basis(independent_source="911 call", lead_information_refs=(share_id,)))
+def test_an_independent_source_alone_raises_nothing() -> None:
+    folded, _ = Folded(), None
+    record = Coordination.open(PERSON, stamp())
     act(record, Basis(independent_source="officer saw it"), kind="warrant_request")
     folded.feed(record)
     assert folded.flags() == []
+
+
+def test_leak_an_independent_source_beside_lead_information_does_not_clear_it() -> None:
+    """Issue 13: `basis: {lead_information_refs: [share], independent_source: "see file"}`
+    raised no flag; the rule bars action resting on LEAD information "directly or
+    indirectly", so it is for review."""
+    folded, (record, share_id) = Folded(), record_with_share()
+    act(record, Basis(independent_source="see file", lead_information_refs=(share_id,)))
+    folded.feed(record)
+    [flag] = folded.flags(rules.ACTION_ON_LEAD_INFORMATION)
+    assert flag["status"] == rules.NEEDS_REVIEW
+    assert flag["detail"]["independent_source_claimed"] is True
 
 
 def test_no_basis_a_bare_claim_and_a_subpoena() -> None:
@@ -108,6 +121,47 @@ def test_a_filed_diverted_charge_is_flagged_when_the_person_enrolls() -> None:
     [flag] = folded.flags(rules.DIVERTED_CHARGE_FILED)
     assert flag["events"] == [filed[0], enrolled[0]]
     assert flag["participant_id"] == charge.participant_id
+
+
+def test_leak_a_share_dated_before_a_recorded_revocation_is_flagged_for_review() -> None:
+    """Issue 13: a share recorded after a revocation but dated a minute before it passed
+    silently; it is accepted as late paperwork and flagged for review."""
+    folded, record = Folded(), Coordination.open(PERSON, stamp())
+    roi_id, revoked_at = uuid4(), T0 + timedelta(minutes=1)
+    late = ShareCheck(roi_id, revoked_at=revoked_at)
+    record.share(uuid4(), late, ("spd", "engagement"), "x", T0, stamp())
+    record.share(uuid4(), ShareCheck(roi_id), ("spd", "engagement"), "y", T0, stamp())
+    folded.feed(record)
+    [flag] = folded.flags(rules.LATE_DATED_SHARE)
+    assert (flag["status"], flag["events"]) == (rules.NEEDS_REVIEW, [2])
+    assert flag["detail"]["revoked_at"] == revoked_at.isoformat()
+
+
+def test_leak_a_filing_after_a_legitimate_expiry_then_a_late_enrollment_is_for_review() -> None:
+    """Issue 13: a charge filed legitimately after expiry, for a person who enrolled later,
+    raised an open violation; it needs a person's judgment, not a finding."""
+    folded, charge = Folded(), diverted()
+    charge.refer_for_filing(T0, stamp(30))
+    charge.decide("file", how(31), basis=Basis(independent_source="victim"))
+    folded.feed(charge)
+    charge.close_on_enrollment(T0 + timedelta(days=29), stamp(40))
+    folded.feed(charge)
+    [flag] = folded.flags(rules.DIVERTED_CHARGE_FILED)
+    assert flag["status"] == rules.NEEDS_REVIEW
+
+
+def test_a_filing_before_any_expiry_then_an_enrollment_is_open() -> None:
+    folded, charge = Folded(), diverted()
+    folded.feed(charge)
+    filing = Coordination.open(charge.participant_id, stamp())
+    folded.feed(filing)
+    folded.state.add_link(charge.id, charge.participant_id, "diverted_charge")
+    filing.record_adverse_action(uuid4(), "charge_filed", charge.id, INDEPENDENT, "", T0, stamp())
+    folded.feed(filing)
+    charge.close_on_enrollment(T0, stamp(10))
+    folded.feed(charge)
+    [flag] = folded.flags(rules.DIVERTED_CHARGE_FILED)
+    assert flag["status"] == rules.OPEN
 
 
 def test_flag_ids_are_stable_and_rule_specific() -> None:

@@ -55,7 +55,7 @@ def refer(accepted: bool = True, door: str = "arrest_diversion") -> tuple[Partic
 def enroll(participant: Participant, days: int = 2) -> None:
     stamp = Stamp(OFFICER.meta, T0 + timedelta(days=days))
     participant.complete_intake(T0 + timedelta(days=days), "housing", stamp)
-    participant.sign_roi(uuid4(), T0 + timedelta(days=days), ("spd",), ("x",), None, stamp)
+    participant.sign_roi(uuid4(), T0 + timedelta(days=days), ("spd",), ("engagement",), None, stamp)
 
 
 def react(legal: FakeLegal, *aggregates: Aggregate) -> list[LegalMatter]:

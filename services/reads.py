@@ -1,0 +1,71 @@
+"""Every read of participant information, accounted in one place: each use case returns what
+it shows together with the disclosures it makes (participant, sections shown), and this hands
+out the answer only after recording them (42 CFR Part 2 §2.25)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+from uuid import UUID
+
+import anyio
+
+from services.audit.disclosures import DisclosureRecorder
+from services.audit.history import HistoryService
+from services.context import Viewer
+from services.legal_coordination.queue import LiaisonQueue, QueueQuery
+from services.read_side.compliance import ComplianceView, FlagSearch
+from services.read_side.directory import DirectorySearch, ParticipantDirectory
+from services.referrals.reads import ParticipantReader, Viewed
+from services.views.flags import FlagPage
+from services.views.history import HistoryPage
+from services.views.listing import ParticipantPage
+from services.views.queue import QueuePage
+from services.views.sections import Shown
+
+T = TypeVar("T")
+
+
+class ParticipantReads:
+    def __init__(
+        self,
+        accounting: DisclosureRecorder,
+        reader: ParticipantReader,
+        history: HistoryService,
+        directory: ParticipantDirectory,
+        queue: LiaisonQueue,
+        flags: ComplianceView,
+    ) -> None:
+        self.accounting = accounting
+        self.reader = reader
+        self.history_service = history
+        self.directory = directory
+        self.queue_view = queue
+        self.flag_view = flags
+
+    def accounted(self, viewer: Viewer, shown: Shown[T]) -> T:
+        self.accounting.record(viewer, shown.disclosures)
+        return shown.answer
+
+    async def accounted_off_loop(self, viewer: Viewer, shown: Shown[T]) -> T:
+        """The access log may write when its buffer fills: off the event loop."""
+        await anyio.to_thread.run_sync(self.accounting.record, viewer, shown.disclosures)
+        return shown.answer
+
+    def participant(
+        self, viewer: Viewer, participant_id: UUID, as_of: datetime | None = None
+    ) -> Viewed:
+        return self.accounted(viewer, self.reader.view(viewer, participant_id, as_of))
+
+    def history(self, viewer: Viewer, participant_id: UUID, after: int, limit: int) -> HistoryPage:
+        page = self.history_service.page(viewer, participant_id, after, limit)
+        return self.accounted(viewer, page)
+
+    async def search(self, viewer: Viewer, search: DirectorySearch) -> ParticipantPage:
+        return await self.accounted_off_loop(viewer, await self.directory.search(viewer, search))
+
+    async def queue(self, viewer: Viewer, query: QueueQuery) -> QueuePage:
+        return await self.accounted_off_loop(viewer, await self.queue_view.page_for(viewer, query))
+
+    async def flags(self, viewer: Viewer, search: FlagSearch) -> FlagPage:
+        return await self.accounted_off_loop(viewer, await self.flag_view.page(viewer, search))
