@@ -37,11 +37,14 @@ def lookup_scopes(identifier: Identifier, agency: str, terms: PolicyTerms) -> li
     return [agency] if owner is None else [SITE_WIDE, owner]
 
 
-def check_may_use(identifier: Identifier, caller: Caller, terms: PolicyTerms) -> None:
-    """Claiming or looking up a registered system's identifier is for its agency (and case
-    management acting for it)."""
+def check_may_use(
+    identifier: Identifier, caller: Caller, terms: PolicyTerms, *, looking_up: bool = False
+) -> None:
+    """A registered system's identifiers are claimed by its agency (or case management acting
+    for it) and looked up by it (or the site's staff, who see every identifier anyway)."""
     owner = terms.system_agency(identifier.system)
-    if owner is None or owner == caller.agency or caller.role in CASE_MANAGEMENT_ROLES:
+    trusted = caller.full_view if looking_up else caller.role in CASE_MANAGEMENT_ROLES
+    if owner is None or owner == caller.agency or trusted:
         return
     raise IdentifierSystemNotYours(
         f"identifiers of the system {identifier.system!r} are issued by another agency"

@@ -34,7 +34,7 @@ BY_PATTERN = r"^[a-z_]+(,[a-z_]+)*$"
 )
 async def evaluation(
     container: ContainerDep,
-    _: Annotated[Caller, Depends(allow("project_manager", "auditor"))],
+    caller: Annotated[Caller, Depends(allow("project_manager", "auditor"))],
     start: Annotated[Timestamp | None, Query(alias="from")] = None,
     end: Annotated[Timestamp | None, Query(alias="to")] = None,
     by: Annotated[
@@ -52,9 +52,11 @@ async def evaluation(
     """Referrals made in [from, to) (the cohort), by group: how many were referred,
     declined, enrolled, had the intake deadline expire, were discharged, readmitted; each
     stage's rate among those referred; days from referral to intake (median, mean). Race is
-    recorded as reported: one race, `multiracial`, or `unknown`."""
+    recorded as reported: one race, `multiracial`, or `unknown`. For project managers a count
+    from 1 to 10 reads `"<11"` (small-cell suppression) and the rates and medians that would
+    reveal one are null; auditors see exact counts."""
     query = EvaluationQuery(start, end, tuple(by.split(",")) if by else (), period)
-    report = await container.read_side.evaluation.report(query, min_position)
+    report = await container.read_side.evaluation.report(query, caller.role, min_position)
     if accept and CSV in accept:
         return Response(
             report_csv(report),

@@ -1,5 +1,7 @@
 """Evaluation and equity figures for project managers and auditors: counts and rates per stage
-by door, period and race/ethnicity, as JSON or CSV."""
+by door, period and race/ethnicity, as JSON or CSV. Project managers get small cells
+suppressed (a count from 1 to 10 reads "<11", and the rates and days-to-intake figures that
+would reveal one are left out); auditors get exact counts."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ from projections.freshness import Freshness
 from services.jsonable import json_object
 
 RATED = STAGES[1:]
+EXACT_ROLES = frozenset({"auditor"})
+SMALL = range(1, 11)
+SUPPRESSED = "<11"
+Count = int | str
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class EvaluationReport:
     groups: list[Group]
     totals: Group
     position: int
+    exact: bool = False  # small cells shown as counted (auditors)
 
 
 class EvaluationView:
@@ -40,13 +47,13 @@ class EvaluationView:
         self.freshness = freshness
 
     async def report(
-        self, query: EvaluationQuery, min_position: int | None = None
+        self, query: EvaluationQuery, role: str, min_position: int | None = None
     ) -> EvaluationReport:
         check_query(query)
         position = await self.freshness.wait(EvaluationProjection.name, min_position)
         async with self.engine.connect() as conn:
             groups, totals = await evaluation_groups(conn, query)
-        return EvaluationReport(query, groups, totals, position)
+        return EvaluationReport(query, groups, totals, position, role in EXACT_ROLES)
 
 
 def check_query(query: EvaluationQuery) -> None:
@@ -59,16 +66,26 @@ def check_query(query: EvaluationQuery) -> None:
         raise InvalidInput("from must be before to", field="from")
 
 
-def figures(group: Group) -> dict[str, Any]:
-    referred = group.counts["referred"]
-    intakes = group.intakes
+def shown(count: int, exact: bool) -> Count:
+    return SUPPRESSED if not exact and count in SMALL else count
+
+
+def figures(group: Group, exact: bool = True) -> dict[str, Any]:
+    """A group's counts, rates and days to intake; without `exact`, nothing that would tell
+    a count from 1 to 10 (a rate of a suppressed count or over one, a median of few)."""
+    counts, referred, intakes = group.counts, group.counts["referred"], group.intakes
+    hidden = {s for s in STAGES if shown(counts[s], exact) == SUPPRESSED}
+    few = shown(intakes, exact) == SUPPRESSED
     return {
-        "counts": dict(group.counts),
-        "rates": {s: round(group.counts[s] / referred, 4) if referred else None for s in RATED},
+        "counts": {s: shown(n, exact) for s, n in counts.items()},
+        "rates": {
+            s: round(counts[s] / referred, 4) if referred and not {s, "referred"} & hidden else None
+            for s in RATED
+        },
         "days_to_intake": {
-            "count": intakes,
-            "median": group.median_days,
-            "mean": round(group.days_total / intakes, 2) if intakes else None,
+            "count": shown(intakes, exact),
+            "median": None if few else group.median_days,
+            "mean": round(group.days_total / intakes, 2) if intakes and not few else None,
         },
     }
 
@@ -81,8 +98,9 @@ def report_json(report: EvaluationReport) -> dict[str, Any]:
             "to": query.end,
             "by": list(query.by),
             "period": query.period,
-            "groups": [group.key | figures(group) for group in report.groups],
-            "totals": figures(report.totals),
+            "groups": [group.key | figures(group, report.exact) for group in report.groups],
+            "totals": figures(report.totals, report.exact),
+            "suppressed": not report.exact,
             "position": report.position,
         }
     )
@@ -101,13 +119,13 @@ def report_csv(report: EvaluationReport) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for group in report.groups:
-        shown = figures(group)
-        days = shown["days_to_intake"]
+        row = figures(group, report.exact)
+        days = row["days_to_intake"]
         writer.writerow(
             [
                 *(safe_cell(group.key[d]) for d in report.query.by),
-                *(shown["counts"][s] for s in STAGES),
-                *("" if shown["rates"][s] is None else shown["rates"][s] for s in RATED),
+                *(row["counts"][s] for s in STAGES),
+                *("" if row["rates"][s] is None else row["rates"][s] for s in RATED),
                 days["count"],
                 "" if days["median"] is None else days["median"],
                 "" if days["mean"] is None else days["mean"],

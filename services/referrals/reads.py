@@ -100,7 +100,7 @@ class ParticipantReader:
         caller's agency, or for the site's staff, within every agency."""
         caller = viewer.caller
         terms, _ = self.repository.policy_terms()
-        check_may_use(identifier, caller, terms)
+        check_may_use(identifier, caller, terms, looking_up=True)
         scopes = lookup_scopes(identifier, caller.agency, terms)
         if caller.full_view and terms.system_agency(identifier.system) is None:
             scopes += [SITE_WIDE, *sorted(self.every_agency())]  # before scoping, too

@@ -47,7 +47,7 @@ class RoiOut(Part):
     roi_id: UUID
     signed_at: datetime
     agencies: list[str] = Field(description="to another agency: only itself")
-    categories: list[Literal["plan", "engagement", "legal_status"]]
+    categories: list[str] = Field(description="plan, engagement, legal_status")
     expires_at: datetime | None
 
 

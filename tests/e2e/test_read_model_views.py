@@ -183,15 +183,11 @@ async def test_evaluation_counts_and_rates_by_door_and_race(
 ) -> None:
     position = await evaluation_history(http, container)
     response = await get(
-        http,
-        container,
-        "/v1/metrics/evaluation",
-        "project_manager",
-        by="door,race",
-        min_position=position,
+        http, container, "/v1/metrics/evaluation", "auditor", by="door,race", min_position=position
     )
     assert response.status_code == 200, response.text
     body = response.json()
+    assert body["suppressed"] is False  # auditors see exact counts
     groups = {(g["door"], g["race"]): g for g in body["groups"]}
     assert set(groups) == {("arrest_diversion", "Black"), ("social_contact", "multiracial")}
     diverted = groups["arrest_diversion", "Black"]
@@ -202,6 +198,32 @@ async def test_evaluation_counts_and_rates_by_door_and_race(
     assert diverted["days_to_intake"]["median"] == pytest.approx(0.1)  # 2 h - 30 min, in tenths
     assert body["totals"]["counts"]["referred"] == 3
     assert body["position"] >= position
+
+
+async def test_project_managers_get_small_cells_suppressed_in_json_and_csv(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """API.md: for project managers a count from 1 to 10 reads "<11"; nothing derived from one
+    (a rate, a median of fewer than 11 intakes) gives it away; zero stays zero."""
+    position = await evaluation_history(http, container)
+    params = {"by": "door", "min_position": position}
+    body = await get(http, container, "/v1/metrics/evaluation", "project_manager", **params)
+    figures = body.json()
+    assert figures["suppressed"] is True
+    diverted = next(g for g in figures["groups"] if g["door"] == "arrest_diversion")
+    assert diverted["counts"]["referred"] == diverted["counts"]["enrolled"] == "<11"
+    assert diverted["counts"]["discharged"] == 0
+    assert set(diverted["rates"].values()) == {None}
+    assert diverted["days_to_intake"] == {"count": "<11", "median": None, "mean": None}
+    assert figures["totals"]["counts"]["referred"] == "<11"
+    csv_text = await http.get(
+        "/v1/metrics/evaluation",
+        params=params,
+        headers=headers_for(container, "project_manager", "pcg", Accept="text/csv"),
+    )
+    lines = list(csv.DictReader(io.StringIO(csv_text.text)))
+    assert {line["referred"] for line in lines} == {"<11"}
+    assert "2" not in {line["referred"] for line in lines}
 
 
 async def test_evaluation_as_csv_and_by_period(

@@ -79,7 +79,7 @@ def table_rows(container: Container) -> dict[str, list[tuple[Any, ...]]]:
 
 def shown(query: EvaluationQuery, groups: list[Group], totals: Group) -> tuple[Any, str]:
     """What a caller sees: the JSON and the CSV."""
-    report = EvaluationReport(query, groups, totals, 0)
+    report = EvaluationReport(query, groups, totals, 0, exact=True)
     return report_json(report), report_csv(report)
 
 
