@@ -22,7 +22,7 @@ from infra.bootstrap import Container, build
 from infra.clock import SettableClock
 from infra.settings import Settings
 from tests.conftest import START, TEST_SECRET, empty_postgres, headers_for, register_agency
-from tests.e2e.disclosure_table import Reader, Ties
+from tests.disclosure_table import Reader, Ties
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 from tests.e2e.legal_helpers import head, open_matter
 

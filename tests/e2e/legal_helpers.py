@@ -57,7 +57,7 @@ async def open_matter(
 ) -> dict[str, Any]:
     """By default case management records the matter for the prosecutor office (which may not
     know the person yet); with a prosecutor's headers, that office opens it itself."""
-    for agency in [PROSECUTOR_AGENCY, *fields.get("parties", [])]:
+    for agency in [fields.get("office", PROSECUTOR_AGENCY), *fields.get("parties", [])]:
         register_agency(container, agency)
     response = await http.post(
         f"/v1/participants/{participant_id}/legal-matters",

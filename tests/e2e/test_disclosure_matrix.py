@@ -14,6 +14,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import START
+from tests.disclosure_table import (
+    SECTIONS,
+    Reader,
+    event_section,
+    flag_sections,
+    may_see,
+    queue_sections,
+    view_sections,
+)
 from tests.e2e.disclosure_site import (
     CASE_SECRET,
     PLAN_SECRET,
@@ -22,15 +31,6 @@ from tests.e2e.disclosure_site import (
     built_site,
     readers,
     settings_for,
-)
-from tests.e2e.disclosure_table import (
-    SECTIONS,
-    Reader,
-    event_section,
-    flag_sections,
-    may_see,
-    queue_sections,
-    view_sections,
 )
 from tests.e2e.helpers import iso
 

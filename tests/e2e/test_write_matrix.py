@@ -22,8 +22,8 @@ from domain.legal_matter import diverted_matter_id
 from infra.bootstrap import Container, build
 from infra.clock import SettableClock
 from tests.conftest import START, headers_for, register_agency
+from tests.disclosure_table import Reader, Ties, may_see
 from tests.e2e.disclosure_site import settings_for
-from tests.e2e.disclosure_table import Reader, Ties, may_see
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy, social_contact
 from tests.e2e.legal_helpers import head, open_matter
 
