@@ -33,6 +33,7 @@ class Site:
     pm: dict[str, str]
     police: dict[str, str]
     prosecutor: dict[str, str]
+    case_management: dict[str, str]
     unassigned: list[str] = field(default_factory=list)
     winners: dict[str, str] = field(default_factory=dict)  # participant → case manager
     decided: dict[str, str] = field(default_factory=dict)  # matter → decision that won
@@ -59,9 +60,10 @@ class Site:
         self.post(path, {"case_manager_id": case_manager_id}, self.pm, 200)
 
     def pending_case(self, participant_id: str, n: int) -> str:
-        body = {"kind": "pending_case", "case_number": f"26-1-{n:05d}-1", "court": "KCSC"}
+        """Recorded by case management for the prosecutor's office, which then decides."""
+        body = {"kind": "pending_case", "case_number": f"26-1-{n:05d}-1", "office": "kcpao"}
         path = f"/v1/participants/{participant_id}/legal-matters"
-        return self.post(path, body, self.prosecutor, 201)["matter_id"]
+        return self.post(path, body, self.case_management, 201)["matter_id"]
 
 
 def judge(answers: list[Answer], success: int, slug: str, found: Findings, what: str) -> int:
@@ -137,6 +139,7 @@ def run(rounds: int = 200) -> Result:
                     headers_for(settings, api.url, "project_manager", "pcg"),
                     headers_for(settings, api.url, "police", "spd"),
                     headers_for(settings, api.url, "prosecutor", "kcpao"),
+                    headers_for(settings, api.url, "case_manager", "lead-cm"),
                 )
                 site.unassigned = [site.refer() for _ in range(CONTENDERS + CASELOAD_MAX)]
                 for n in range(rounds):
