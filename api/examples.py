@@ -71,6 +71,10 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
                 "discharge_min_inactive_days": 90,
                 "hold_review_max_days": 90,
                 "inactive_after_days": 30,
+                "identifier_systems": [
+                    {"system": "spd-person", "agency": "spd", "description": "SPD person number"}
+                ],
+                "liaison_prosecutor_agencies": ["kcpao"],
             },
         )
     },

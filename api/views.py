@@ -90,6 +90,9 @@ class EvaluationDocument(BaseModel):
     period: Literal["month", "quarter", "year"]
     groups: list[EvaluationGroup]
     totals: Figures
+    suppressed: bool = Field(
+        description='counts from 1 to 10 read "<11" (project managers); auditors see exact counts'
+    )
     position: int
 
 

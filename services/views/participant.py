@@ -15,7 +15,7 @@ from services.views.parts import (
     DischargeOut,
     EngagementOut,
     MatterOut,
-    NonReturnOut,
+    NonReturnRequest,
     ParticipantStatus,
     PersonOut,
     PlanOut,
@@ -47,7 +47,7 @@ class ParticipantView(Sectioned):
     demographics: Annotated[DemographicsOut, In(S.CASE_RECORD)] = absent()
     enrolled_at: Annotated[datetime | None, In(S.CASE_RECORD)] = absent()
     discharge: Annotated[DischargeOut | None, In(S.CASE_RECORD)] = absent()
-    non_return: Annotated[NonReturnOut | None, In(S.NON_RETURN)] = absent()
+    non_return: Annotated[NonReturnRequest | None, In(S.NON_RETURN)] = absent()
     referrals: Annotated[list[ReferralOut], In(S.REFERRALS)] = absent()
     legal_matters: Annotated[list[MatterOut], In(S.LEGAL)] = absent()
     plan: Annotated[PlanOut | None, In(S.PLAN)] = absent()

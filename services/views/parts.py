@@ -62,7 +62,7 @@ class RoiSummary(Part):
     expires_at: datetime | None = absent()
 
 
-class NonReturnOut(Part):
+class NonReturnRequest(Part):
     location: str
     until: datetime
     in_force: bool

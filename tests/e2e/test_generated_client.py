@@ -190,7 +190,7 @@ def test_a_partner_workflow_through_the_generated_client(
         body=m.RoiIn(
             signed_at=NOW - timedelta(minutes=20),
             agencies=["spd", "kcpao"],
-            categories=["engagement", "legal_status"],
+            categories=[m.RoiInCategoriesItem.ENGAGEMENT, m.RoiInCategoriesItem.LEGAL_STATUS],
         ),
         x_actor="cm-7",
         if_match=intake.headers["ETag"],

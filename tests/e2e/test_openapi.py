@@ -1,5 +1,5 @@
-"""The OpenAPI document is complete and true: every 2xx typed (but the consent-shaped reads
-still being typed, named below), problem+json on every error, short stable operation ids, who
+"""The OpenAPI document is complete and true: every 2xx typed (but the token answer, still
+being typed, named below), problem+json on every error, short stable operation ids, who
 may call each operation matching the security table, every problem type resolvable, and every
 example request accepted by its own schema."""
 
@@ -17,11 +17,7 @@ from tests.e2e.security_table import PUBLIC, allowed_roles
 
 pytestmark = pytest.mark.e2e
 
-# Reads of participant information get sectioned, typed views from the one disclosure policy
-# (issue 13).
-NOT_YET_TYPED = frozenset(
-    {"findParticipants", "getParticipant", "liaisonProsecutorQueue", "goldenRuleFlags"}
-)
+NOT_YET_TYPED: frozenset[str] = frozenset()  # every answer is typed
 TOKEN_ERROR = {"schema": {"$ref": "#/components/schemas/TokenError"}}
 OPERATION_IDS = frozenset(
     {
