@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from api.app import create_app
+from composition.bootstrap import build
 from infra.audit_tables import access_log
-from infra.bootstrap import Container, build
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.container import Container
 from tests.conftest import START, TEST_SECRET, empty_postgres, headers_for, register_agency
 from tests.disclosure_table import Reader, Ties
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy

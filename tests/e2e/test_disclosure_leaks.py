@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from infra.bootstrap import Container
+from services.container import Container
 from tests.conftest import headers_for, register_agency
 from tests.e2e.audit_helpers import all_pages, auditor
 from tests.e2e.helpers import arrest_diversion, at, enroll, person, refer, set_policy

@@ -18,9 +18,10 @@ import httpx
 import pytest
 
 from api.app import create_app
+from composition.bootstrap import build
 from domain.legal_matter import diverted_matter_id
-from infra.bootstrap import Container, build
 from infra.clock import SettableClock
+from services.container import Container
 from tests.conftest import START, headers_for, register_agency
 from tests.disclosure_table import Reader, Ties, may_see
 from tests.e2e.disclosure_site import settings_for

@@ -9,7 +9,7 @@ from itertools import chain, combinations, product
 import pytest
 
 from domain.disclosure import Caller, Relation, Section, may_know_of, visible_sections
-from infra.clients import ROLES
+from domain.roles import ROLES
 from tests.disclosure_table import SECTIONS, Reader, Ties, may_see
 
 pytestmark = pytest.mark.unit

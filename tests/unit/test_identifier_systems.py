@@ -16,8 +16,8 @@ from domain.identifiers import (
     identifier_index_id,
     lookup_scopes,
 )
+from domain.roles import ROLES
 from domain.values import Identifier, IdentifierSystem, PolicyTerms
-from infra.clients import ROLES
 
 pytestmark = pytest.mark.unit
 

@@ -10,7 +10,7 @@ import pytest
 from domain.authority import Command, Standing, check_may
 from domain.disclosure import Caller, Relation
 from domain.errors import Forbidden, NotFound
-from infra.clients import ROLES
+from domain.roles import ROLES
 
 pytestmark = pytest.mark.unit
 
