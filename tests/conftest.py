@@ -94,9 +94,17 @@ def empty_postgres(url: str) -> None:
         conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=STORES)
 def settings(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Settings:
     """Settings for an empty, migrated database on each store."""
+    return empty_store(request, tmp_path, sqlite_template)
+
+
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Settings:
+    """`request.param` names the store (for fixtures of any scope parametrised by STORES)."""
     if request.param == "postgres":
         url = request.getfixturevalue("postgres_url")
         empty_postgres(url)

@@ -6,14 +6,12 @@ probation, defense), and strangers of every role."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from api.app import create_app
@@ -22,7 +20,7 @@ from infra.audit_tables import access_log
 from infra.clock import SettableClock
 from infra.settings import Settings
 from services.container import Container
-from tests.conftest import START, TEST_SECRET, empty_postgres, headers_for, register_agency
+from tests.conftest import START, headers_for, register_agency
 from tests.disclosure_table import Reader, Ties
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
 from tests.e2e.legal_helpers import head, open_matter
@@ -163,34 +161,28 @@ def roi_steps(scenario: str) -> list[tuple[str, dict[str, Any]]]:
     return steps
 
 
-def settings_for(request: pytest.FixtureRequest, tmp: Path, template: Path) -> Settings:
-    if request.param == "postgres":
-        url = request.getfixturevalue("postgres_url")
-        empty_postgres(url)
-        return Settings(
-            database_url=url, secret_key=TEST_SECRET, run_worker=False, rate_limit_enabled=False
-        )
-    shutil.copy(template, tmp / "lead.sqlite3")
-    url = f"sqlite:///{tmp / 'lead.sqlite3'}"
-    return Settings(
-        database_url=url, secret_key=TEST_SECRET, run_worker=False, rate_limit_enabled=False
-    )
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[tuple[Container, httpx.AsyncClient]]:
+    """A container and an HTTP client of its app, for a module's worth of tests."""
+    container = build(settings, clock=SettableClock(START))
+    transport = httpx.ASGITransport(app=create_app(container, background=False))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as http:
+            yield container, http
+    finally:
+        container.close()
 
 
 async def built_site(settings: Settings) -> AsyncIterator[Site]:
-    container = build(settings, clock=SettableClock(START))
-    transport = httpx.ASGITransport(app=create_app(container, background=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as http:
+    async with serving(settings) as (container, http):
         site = Site(container, http, {})
         agencies = {agency for s in SCENARIOS for r in readers(s) for agency in [r.agency]}
         for agency in agencies | {"city-atty"}:
             register_agency(container, agency)
-        await set_policy(
-            http, container, identifier_systems=[{"system": "spd-person", "agency": "spd"}]
-        )
+        systems = [{"system": "spd-person", "agency": "spd"}]
+        await set_policy(http, container, identifier_systems=systems)
         for n, scenario in enumerate(SCENARIOS, start=1):
             site.participants[scenario] = await build_participant(site, scenario, n)
         assert container.projector.run_until_caught_up() >= 0
         assert head(container) > 0
         yield site
-    container.close()

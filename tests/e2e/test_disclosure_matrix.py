@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import START
+from tests.conftest import START, STORES, empty_store
 from tests.disclosure_table import (
     SECTIONS,
     Reader,
@@ -30,7 +30,6 @@ from tests.e2e.disclosure_site import (
     Site,
     built_site,
     readers,
-    settings_for,
 )
 from tests.e2e.helpers import iso
 
@@ -40,13 +39,11 @@ LIST_ROLES = {"case_manager", "supervisor", "project_manager", "prosecutor"}
 LOOKUP_ROLES = LIST_ROLES | {"police"}
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=STORES)
 async def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> AsyncIterator[Site]:
-    settings = settings_for(request, tmp_path_factory.mktemp("matrix"), sqlite_template)
+    settings = empty_store(request, tmp_path_factory.mktemp("matrix"), sqlite_template)
     async for built in built_site(settings):
         yield built
 

@@ -17,14 +17,11 @@ from uuid import UUID
 import httpx
 import pytest
 
-from api.app import create_app
-from composition.bootstrap import build
 from domain.legal_matter import diverted_matter_id
-from infra.clock import SettableClock
 from services.container import Container
-from tests.conftest import START, headers_for, register_agency
+from tests.conftest import STORES, empty_store, headers_for, register_agency
 from tests.disclosure_table import Reader, Ties, may_see
-from tests.e2e.disclosure_site import settings_for
+from tests.e2e.disclosure_site import serving
 from tests.e2e.helpers import arrest_diversion, at, refer, set_policy, social_contact
 from tests.e2e.legal_helpers import head, open_matter
 
@@ -191,16 +188,12 @@ class Site:
     ids: dict[str, str]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=STORES)
 async def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> AsyncIterator[Site]:
-    settings = settings_for(request, tmp_path_factory.mktemp("writes"), sqlite_template)
-    container = build(settings, clock=SettableClock(START))
-    transport = httpx.ASGITransport(app=create_app(container, background=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as http:
+    settings = empty_store(request, tmp_path_factory.mktemp("writes"), sqlite_template)
+    async with serving(settings) as (container, http):
         for caller in CALLERS:
             register_agency(container, caller.agency)
         await set_policy(http, container)
@@ -208,9 +201,8 @@ async def site(
         pid = referral["participant_id"]
         cm = headers_for(container, "case_manager", "lead-cm")
         roi = {"signed_at": at(minutes=-30), "agencies": ["kcso"], "categories": ["engagement"]}
-        assert (
-            await http.post(f"/v1/participants/{pid}/roi", json=roi, headers=cm)
-        ).status_code == 201
+        signed = await http.post(f"/v1/participants/{pid}/roi", json=roi, headers=cm)
+        assert signed.status_code == 201
         pending = await open_matter(http, container, pid, "pending_case", office="city-atty")
         sup = headers_for(container, "supervisor", "lead-cm")
         manager = await http.post("/v1/case-managers", json={"name": "Alex"}, headers=sup)
@@ -221,7 +213,6 @@ async def site(
             "case_manager": manager.json()["case_manager_id"],
         }
         yield Site(container, http, ids)
-    container.close()
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
