@@ -170,6 +170,7 @@ async def serving(settings: Settings) -> AsyncIterator[tuple[Container, httpx.As
         async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as http:
             yield container, http
     finally:
+        await container.async_sql.dispose()
         container.close()
 
 
