@@ -4,7 +4,7 @@ deadline passed (for the Golden Rule view). Existing rows are filled by rebuildi
 participant_directory, liaison_queue and golden_rule_compliance projections.
 
 Revision ID: 0013_disclosure
-Revises: 0005
+Revises: 0012_client_lifecycle
 Create Date: 2026-12-04 13:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_disclosure"
-down_revision: str | None = "0005"
+down_revision: str | None = "0012_client_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

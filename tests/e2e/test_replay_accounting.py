@@ -53,7 +53,8 @@ async def test_a_replay_is_recorded_with_the_replaying_actor(
         "idempotent replay",
         "POST /v1/referrals",
     )
-    assert "participant_id" in read["categories"]
+    # The accounting's sections (issue 13): the referral, and the status its referrer may see.
+    assert read["categories"] == ["participation", "referrals"]
 
 
 async def test_a_first_answer_is_not_a_replay(

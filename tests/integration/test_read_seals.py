@@ -10,9 +10,11 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 
+from domain.disclosure import Section
 from infra.audit_tables import access_log, access_log_batches
 from services.container import Container
 from services.context import Viewer
+from services.views.sections import Disclosure
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +24,8 @@ VIEWER = Viewer("spd-police", "spd", "police", "badge-1", "field", "GET /v1/part
 def read_in_batches(container: Container, batches: int = 3, reads: int = 3) -> None:
     for _ in range(batches):
         for _ in range(reads):
-            container.audit.disclosures.read(VIEWER, [uuid4()], ["person", "status"])
+            shown = frozenset({Section.IDENTITY, Section.PARTICIPATION})
+            container.audit.disclosures.record(VIEWER, [Disclosure(uuid4(), shown)])
         container.audit.access_log.flush()
 
 
