@@ -15,7 +15,7 @@ url = context.config.get_main_option("sqlalchemy.url") or Settings().sqlalchemy_
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

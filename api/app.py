@@ -18,6 +18,7 @@ from api.routes import auth, legal, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
 from api.routes import evaluation as evaluation_routes
 from api.routes import problems as problem_routes
+from infra import scrub
 from services.container import Container
 
 DESCRIPTION = """Event-sourced record service for LEAD (Law Enforcement Assisted Diversion /
@@ -41,6 +42,7 @@ Let Everyone Advance with Dignity) sites.
 
 def create_app(container: Container, *, background: bool | None = None) -> FastAPI:
     run_background = container.settings.run_worker if background is None else background
+    scrub.install()  # uvicorn logs a failed request's traceback: never with its values
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from api.schemas import ChargeIn, Code, LaxUUID, Name, Note, Slug, StrictBody, Text, Timestamp
+from api.schemas import (
+    ChargeIn,
+    Code,
+    LaxUUID,
+    LongNote,
+    Name,
+    Note,
+    Reason,
+    Slug,
+    StrictBody,
+    Text,
+    Timestamp,
+)
 from domain import values
 from domain.legal_values import Basis, MatterDetails
 from services.legal_coordination.matters import DecisionCommand
 from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
 
-Claim = Annotated[str, Field(min_length=1, max_length=4000)]
+Claim = Reason
 Decision = Literal[
     "hold",
     "release_hold",
@@ -97,7 +109,7 @@ class DecisionIn(StrictBody):
 class InformationShareIn(StrictBody):
     recipient_agency: Slug
     category: Code
-    summary: Annotated[str, Field(min_length=1, max_length=8000)]
+    summary: LongNote
     shared_at: Timestamp
 
     def command(self) -> ShareCommand:

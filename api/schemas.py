@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
+from domain import text
 from domain.disclosure import ROI_CATEGORIES
+from domain.text import TextRule
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -41,11 +43,29 @@ def _plausible_day(value: date) -> date:
 
 Day = Annotated[date, Strict(strict=False), AfterValidator(_plausible_day)]
 LaxUUID = Annotated[UUID, Strict(strict=False)]
-Text = Annotated[str, Field(max_length=200)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Note = Annotated[str, Field(max_length=4000)]
-Slug = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
-Code = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+def bounds(rule: TextRule, pattern: str | None = None) -> Any:
+    """A kind of text's bounds (`domain/text.py`) as the schema states them; the value itself
+    goes through `rule.clean` (control characters, NFC), which the aliases below add."""
+    return Field(
+        min_length=rule.min_length or None,
+        max_length=rule.max_length,
+        pattern=pattern,
+        json_schema_extra=None if pattern else {"pattern": rule.pattern},
+    )
+
+
+Text = Annotated[str, bounds(text.LABEL), AfterValidator(text.LABEL.clean)]
+Name = Annotated[str, bounds(text.NAME), AfterValidator(text.NAME.clean)]
+Note = Annotated[str, bounds(text.NOTE), AfterValidator(text.NOTE.clean)]
+Reason = Annotated[str, bounds(text.REASON), AfterValidator(text.REASON.clean)]
+LongNote = Annotated[str, bounds(text.LONG_NOTE), AfterValidator(text.LONG_NOTE.clean)]
+ReviewNote = Annotated[str, bounds(text.REVIEW_NOTE), AfterValidator(text.REVIEW_NOTE.clean)]
+Demographic = Annotated[str, bounds(text.DEMOGRAPHIC), AfterValidator(text.DEMOGRAPHIC.clean)]
+Slug = Annotated[str, bounds(text.SLUG, r"^[a-z0-9][a-z0-9_.-]*$"), AfterValidator(text.SLUG.clean)]
+Code = Annotated[str, bounds(text.CODE), AfterValidator(text.CODE.clean)]
+Token = Annotated[str, bounds(text.TOKEN), AfterValidator(text.TOKEN.clean)]
 
 
 class StrictBody(BaseModel):
@@ -65,9 +85,9 @@ class PersonIn(StrictBody):
 
 
 class DemographicsIn(StrictBody):
-    race: list[Text] = Field(default_factory=list, max_length=10)
-    ethnicity: Text | None = None
-    gender: Text | None = None
+    race: list[Demographic] = Field(default_factory=list, max_length=10)
+    ethnicity: Demographic | None = None
+    gender: Demographic | None = None
 
 
 class ChargeIn(StrictBody):
@@ -94,7 +114,7 @@ class ArrestIn(StrictBody):
 
 class OverrideIn(StrictBody):
     by: Name
-    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    reason: Reason
 
 
 class CriteriaIn(StrictBody):
@@ -150,12 +170,16 @@ class CaseManagerIn(StrictBody):
 
 class IntakeIn(StrictBody):
     completed_at: Timestamp
-    plan_summary: Annotated[str, Field(min_length=1, max_length=8000)]
+    plan_summary: LongNote
 
 
 RoiCategory = Annotated[
     str,
-    Field(min_length=1, max_length=64, json_schema_extra={"enum": sorted(ROI_CATEGORIES)}),
+    Field(
+        min_length=1,
+        max_length=text.CODE.max_length,
+        json_schema_extra={"enum": sorted(ROI_CATEGORIES)},
+    ),
 ]
 
 
@@ -198,7 +222,7 @@ class ContactIn(StrictBody):
 
 class NonReturnExceptionIn(StrictBody):
     agreed_by: Name
-    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+    reason: Reason
 
 
 class NonReturnViolationIn(StrictBody):

@@ -32,7 +32,15 @@ def logs_to_stderr() -> None:
     # go to stderr until `serve` or `worker` configures logging from settings.
     import structlog  # noqa: PLC0415 (cli/startup.py: --help stays fast)
 
+    from infra import scrub  # noqa: PLC0415
+
+    scrub.install()
     structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            scrub.structlog_exceptions,  # messages may quote personal data: never as they are
+            structlog.dev.ConsoleRenderer(),
+        ],
         logger_factory=stderr_logger,
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
     )
@@ -88,6 +96,7 @@ def projector() -> None:
     import structlog  # noqa: PLC0415
 
     from infra.observability import configure_logging  # noqa: PLC0415
+    from infra.scrub import safe_summary  # noqa: PLC0415
 
     settings = load_settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
@@ -96,8 +105,10 @@ def projector() -> None:
         while True:
             try:
                 container.projector.run_until_caught_up()
-            except Exception:  # noqa: BLE001 (the database restarting: retry next round)
-                structlog.get_logger(__name__).exception("projector_batch_failed")
+            except Exception as exc:  # noqa: BLE001 (the database restarting: retry next round)
+                structlog.get_logger(__name__).error(
+                    "projector_batch_failed", error=safe_summary(exc)
+                )
             time.sleep(min(settings.worker_tick_seconds, 0.5))
     finally:
         container.close()

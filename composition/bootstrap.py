@@ -24,6 +24,8 @@ from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from infra.tokens import Tokens
 from projections.engine import Projector
+from projections.faults import with_fault
+from projections.retry import retried_after_upgrade
 from services.container import Container
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
@@ -45,7 +47,10 @@ from services.views.record import RecordReader
 
 
 def sql_engine(settings: Settings) -> Engine:
-    engine = create_engine(settings.sqlalchemy_url(asynchronous=False), pool_pre_ping=True)
+    # hide_parameters: no statement's values (names, dates of birth) in any error or log.
+    engine = create_engine(
+        settings.sqlalchemy_url(asynchronous=False), pool_pre_ping=True, hide_parameters=True
+    )
     if settings.is_sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -68,7 +73,9 @@ def build(
     keys = load_keys(settings)
     store = store or open_store(settings)
     sql = sql_engine(settings)
-    async_sql = create_async_engine(settings.sqlalchemy_url(asynchronous=True))
+    async_sql = create_async_engine(
+        settings.sqlalchemy_url(asynchronous=True), hide_parameters=True
+    )
     repository = Repository(store)
     legal = LegalRepository(store)
     clients = ClientRegistry(sql)
@@ -80,14 +87,20 @@ def build(
     uow = UnitOfWork(store, clock, reactions=LegalReactions(legal), on_replay=audit.replays.record)
     skew = timedelta(seconds=settings.business_time_skew_seconds)
     referrals = ReferralService(repository, uow, clock, skew)
-    projector = Projector(store, sql, projections())
+    projector = Projector(store, sql, with_fault(projections(), settings.test_fault_projection))
     read_side = build_read_side(
         Wiring(async_sql, sql, store, uow, projector, reader, clock, repository.terms)
     )
     liaison_queue = LiaisonQueue(async_sql, read_side.freshness, clock, repository.terms)
-    deadlines = DeadlineWorker(repository, uow, projector, sql, clock)
+    # The deadline worker waits for its own read model only: no other view can hold it up.
+    deadlines = DeadlineWorker(repository, uow, projector.only("intake_deadlines"), sql, clock)
     background = BackgroundJobs(
-        {"expired": deadlines.tick, "sealed": audit.sealer.run_until_caught_up},
+        {
+            "projected": projector.run_until_caught_up,
+            "retried": partial(retried_after_upgrade, projector),
+            "expired": deadlines.tick,
+            "sealed": audit.sealer.run_until_caught_up,
+        },
         settings.worker_tick_seconds,
     )
     return Container(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from domain import text
 from domain.base import LeadAggregate, Stamp
 from domain.errors import InvalidInput
 
@@ -32,7 +33,7 @@ OPEN = "open"
 NEEDS_REVIEW = "review"
 REVIEWED = "reviewed"
 STATUSES = (OPEN, NEEDS_REVIEW, REVIEWED)
-NOTE_MAX = 2000
+NOTE_MAX = text.REVIEW_NOTE.max_length
 
 
 def flag_id(rule: str, source: object) -> UUID:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 
 import structlog
 
+from infra.scrub import safe_summary, scrubbed_traceback
+
 log = structlog.get_logger(__name__)
 
 
@@ -24,8 +26,13 @@ class BackgroundJobs:
         for name, job in self.jobs.items():
             try:
                 results[name] = job()
-            except Exception:
-                log.exception("background_job_failed", job=name)
+            except Exception as exc:  # noqa: BLE001 (logged, retried next tick)
+                log.error(
+                    "background_job_failed",
+                    job=name,
+                    error=safe_summary(exc),
+                    exception=scrubbed_traceback(exc),
+                )
                 results[name] = None
         return results
 

@@ -47,7 +47,7 @@ def revision_behind(settings: Settings) -> str | None:
     head = ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
     if settings.is_sqlite and not settings.sqlite_path.exists():
         return "not created yet"
-    engine = create_engine(settings.sqlalchemy_url(asynchronous=False))
+    engine = create_engine(settings.sqlalchemy_url(asynchronous=False), hide_parameters=True)
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()

@@ -8,6 +8,8 @@ import sys
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from infra import scrub
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
     "lead_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=REGISTRY
@@ -25,6 +27,18 @@ EVENTS_WRITTEN = Counter(
 HEAD_POSITION = Gauge(
     "lead_store_head_position", "Global position of the newest event", registry=REGISTRY
 )
+QUARANTINED = Counter(
+    "lead_projection_quarantined_total",
+    "Events a projection could not apply and set aside",
+    ["projection"],
+    registry=REGISTRY,
+)
+QUARANTINE_SIZE = Gauge(
+    "lead_projection_quarantine_entries",
+    "Events set aside and not yet re-applied, per projection",
+    ["projection"],
+    registry=REGISTRY,
+)
 PROJECTION_LAG = Gauge(
     "lead_projection_lag_events",
     "Events not yet applied, per projection",
@@ -34,6 +48,7 @@ PROJECTION_LAG = Gauge(
 
 
 def configure_logging(level: str, *, as_json: bool) -> None:
+    scrub.install()
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
@@ -43,7 +58,7 @@ def configure_logging(level: str, *, as_json: bool) -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
+            scrub.structlog_exceptions,  # never format_exc_info: messages carry values
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     rate_limit_read_burst: int = Field(default=200, ge=1)
     rate_limit_writes_per_second: float = Field(default=20, gt=0)
     rate_limit_write_burst: int = Field(default=100, ge=1)
+    # Test-only fault switch (reliability R12, tests): `projection@position` makes that
+    # projection's handler fail on the event at that position. Refused unless test_mode.
+    test_mode: bool = False
+    test_fault_projection: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}@[0-9]{1,18}$")
 
     @field_validator("secret_key")
     @classmethod
@@ -96,6 +100,15 @@ class Settings(BaseSettings):
                 msg = f"{entry!r} is not an IP address or network"
                 raise ValueError(msg) from None
         return value
+
+    @model_validator(mode="after")
+    def faults_only_in_tests(self) -> Settings:
+        if self.test_fault_projection and not self.test_mode:
+            msg = (
+                "LEAD_TEST_FAULT_PROJECTION is a test-only switch: refused without LEAD_TEST_MODE=1"
+            )
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def known_store(self) -> Settings:

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Column, Connection, Integer, String, Table, Uuid, func, select
+from sqlalchemy import BigInteger, Column, Connection, Integer, Table, Text, Uuid, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.capacity import Capacity, assess_capacity
@@ -25,7 +25,7 @@ capacity_case_managers = Table(
     "capacity_case_managers",
     metadata,
     Column("case_manager_id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("registered_position", BigInteger, nullable=False),
 )
 capacity_assignments = Table(

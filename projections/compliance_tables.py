@@ -4,7 +4,7 @@ recorded, and whether priority referrals are being declined for capacity)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, String, Table, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, Table, Text, Uuid
 
 from infra.tables import metadata
 
@@ -13,14 +13,14 @@ compliance_flags = Table(
     metadata,
     Column("flag_id", Uuid, primary_key=True),
     Column("seq", BigInteger, nullable=False, unique=True),  # position * 16 + rule: the order
-    Column("rule", String(64), nullable=False, index=True),
+    Column("rule", Text, nullable=False, index=True),
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("raised_at", DateTime(timezone=True), nullable=False),
     Column("events", JSON, nullable=False),
-    Column("status", String(16), nullable=False, index=True),
+    Column("status", Text, nullable=False, index=True),
     Column("detail", JSON, nullable=False),
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
-    Column("reviewed_by", String(200), nullable=True),
+    Column("reviewed_by", Text, nullable=True),
     Column("review_note", Text, nullable=True),
 )
 compliance_links = Table(
@@ -28,7 +28,7 @@ compliance_links = Table(
     metadata,
     Column("aggregate_id", Uuid, primary_key=True),  # a coordination record or a legal matter
     Column("participant_id", Uuid, nullable=False),
-    Column("kind", String(32), nullable=False),
+    Column("kind", Text, nullable=False),
     Column("enrolled_position", BigInteger, nullable=True),  # a diverted charge now protected
     Column("filed_positions", JSON, nullable=False),
     Column("expired_position", BigInteger, nullable=True),  # its intake deadline passed

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, String, Table, Uuid
+from sqlalchemy import JSON, BigInteger, Column, Connection, Date, DateTime, Table, Text, Uuid
 
 from domain.participant import Participant
 from domain.participant_state import Status
@@ -28,10 +28,10 @@ participant_directory = Table(
     metadata,
     Column("participant_id", Uuid, primary_key=True),
     Column("first_position", BigInteger, nullable=False, unique=True),  # the listing order
-    Column("status", String(32), nullable=False, index=True),
+    Column("status", Text, nullable=False, index=True),
     Column("case_manager_id", Uuid, nullable=True, index=True),
-    Column("given_name", String(200), nullable=False),
-    Column("family_name", String(200), nullable=False),
+    Column("given_name", Text, nullable=False),
+    Column("family_name", Text, nullable=False),
     Column("date_of_birth", Date, nullable=True),
     Column("identifiers", JSON, nullable=False),
     Column("demographics", JSON, nullable=False),
@@ -42,7 +42,7 @@ participant_directory = Table(
     Column("intake_deadline", DateTime(timezone=True), nullable=True),
     Column("open_deadlines", JSON, nullable=False),  # referral id -> deadline, while open
     Column("last_accepted_referral_id", Uuid, nullable=True),
-    Column("last_accepted_status", String(32), nullable=True),
+    Column("last_accepted_status", Text, nullable=True),
 )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
+from projections.quarantine import TRANSIENT, Quarantine
 from projections.tables import projection_positions
 
 PROJECTOR_LEASE = 0x1EAD_0001  # advisory lock key: "LEAD projector"
@@ -59,6 +60,28 @@ def apply_items(conn: Connection, projection: Projection, items: list[Item]) -> 
         projection.apply(conn, event, position)
 
 
+def apply_guarded(
+    conn: Connection, projection: Projection, items: list[Item], quarantine: Quarantine
+) -> None:
+    """Apply the items; an event the projection cannot apply (its handler or its SQL raising)
+    is set aside in the quarantine and the rest are applied: one savepoint for the batch, and
+    only when it fails, one per event. The store failing is no event's fault: that raises."""
+    try:
+        with conn.begin_nested():
+            apply_items(conn, projection, items)
+    except TRANSIENT:
+        raise
+    except Exception:  # noqa: BLE001 (which event? each alone says)
+        for position, event in items:
+            try:
+                with conn.begin_nested():
+                    apply_items(conn, projection, [(position, event)])
+            except TRANSIENT:
+                raise
+            except Exception as exc:  # noqa: BLE001 (set aside, never retried in a loop)
+                quarantine.record(conn, projection.name, position, event, exc)
+
+
 class Decoder:
     """Decodes each notification of a batch at most once, and only those some projection
     wants."""
@@ -92,11 +115,18 @@ class Projector:
         engine: Engine,
         projections: list[Projection],
         batch_size: int = 1000,
+        quarantine: Quarantine | None = None,
     ) -> None:
         self.store = store
         self.engine = engine
         self.projections = projections
         self.batch_size = batch_size
+        self.quarantine = quarantine or Quarantine(engine)
+
+    def only(self, *names: str) -> Projector:
+        """A projector for some of the projections (the deadline worker needs one)."""
+        chosen = [p for p in self.projections if p.name in names]
+        return Projector(self.store, self.engine, chosen, self.batch_size, self.quarantine)
 
     def positions(self) -> dict[str, int]:
         with self.engine.begin() as conn:
@@ -132,9 +162,8 @@ class Projector:
                 self.apply_batch(conn, projection, old, notifications[-1].id, items)
         return len(notifications)
 
-    @staticmethod
     def apply_batch(
-        conn: Connection, projection: Projection, old: int, last: int, items: list[Item]
+        self, conn: Connection, projection: Projection, old: int, last: int, items: list[Item]
     ) -> None:
         """Claim the batch first: the conditional position update locks the projection's row
         (a second projector waits on it, then finds it moved and applies nothing), so rows
@@ -151,7 +180,7 @@ class Projector:
         )
         if moved.rowcount != 1:
             raise ProjectorRaced(projection.name)
-        apply_items(conn, projection, items)
+        apply_guarded(conn, projection, items, self.quarantine)
 
     @staticmethod
     def holds_lease(conn: Connection) -> bool:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Connection, Index, Integer, Table, Text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -37,17 +37,17 @@ MICROS_PER_DAY = 86_400_000_000
 
 def group_columns() -> list[Column[Any]]:
     return [
-        Column("door", String(32), primary_key=True),
-        Column("race", String(64), primary_key=True),
-        Column("ethnicity", String(64), primary_key=True),
-        Column("gender", String(64), primary_key=True),
-        Column("month", String(7), primary_key=True),
+        Column("door", Text, primary_key=True),
+        Column("race", Text, primary_key=True),
+        Column("ethnicity", Text, primary_key=True),
+        Column("gender", Text, primary_key=True),
+        Column("month", Text, primary_key=True),
     ]
 
 
 def period_columns() -> list[Column[Any]]:
     """Derived from the month; kept so that a report groups by them as it does on rows."""
-    return [Column("quarter", String(7), nullable=False), Column("year", String(4), nullable=False)]
+    return [Column("quarter", Text, nullable=False), Column("year", Text, nullable=False)]
 
 
 evaluation_cells = Table(

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Column, Connection, DateTime, Index, String, Table, Uuid
+from sqlalchemy import Column, Connection, DateTime, Index, Table, Text, Uuid
 
 from domain.legal_matter import LegalMatter, office_of
 from domain.participant import Participant
@@ -26,9 +26,9 @@ participant_relations = Table(
     "participant_relations",
     metadata,
     Column("participant_id", Uuid, primary_key=True),
-    Column("kind", String(32), primary_key=True),  # referred, matter_office, roi_plan, ...
+    Column("kind", Text, primary_key=True),  # referred, matter_office, roi_plan, ...
     Column("source_id", Uuid, primary_key=True),  # the referral, matter or ROI
-    Column("agency", String(64), primary_key=True),
+    Column("agency", Text, primary_key=True),
     Column("since", DateTime(timezone=True), nullable=True),
     Column("until", DateTime(timezone=True), nullable=True),
     Index("ix_participant_relations_agency", "agency", "participant_id"),

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, String, Table, Uuid
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Index, Table, Text, Uuid, func
 
 from infra.tables import metadata
 
 projection_positions = Table(
     "projection_positions",
     metadata,
-    Column("name", String(64), primary_key=True),
+    Column("name", Text, primary_key=True),
     Column("position", BigInteger, nullable=False),
+)
+
+# Events a projection could not apply (projections/quarantine.py): set aside, never retried in
+# a loop; the message is a safe summary (error class, SQLSTATE), never the driver's text.
+projection_quarantine = Table(
+    "projection_quarantine",
+    metadata,
+    Column("projection", Text, primary_key=True),
+    Column("position", BigInteger, primary_key=True),
+    Column("event_type", Text, nullable=False),
+    Column("error_class", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("code_version", Text, nullable=False),
+    Column("quarantined_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 intake_deadlines = Table(
@@ -28,12 +42,12 @@ liaison_queue = Table(
     metadata,
     Column("matter_id", Uuid, primary_key=True),
     Column("participant_id", Uuid, nullable=False, index=True),
-    Column("kind", String(32), nullable=False),
-    Column("state", String(32), nullable=False),
-    Column("case_number", String(200), nullable=False),
-    Column("reason", String(40), nullable=True, index=True),
+    Column("kind", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("case_number", Text, nullable=False),
+    Column("reason", Text, nullable=True, index=True),
     Column("due_at", DateTime(timezone=True), nullable=True),
     # The office that holds the matter; NULL: the site's liaison prosecutor offices.
-    Column("office", String(64), nullable=True, index=True),
+    Column("office", Text, nullable=True, index=True),
     Index("ix_liaison_queue_due_at", "due_at", "matter_id"),
 )

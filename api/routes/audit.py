@@ -18,6 +18,7 @@ from api.audit_schemas import (
 )
 from api.deps import ActorHeader, ContainerDep, allow
 from api.responses import problems
+from api.schemas import Code
 from api.security import Caller
 from api.shown import shown
 from services.audit.checkpoints import Checkpoint, public_key_document
@@ -106,7 +107,7 @@ def disclosures(
 def authentication(
     container: ContainerDep,
     _: Auditor,
-    client_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    client_id: Annotated[Code | None, Query()] = None,
     outcome: Outcome | None = None,
     limit: Limit = 100,
     cursor: Position = None,

@@ -6,15 +6,13 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import Field
 
 from api.audit_deps import viewer_for
 from api.deps import ContainerDep, write_context_for
 from api.responses import problems
-from api.schemas import StrictBody
+from api.schemas import ReviewNote, StrictBody, Token
 from api.shown import shown
 from api.written import ReviewWritten, written
-from domain import compliance
 from services.context import RequestContext, Viewer
 from services.read_side.compliance import FlagSearch
 from services.views.flags import FlagPage, Rule, Status
@@ -23,7 +21,7 @@ router = APIRouter(prefix="/v1/compliance", tags=["legal coordination"])
 
 
 class ReviewIn(StrictBody):
-    note: str = Field(default="", max_length=compliance.NOTE_MAX)
+    note: ReviewNote = ""
 
 
 @router.get("/golden-rule", response_model=FlagPage, responses=problems(503))
@@ -34,7 +32,7 @@ async def golden_rule_flags(
     status: Annotated[Status | None, Query()] = None,
     participant_id: Annotated[UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Token | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """Flags of participants possibly treated worse because of LEAD, in the order raised:

@@ -16,7 +16,7 @@ from api.deps import ContainerDep
 from api.responses import Problem
 from api.security import challenge
 from api.views import Health, NotReady, Ready
-from infra.observability import HEAD_POSITION, PROJECTION_LAG, REGISTRY
+from infra.observability import HEAD_POSITION, PROJECTION_LAG, QUARANTINE_SIZE, REGISTRY
 
 router = APIRouter(tags=["operations"])
 PROBLEM: dict[str, Any] = {"model": Problem, "content": {"application/problem+json": {}}}
@@ -34,16 +34,21 @@ async def healthz() -> Health:
     responses={503: {"model": NotReady, "description": "not ready, with `Retry-After`"}},
 )
 def readyz(container: ContainerDep) -> Ready | JSONResponse:
-    """Readiness: the store answers and no read model is stuck. No counts, no names of
-    people, no routes."""
+    """Readiness: the store answers and no read model is stuck. A read model that set events
+    aside (`leadctl projections failures`) is `degraded`, named, until they are re-applied
+    (`leadctl projections retry`). No counts, no names of people, no routes."""
     try:
         container.store.table.head()
         with container.sql.connect() as conn:
             conn.execute(text("SELECT 1"))
         container.projector.positions()
+        quarantined = sorted(container.projector.quarantine.counts())
     except Exception:  # noqa: BLE001 (any failure means not ready)
         answer = NotReady(status="not_ready", projections=[])
         return JSONResponse(answer.model_dump(), 503, headers={"Retry-After": "2"})
+    if quarantined:
+        degraded = NotReady(status="degraded", projections=quarantined)
+        return JSONResponse(degraded.model_dump(), 503, headers={"Retry-After": "30"})
     return Ready(status="ready")
 
 
@@ -67,8 +72,10 @@ def metrics(
     try:
         head = container.store.table.head()
         HEAD_POSITION.set(head)
+        quarantined = container.projector.quarantine.counts()
         for name, position in container.projector.positions().items():
             PROJECTION_LAG.labels(name).set(head - position)
+            QUARANTINE_SIZE.labels(name).set(quarantined.get(name, 0))
     except Exception:  # noqa: BLE001, S110 (metrics must render even when the store is down)
         pass
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.audit_deps import viewer_for
 from api.deps import ContainerDep
 from api.responses import problems
+from api.schemas import Token
 from api.shown import shown
 from services.context import Viewer
 from services.legal_coordination.queue import QueueQuery
@@ -25,7 +26,7 @@ async def liaison_prosecutor_queue(
     participant_id: Annotated[UUID | None, Query()] = None,
     reason: Annotated[Reason | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Token | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """The open matters the caller's office holds that need a decision (diverted charges for

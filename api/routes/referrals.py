@@ -12,7 +12,7 @@ from api.audit_deps import viewer_for
 from api.conditional import etag, not_modified, unchanged
 from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import problems
-from api.schemas import Timestamp
+from api.schemas import Code, Timestamp, Token
 from api.shown import shown
 from api.written import ReferralWritten, written
 from domain.eligibility import REFERRING_ROLES
@@ -61,12 +61,12 @@ def get_participant(
 async def find_participants(
     container: ContainerDep,
     viewer: Annotated[Viewer, Depends(viewer_for(*SEARCH_ROLES))],
-    identifier_system: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    identifier_value: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    identifier_system: Annotated[Code | None, Query()] = None,
+    identifier_value: Annotated[Code | None, Query()] = None,
     status: Annotated[ParticipantStatus | None, Query()] = None,
     case_manager_id: Annotated[UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Token | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """With `identifier_system` and `identifier_value`: the people that agency identifier
