@@ -1,4 +1,4 @@
-"""`leadctl projections status|rebuild`."""
+"""`leadctl projections status|rebuild|failures|retry`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,56 @@ def status() -> None:
         console.print(table)
     finally:
         container.close()
+
+
+@app.command()
+def failures(
+    name: Annotated[str | None, typer.Argument(help="one projection; all when omitted")] = None,
+) -> None:
+    """Events projections set aside because they could not apply them (the quarantine): the
+    projection, the position, the event's type, the error's class and a summary with no
+    personal data. `GET /readyz` says `degraded` while any are listed."""
+    container = open_container()
+    try:
+        entries = container.projector.quarantine.entries(name)
+    finally:
+        container.close()
+    if not entries:
+        typer.echo("no events in quarantine")
+    for e in entries:  # one line each, whole (a table would cut them to the terminal's width)
+        since = e.quarantined_at.isoformat(timespec="seconds")
+        typer.echo(
+            f"{e.projection} position={e.position} event={e.event_type} error={e.error_class} "
+            f"version={e.code_version} since={since}: {e.message}"
+        )
+
+
+@app.command()
+def retry(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="projections to retry; all when omitted")
+    ] = None,
+) -> None:
+    """Re-apply the events set aside (after a fix): each applied once, then removed from the
+    quarantine; one that fails again stays listed. Exit status 1 while any failed again."""
+    from projections.retry import retry as retry_entries  # noqa: PLC0415 (cli/startup.py)
+
+    container = open_container()
+    try:
+        known = {p.name for p in container.projector.projections}
+        unknown = sorted(set(names or ()) - known)
+        if unknown:
+            raise typer.BadParameter(f"no projection named {', '.join(unknown)}")
+        report = retry_entries(container.projector, names or ())
+    finally:
+        container.close()
+    for projection, position in report.applied:
+        typer.echo(f"{projection}: applied position {position}")
+    for projection, position in report.failed:
+        typer.echo(f"{projection}: position {position} failed again (still in quarantine)")
+    typer.echo(f"{len(report.applied)} applied, {len(report.failed)} failed again")
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
