@@ -17,7 +17,7 @@ from domain.errors import InvalidInput
 # C0 controls but tab and newline, DEL, and UTF-16 surrogates (a JSON "\ud800" decodes to one;
 # no database can store it).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f"
-_SURROGATES = "\ud800-\udfff"
+_SURROGATES = "\\ud800-\\udfff"  # as regex escapes: the schema document is UTF-8
 SINGLE_LINE_PATTERN = f"^[^\\x00-\\x1f\\x7f{_SURROGATES}]*$"
 MULTI_LINE_PATTERN = f"^[^\\x00-\\x08\\x0b-\\x1f\\x7f{_SURROGATES}]*$"
 _FORBIDDEN_SINGLE = re.compile(f"[\\x00-\\x1f\\x7f{_SURROGATES}]")
@@ -45,8 +45,11 @@ class TextRule:
         forbidden = _FORBIDDEN_MULTI if self.multiline else _FORBIDDEN_SINGLE
         found = forbidden.search(value)
         if found is not None:
-            allowed = " (tab and newline are allowed)" if self.multiline else ""
-            msg = f"control character U+{ord(found.group()):04X} is not allowed{allowed}"
+            allowed = "; tab and newline are" if self.multiline else ""
+            msg = (
+                f"character U+{ord(found.group()):04X} is not allowed (no control characters "
+                f"or lone surrogates{allowed})"
+            )
             raise TextRefused(msg)
         normal = unicodedata.normalize("NFC", value)
         if len(normal) > self.max_length:

@@ -31,8 +31,9 @@ from tests.integration.support import (
 pytestmark = pytest.mark.integration
 
 
-class Crash(Exception):
-    """The projection failing part-way through a batch."""
+class Crash(BaseException):
+    """The process dying part-way through a batch (an Exception from a projection is set aside
+    in the quarantine instead: tests/integration/test_quarantine.py)."""
 
 
 class PositionLog:

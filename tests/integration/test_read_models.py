@@ -80,8 +80,8 @@ def test_the_liaison_queue_batched_equals_its_per_event_build(container: Contain
     assert rows(container, [queue]) == per_event
 
 
-class Crash(Exception):
-    """A projection failing part-way through a batch."""
+class Crash(BaseException):
+    """The process dying part-way through a batch (a projection's Exception is quarantined)."""
 
 
 class CrashingOnce(BatchProjection):
