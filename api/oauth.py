@@ -14,6 +14,8 @@ from fastapi import Form, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from domain.text import CODE, TextRefused
+
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 BASIC_CHALLENGE = 'Basic realm="lead"'
 PARAMETERS = ("grant_type", "client_id", "client_secret", "scope")
@@ -69,10 +71,21 @@ class Credentials:
 
 @dataclass(frozen=True)
 class BadTokenRequest:
-    """Refused before any secret was checked; `client_id` as claimed, for the audit."""
+    """Refused before any secret was checked; `client_id` as claimed, for the audit (None when
+    no store could keep it: too long, or with a control character)."""
 
     error: OAuthError
     client_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "client_id", storable(self.client_id))
+
+
+def storable(client_id: str | None) -> str | None:
+    try:
+        return None if client_id is None else CODE.clean(client_id)
+    except TextRefused:
+        return None
 
 
 TokenRequest = Credentials | BadTokenRequest
@@ -133,9 +146,12 @@ def by_basic(authorization: str, client_id: str | None, client_secret: str | Non
 
 def checked(client_id: str, secret: str) -> TokenRequest:
     if len(client_id) > MAX_LENGTH or len(secret) > MAX_LENGTH:
-        text = f"client_id and client_secret are at most {MAX_LENGTH} characters"
-        return BadTokenRequest(invalid_request(text), client_id)
-    return Credentials(client_id, secret)
+        detail = f"client_id and client_secret are at most {MAX_LENGTH} characters"
+        return BadTokenRequest(invalid_request(detail), client_id)
+    if storable(client_id) is None:
+        detail = f"client_id is 1-{CODE.max_length} characters, none of them a control"
+        return BadTokenRequest(invalid_request(detail), None)
+    return Credentials(storable(client_id) or client_id, secret)
 
 
 def basic_credentials(authorization: str) -> tuple[str, str] | None:

@@ -164,3 +164,17 @@ async def test_tab_and_newline_pass_in_notes_only(
     accepted = await http.post(intake, headers=cm, json=plan)
     assert accepted.status_code == 201, accepted.text
     site_is_whole(container)
+
+
+@pytest.mark.parametrize("client_id", ["spd\x00police", "c" * 200, "\x1b[31m"])
+async def test_a_client_id_no_store_could_keep_is_refused_and_audited_without_it(
+    http: httpx.AsyncClient, container: Container, client_id: str
+) -> None:
+    """Found by the PostgreSQL fuzzing: the token endpoint audited the claimed client_id as it
+    came (a NUL, or longer than the column), and the audit's insert failed with a 500."""
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"}
+    response = await http.post("/v1/auth/token", data=form)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == "invalid_request"
+    page = container.audit.authentication.page(0, 10, None, None)
+    assert [event["client_id"] for event in page["items"]] == [None]
