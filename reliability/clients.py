@@ -3,6 +3,7 @@ HTTP once (argon2 is deliberately slow), and the request bodies they send."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -86,5 +87,13 @@ def new_identifier() -> str:
 def open_site(settings: Settings, url: str, **terms: Any) -> None:
     """The project manager sets the divertible charges: arrest diversions are accepted."""
     headers = headers_for(settings, url, "project_manager", "pcg")
-    response = httpx.put(f"{url}/v1/policy", json=policy(**terms), headers=headers, timeout=30)
+    current = httpx.get(f"{url}/v1/policy", headers=headers, timeout=30)
+    current.raise_for_status()
+    # Policy writes need If-Match; a merge patch changes only the fields it sends.
+    patch = headers | {
+        "If-Match": current.headers["ETag"],
+        "Content-Type": "application/merge-patch+json",
+    }
+    body = json.dumps(policy(**terms))
+    response = httpx.patch(f"{url}/v1/policy", content=body, headers=patch, timeout=30)
     response.raise_for_status()
