@@ -11,7 +11,14 @@ from domain.base import LeadAggregate, Meta, Stamp
 from domain.doors import Door
 from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
 from domain.participant_state import Engagement, NonReturn, ReferralState, RoiState, Status
-from domain.values import Demographics, Identifier, Person, PolicyTerms, Referral
+from domain.values import (
+    Demographics,
+    Identifier,
+    Person,
+    PolicyTerms,
+    Referral,
+    check_texts,
+)
 
 ENGAGING_CONTACTS = frozenset({"field", "office", "phone"})
 CONTACT_KINDS = ENGAGING_CONTACTS | {"attempt"}
@@ -212,6 +219,7 @@ class Participant(LeadAggregate):
         policy_version: int,
         stamp: Stamp,
     ) -> Participant:
+        check_texts(referral, person)
         status, decline_reason, deadline, non_return = _outcome(
             referral, terms, taken_in=accepted, enrolled=False
         )
@@ -241,6 +249,7 @@ class Participant(LeadAggregate):
         stamp: Stamp,
         identifiers: tuple[Identifier, ...] = (),
     ) -> None:
+        check_texts(referral, identifiers=identifiers)  # the new ones: old ones were kept
         # An enrolled participant already has case management: a new referral takes no slot.
         enrolled = self.status == Status.ENROLLED
         status, decline_reason, deadline, non_return = _outcome(

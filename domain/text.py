@@ -60,6 +60,18 @@ class TextRule:
             raise TextRefused(msg)
         return normal
 
+    def check(self, value: str | None, field: str) -> None:
+        """Raise TextRefused naming the field unless the value is one this rule keeps as it
+        is (allowed characters and length, already in NFC)."""
+        if value is None:
+            return
+        try:
+            kept = self.clean(value)
+        except TextRefused as refused:
+            raise TextRefused(str(refused), field) from None
+        if kept != value:
+            raise TextRefused("not in Unicode normal form C", field)
+
 
 # The fields, by the kind of value they hold. Lengths are characters after NFC.
 NAME = TextRule(200, min_length=1)  # a person's or an organisation's name, an agreeing party

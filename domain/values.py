@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from domain import text
+
 
 @dataclass(frozen=True)
 class Identifier:
@@ -112,3 +114,30 @@ class Referral:
     exclusion_override: ExclusionOverride | None = None
     criteria: Criteria | None = None
     referring_organization: str | None = None
+
+
+def check_texts(
+    referral: Referral, person: Person | None = None, identifiers: tuple[Identifier, ...] = ()
+) -> None:
+    """Which rule of `domain/text.py` each text of a referral keeps to (the request schema
+    checks the same at the edge): raises TextRefused naming the first that does not."""
+    if person is not None:
+        text.NAME.check(person.given_name, "person.given_name")
+        text.NAME.check(person.family_name, "person.family_name")
+        identifiers += person.identifiers
+    for n, identifier in enumerate(identifiers):
+        text.CODE.check(identifier.system, f"person.identifiers.{n}.system")
+        text.CODE.check(identifier.value, f"person.identifiers.{n}.value")
+    for n, race in enumerate(referral.demographics.race):
+        text.DEMOGRAPHIC.check(race, f"demographics.race.{n}")
+    text.DEMOGRAPHIC.check(referral.demographics.ethnicity, "demographics.ethnicity")
+    text.DEMOGRAPHIC.check(referral.demographics.gender, "demographics.gender")
+    text.LABEL.check(referral.referring_organization, "referring_organization")
+    if referral.arrest is not None:
+        text.NAME.check(referral.arrest.location.description, "arrest.location.description")
+        for n, charge in enumerate(referral.arrest.charges):
+            text.CODE.check(charge.code, f"arrest.charges.{n}.code")
+            text.LABEL.check(charge.description, f"arrest.charges.{n}.description")
+    if referral.exclusion_override is not None:
+        text.NAME.check(referral.exclusion_override.by, "exclusion_override.by")
+        text.REASON.check(referral.exclusion_override.reason, "exclusion_override.reason")
