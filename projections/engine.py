@@ -60,8 +60,14 @@ def apply_items(conn: Connection, projection: Projection, items: list[Item]) -> 
         projection.apply(conn, event, position)
 
 
+class SetsAside(Protocol):
+    def record(
+        self, conn: Connection, projection: str, position: int, event: Any, exc: Exception
+    ) -> None: ...
+
+
 def apply_guarded(
-    conn: Connection, projection: Projection, items: list[Item], quarantine: Quarantine
+    conn: Connection, projection: Projection, items: list[Item], quarantine: SetsAside
 ) -> None:
     """Apply the items; an event the projection cannot apply (its handler or its SQL raising)
     is set aside in the quarantine and the rest are applied: one savepoint for the batch, and

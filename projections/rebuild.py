@@ -15,15 +15,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy import Connection, Engine, Table, delete, select, update
 
 from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
-from projections.engine import Decoder, Projection, apply_items
+from projections.engine import Decoder, Projection, apply_guarded
+from projections.quarantine import Quarantine
 from projections.reader import relaxed_gc, wanted_topics
 from projections.sql import insert_missing
-from projections.tables import projection_positions
+from projections.tables import projection_positions, projection_quarantine
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +53,15 @@ class Rebuilder:
         self.topics = wanted_topics(self.projections)
         self.batch_size = batch_size
         self.postgres = engine.dialect.name == "postgresql"
+        # Events the replay could not apply: they replace the projections' quarantine entries
+        # at the swap (an entry a fix now applies must not be retried, and applied, again).
+        self.quarantine = Quarantine(engine)
+        self.set_aside: list[tuple[str, int, Any, Exception]] = []
+
+    def record(
+        self, _: Connection, projection: str, position: int, event: Any, exc: Exception
+    ) -> None:
+        self.set_aside.append((projection, position, event, exc))
 
     def run(self, progress: Progress | None = None) -> RebuildReport:
         started = time.perf_counter()
@@ -88,7 +99,7 @@ class Rebuilder:
         for projection in self.projections:
             items = decoder.items(notifications, projection.topics)
             with self.translated(conn, projection) as shadow:
-                apply_items(shadow, projection, items)
+                apply_guarded(shadow, projection, items, self)
 
     @staticmethod
     def shadow(projection: Projection) -> str:
@@ -167,6 +178,11 @@ class Rebuilder:
             .where(projection_positions.c.name.in_(names))
             .values(position=position)
         )
+        conn.execute(
+            delete(projection_quarantine).where(projection_quarantine.c.projection.in_(names))
+        )
+        for projection_name, at, event, exc in self.set_aside:
+            self.quarantine.record(conn, projection_name, at, event, exc)
         return position, caught_up
 
     def swap_table(self, conn: Connection, projection: Projection, table: Table) -> None:

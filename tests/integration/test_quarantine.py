@@ -17,8 +17,11 @@ from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
+from projections.directory import DirectoryProjection, participant_directory
 from projections.engine import Projector
+from projections.faults import FaultyProjection
 from projections.quarantine import Quarantine
+from projections.rebuild import Rebuilder
 from projections.retry import retried_after_upgrade, retry
 from projections.tables import projection_positions
 from services.container import Container
@@ -165,3 +168,24 @@ def test_the_deadline_worker_expires_deadlines_while_other_views_lag(
 def test_the_fault_switch_is_refused_outside_tests() -> None:
     with pytest.raises(ValueError, match="test-only"):
         Settings(secret_key=TEST_SECRET, test_fault_projection="capacity@3")
+
+
+def directory_rows(container: Container) -> int:
+    with container.sql.connect() as conn:
+        return len(conn.execute(select(participant_directory)).all())
+
+
+def test_a_rebuild_sets_aside_what_it_cannot_apply_and_forgets_what_a_fix_applies(
+    container: Container,
+) -> None:
+    """A rebuild meets the same event: it is set aside there too, and a rebuild with the fix
+    clears the entry (else a later retry would apply it a second time)."""
+    ids = written(container, 3)
+    Rebuilder(container.store, container.sql, [FaultyProjection(DirectoryProjection(), 1)]).run()
+    [entry] = container.projector.quarantine.entries()
+    assert entry.projection == "participant_directory"
+    assert entry.position in ids
+    assert directory_rows(container) == 2
+    Rebuilder(container.store, container.sql, [DirectoryProjection()]).run()
+    assert container.projector.quarantine.entries() == []
+    assert directory_rows(container) == 3
