@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -60,6 +61,14 @@ def apply_items(conn: Connection, projection: Projection, items: list[Item]) -> 
         projection.apply(conn, event, position)
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """A stored event the mapper could not decode (its topic, and why)."""
+
+    topic: str
+    error: Exception
+
+
 class SetsAside(Protocol):
     def record(
         self, conn: Connection, projection: str, position: int, event: Any, exc: Exception
@@ -69,9 +78,16 @@ class SetsAside(Protocol):
 def apply_guarded(
     conn: Connection, projection: Projection, items: list[Item], quarantine: SetsAside
 ) -> None:
-    """Apply the items; an event the projection cannot apply (its handler or its SQL raising)
-    is set aside in the quarantine and the rest are applied: one savepoint for the batch, and
-    only when it fails, one per event. The store failing is no event's fault: that raises."""
+    """Apply the items; an event the projection cannot apply (its handler or its SQL raising,
+    or the event not decoding) is set aside in the quarantine and the rest are applied: one
+    savepoint for the batch, and only when it fails, one per event. The store failing is no
+    event's fault: that raises."""
+    for position, event in items:
+        if isinstance(event, Undecodable):
+            quarantine.record(conn, projection.name, position, event, event.error)
+    items = [item for item in items if not isinstance(item[1], Undecodable)]
+    if not items:
+        return
     try:
         with conn.begin_nested():
             apply_items(conn, projection, items)
@@ -90,7 +106,7 @@ def apply_guarded(
 
 class Decoder:
     """Decodes each notification of a batch at most once, and only those some projection
-    wants."""
+    wants. One that cannot be decoded becomes `Undecodable`, for the quarantine."""
 
     def __init__(self, mapper: Mapper[Any]) -> None:
         self.mapper = mapper
@@ -104,10 +120,16 @@ class Decoder:
             if notification.id > after and notification.topic in topics:
                 event = self.decoded.get(notification.id)
                 if event is None:
-                    stored = cast(StoredEvent, notification)  # what the mapper reads of one
-                    event = self.decoded[notification.id] = self.mapper.to_domain_event(stored)
+                    event = self.decoded[notification.id] = self.decode(notification)
                 chosen.append((notification.id, event))
         return chosen
+
+    def decode(self, notification: Stored) -> Any:
+        stored = cast(StoredEvent, notification)  # what the mapper reads of one
+        try:
+            return self.mapper.to_domain_event(stored)
+        except Exception as exc:  # noqa: BLE001 (set aside by every projection that wants it)
+            return Undecodable(notification.topic, exc)
 
 
 class ProjectorRaced(Exception):

@@ -56,7 +56,9 @@ class Entry:
 
 
 def event_type(event: Any) -> str:
-    return type(event).__qualname__
+    """The event's class; for one that did not decode, its stored topic."""
+    topic = getattr(event, "topic", None)
+    return topic if isinstance(topic, str) else type(event).__qualname__
 
 
 class Quarantine:

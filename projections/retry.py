@@ -16,6 +16,7 @@ from projections.engine import (
     PROJECTOR_LEASE,
     Decoder,
     Projector,
+    Undecodable,
     apply_items,
     take_sqlite_writer_lock,
 )
@@ -70,6 +71,8 @@ def retry_one(projector: Projector, entry: Entry) -> bool | None:
         with projector.engine.begin() as conn:
             hold_lease(conn)
             try:
+                if isinstance(event, Undecodable):
+                    raise event.error
                 with conn.begin_nested():
                     apply_items(conn, projection, [(entry.position, event)])
             except TRANSIENT:

@@ -9,12 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, insert, select, text
 from typer.testing import CliRunner
 
 from cli.main import app
 from composition.bootstrap import build
 from infra.clock import SettableClock
+from infra.events_table.dialects import of_engine_name
 from infra.settings import Settings
 from projections.deadlines import IntakeDeadlines
 from projections.directory import DirectoryProjection, participant_directory
@@ -189,3 +190,23 @@ def test_a_rebuild_sets_aside_what_it_cannot_apply_and_forgets_what_a_fix_applie
     Rebuilder(container.store, container.sql, [DirectoryProjection()]).run()
     assert container.projector.quarantine.entries() == []
     assert directory_rows(container) == 3
+
+
+def test_an_event_that_does_not_decode_is_set_aside_by_each_projection_that_wants_it(
+    container: Container,
+) -> None:
+    """As an event written by another version of the service might be: the bytes are not
+    JSON any more. Every projection that wants its topic sets it aside; none stalls."""
+    ids = written(container, 2)
+    dialect = of_engine_name(container.sql.dialect.name)
+    where = f"FROM {dialect.table} WHERE {dialect.position} = :id"
+    with container.sql.begin() as conn:
+        topic = conn.execute(text(f"SELECT topic {where}"), {"id": ids[0]}).scalar_one()
+        update = f"UPDATE {dialect.table} SET state = :state WHERE {dialect.position} = :id"  # noqa: S608
+        conn.execute(text(update), {"state": b"\xff not json", "id": ids[0]})
+    container.projector.run_until_caught_up()
+    assert set(container.projector.positions().values()) == {ids[-1]}
+    entries = container.projector.quarantine.entries()
+    wanting = {p.name for p in container.projector.projections if topic in p.topics}
+    assert {e.projection for e in entries} == wanting
+    assert {(e.position, e.event_type) for e in entries} == {(ids[0], topic)}
