@@ -96,9 +96,9 @@ def build(
     deadlines = DeadlineWorker(repository, uow, projector.only("intake_deadlines"), sql, clock)
     background = BackgroundJobs(
         {
-            "projected": projector.run_until_caught_up,
-            "retried": partial(retried_after_upgrade, projector),
             "expired": deadlines.tick,
+            "projected": projector.run_until_caught_up,  # the expiries of this tick included
+            "retried": partial(retried_after_upgrade, projector),
             "sealed": audit.sealer.run_until_caught_up,
         },
         settings.worker_tick_seconds,

@@ -24,8 +24,8 @@ async def test_an_expired_diversion_enters_the_queue_and_an_enrolled_one_never_d
     await enroll(http, container, enrolled)
     assert (await queue(http, container, min_position=head(container)))["items"] == []
     clock.advance(timedelta(days=31))
-    assert container.deadlines.tick() == 1
-    [entry] = (await queue(http, container))["items"]
+    assert container.deadlines.tick() == 1  # it catches up the deadlines only (issue 11)
+    [entry] = (await queue(http, container, min_position=head(container)))["items"]
     assert (entry["matter_id"], entry["participant_id"]) == (matter_id, lapsing)
     assert (entry["kind"], entry["state"]) == ("diverted_charge", "referred_for_filing")
     assert (entry["reason"], entry["due_at"]) == ("intake_deadline_expired", at(days=30, hours=-2))
