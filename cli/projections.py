@@ -18,13 +18,15 @@ console = Console()
 
 @app.command()
 def status() -> None:
-    """Each projection's position and lag behind the store's head."""
+    """Each projection's position, lag behind the store's head, and events set aside."""
     container = open_container()
     try:
         head = container.store.table.head()
-        table = Table("projection", "position", "head", "lag")
+        quarantined = container.projector.quarantine.counts()
+        table = Table("projection", "position", "head", "lag", "quarantined")
         for name, position in container.projector.positions().items():
-            table.add_row(name, str(position), str(head), str(head - position))
+            aside = str(quarantined.get(name, 0))
+            table.add_row(name, str(position), str(head), str(head - position), aside)
         console.print(table)
     finally:
         container.close()
