@@ -10,11 +10,11 @@ from fastapi_offline import FastAPIOffline
 
 from api import openapi, problems
 from api.audit_middleware import DeniedAudit
-from api.background import BackgroundLoop
+from api.background import BackgroundLoop, NotifierLoop
 from api.edge import JsonMemberLimit, SecurityHeaders
 from api.middleware import RequestMiddleware
 from api.routes import audit as audit_routes
-from api.routes import auth, legal, ops, participants, queues, referrals, staff
+from api.routes import auth, legal, notifications, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
 from api.routes import evaluation as evaluation_routes
 from api.routes import problems as problem_routes
@@ -47,13 +47,17 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         loop = BackgroundLoop(container.background) if run_background else None
-        if loop:
-            loop.start()
+        notifying = run_background and container.settings.run_notifier
+        notifier = NotifierLoop(container.notifications.deliverer) if notifying else None
+        for started in (loop, notifier):
+            if started:
+                started.start()
         try:
             yield
         finally:
-            if loop:
-                loop.stop()
+            for started in (notifier, loop):
+                if started:
+                    started.stop()
 
     app = FastAPIOffline(
         title="LEAD service",
@@ -71,6 +75,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     app.include_router(audit_routes.router)
     app.include_router(evaluation_routes.router)
     app.include_router(compliance_routes.router)
+    app.include_router(notifications.router)
     app.add_middleware(DeniedAudit)
     app.add_middleware(JsonMemberLimit, max_members=container.settings.max_json_members)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)

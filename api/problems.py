@@ -58,6 +58,7 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
         "idempotency-key-reused",
         "Idempotency-Key reused with a different request",
     ),
+    (errors.WebhookUrlRefused, 422, "webhook-url-refused", "Webhook URL not allowed"),
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
     (errors.ActorRequired, 400, "actor-required", "X-Actor is required"),
     (errors.NotFound, 404, "not-found", "Not found"),

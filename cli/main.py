@@ -14,6 +14,7 @@ import typer
 
 from cli import audit as audit_cli
 from cli import clients as clients_cli
+from cli import notifications as notifications_cli
 from cli import projections as projections_cli
 from cli import seed as seed_cli
 from cli.startup import load_settings, open_container, require_migrated, where
@@ -23,6 +24,8 @@ app.add_typer(clients_cli.app, name="clients")
 app.add_typer(projections_cli.app, name="projections")
 app.command(name="seed")(seed_cli.seed)
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(notifications_cli.agencies_app, name="agencies")
+app.add_typer(notifications_cli.subscriptions_app, name="subscriptions")
 
 
 @app.callback()
@@ -110,5 +113,20 @@ def projector() -> None:
                     "projector_batch_failed", error=safe_summary(exc)
                 )
             time.sleep(min(settings.worker_tick_seconds, 0.5))
+    finally:
+        container.close()
+
+
+@app.command()
+def notifier() -> None:
+    """Deliver webhooks without the API (with LEAD_RUN_NOTIFIER=false on the API processes;
+    several may run: each subscription is leased to one at a time)."""
+    from infra.observability import configure_logging  # noqa: PLC0415
+
+    settings = load_settings()
+    configure_logging(settings.log_level, as_json=settings.log_json)
+    container = open_container(settings)
+    try:
+        container.notifications.deliverer.run_until(threading.Event())
     finally:
         container.close()

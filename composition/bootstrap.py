@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from composition.audit import build_audit
+from composition.notifications import build_notifications
 from composition.projections import projections
 from composition.read_side import Wiring, build_read_side
 from infra.agencies import Agencies
@@ -139,4 +140,7 @@ def build(
         rate_limits=RateLimits.of(settings) if settings.rate_limit_enabled else None,
         read_side=read_side,
         background=background,
+        notifications=build_notifications(
+            settings, store, sql, clock, reader.event_reader, audit.disclosures
+        ),
     )

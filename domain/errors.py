@@ -69,3 +69,8 @@ class IdempotencyKeyReused(InvalidInput):
 
 class ActorRequired(DomainError):
     """Raised when a request names no individual acting (X-Actor missing or malformed)."""
+
+
+class WebhookUrlRefused(InvalidInput):
+    """Raised when a webhook URL is not https, names a host the operator has not allowed for
+    the agency, or resolves to a private, link-local or metadata address."""

@@ -46,6 +46,34 @@ PROJECTION_LAG = Gauge(
     registry=REGISTRY,
 )
 
+# Webhooks (issue 17), per subscription: deliveries acknowledged, failed attempts, and the
+# lag from an event's commit to the receiver's 2xx (seconds) and in positions behind the head.
+WEBHOOK_DELIVERIES = Counter(
+    "lead_webhook_deliveries_total",
+    "Notifications a receiver acknowledged (2xx)",
+    ["subscription"],
+    registry=REGISTRY,
+)
+WEBHOOK_FAILURES = Counter(
+    "lead_webhook_failures_total",
+    "Delivery attempts that failed (non-2xx, timeout, refused)",
+    ["subscription"],
+    registry=REGISTRY,
+)
+WEBHOOK_LAG = Histogram(
+    "lead_webhook_lag_seconds",
+    "From the event's commit to the receiver's 2xx",
+    ["subscription"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60, 600, 3600),
+    registry=REGISTRY,
+)
+WEBHOOK_POSITION_LAG = Gauge(
+    "lead_webhook_position_lag",
+    "Events between the store's head and the subscription's position",
+    ["subscription"],
+    registry=REGISTRY,
+)
+
 
 def configure_logging(level: str, *, as_json: bool) -> None:
     scrub.install()

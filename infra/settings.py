@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     # projection's handler fail on the event at that position. Refused unless test_mode.
     test_mode: bool = False
     test_fault_projection: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}@[0-9]{1,18}$")
+    # Webhooks (issue 17): https only; http to a loopback host only when this is set (tests,
+    # development). A receiver gets this long to answer; retries back off from the base,
+    # doubling up to the cap, for as long as it keeps failing (at least 3 days).
+    webhook_allow_http_loopback: bool = False
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=5, gt=0, le=3600)
+    webhook_retry_cap_seconds: float = Field(default=43_200, gt=0, le=86_400)
+    # Run the webhook deliverer inside `leadctl serve` (false when `leadctl notifier` runs).
+    run_notifier: bool = True
+    notifier_poll_seconds: float = Field(default=0.2, gt=0, le=10)
 
     @field_validator("secret_key")
     @classmethod

@@ -18,6 +18,7 @@ from infra.eventstore import LeadStore
 from infra.rate_limits import RateLimits
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
+from infra.subscriptions import Subscriptions
 from infra.tokens import Tokens
 from projections.engine import Projector
 from projections.freshness import Freshness
@@ -30,6 +31,9 @@ from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
 from services.legal_coordination.matters import LegalMatterService
 from services.legal_coordination.sharing import CoordinationService
+from services.notifications.deliverer import Deliverer
+from services.notifications.feed import NotificationFeed
+from services.notifications.subscriptions import SubscriptionService
 from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
 from services.read_side.directory import ParticipantDirectory
@@ -70,6 +74,14 @@ class ReadSide:
     reviews: ComplianceReviews
 
 
+@dataclass(frozen=True)
+class Notifications:
+    rows: Subscriptions
+    subscriptions: SubscriptionService
+    feed: NotificationFeed
+    deliverer: Deliverer
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -95,6 +107,7 @@ class Container:
     read_side: ReadSide
     rate_limits: RateLimits | None
     background: BackgroundJobs
+    notifications: Notifications
 
     def close(self) -> None:
         self.audit.close()

@@ -1,0 +1,47 @@
+"""The notifications part of the composition root (called from `composition/bootstrap.py`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from infra.clock import Clock, SystemClock
+from infra.events_table.records import RawEvent, StoredEvents
+from infra.eventstore import LeadStore
+from infra.resolver import resolve
+from infra.settings import Settings
+from infra.subscriptions import Subscriptions
+from services.audit.disclosures import DisclosureRecorder
+from services.container import Notifications
+from services.notifications.deliverer import Deliverer, DeliveryTerms
+from services.notifications.feed import Audience, NotificationFeed, NotificationLog, ReaderFor
+from services.notifications.subscriptions import SubscriptionService
+from services.notifications.urls import UrlPolicy
+
+
+def build_notifications(
+    settings: Settings,
+    store: LeadStore,
+    sql: Engine,
+    clock: Clock,
+    reader_for: ReaderFor,
+    recorder: DisclosureRecorder,
+) -> Notifications:
+    def decode(record: RawEvent) -> object:
+        return store.mapper.to_domain_event(record.stored_event())
+
+    rows = Subscriptions(sql)
+    events = NotificationLog(StoredEvents(sql), decode)
+    audience = Audience(reader_for)
+    urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)
+    terms = DeliveryTerms(
+        timeout_seconds=settings.webhook_timeout_seconds,
+        retry_base_seconds=settings.webhook_retry_base_seconds,
+        retry_cap_seconds=settings.webhook_retry_cap_seconds,
+        poll_seconds=settings.notifier_poll_seconds,
+    )
+    return Notifications(
+        rows=rows,
+        subscriptions=SubscriptionService(rows, urls, clock, events.head),
+        feed=NotificationFeed(events, audience),
+        deliverer=Deliverer(rows, events, audience, recorder, urls, terms, SystemClock()),
+    )

@@ -1,0 +1,125 @@
+"""The notifications partner agencies may subscribe to (API.md, "Notifications to partner
+agencies"): which event in the log makes which notification, and the thin payload it carries —
+ids, positions, times, the rule or reason; never names, plans or notes. Who is told is not
+decided here: the same disclosure table as every read decides (`disclosure_events.py`)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.legal_matter import LegalMatter
+from domain.participant import Participant
+
+P = Participant
+
+
+class NotificationType(StrEnum):
+    REFERRAL_DECLINED = "referral.declined"
+    PARTICIPANT_ENROLLED = "participant.enrolled"
+    INTAKE_DEADLINE_APPROACHING = "intake_deadline.approaching"
+    INTAKE_DEADLINE_EXPIRED = "intake_deadline.expired"
+    ROI_EXPIRING = "roi.expiring"
+    HOLD_REVIEW_DUE = "hold.review_due"
+    LEGAL_MATTER_OPENED = "legal_matter.opened"
+    NON_RETURN_VIOLATION_REPORTED = "non_return.violation_reported"
+    REPORT_REQUEST_MADE = "report_request.made"
+    GOLDEN_RULE_FLAG_RAISED = "golden_rule.flag_raised"
+    POSSIBLE_DUPLICATE_FOUND = "possible_duplicate.found"
+
+
+N = NotificationType
+Data = dict[str, Any]  # ids, times, booleans and short reasons only
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one event tells a partner: the type, whose record it is about, the thin data."""
+
+    type: NotificationType
+    participant_id: UUID
+    occurred_at: datetime
+    data: Data = field(default_factory=dict)
+
+
+def referred(event: Any) -> Notice | None:
+    if event.status != "declined":
+        return None
+    reason = {"referral_id": event.referral_id, "reason": event.decline_reason}
+    return notice(N.REFERRAL_DECLINED, event, event.originator_id, reason)
+
+
+def enrolled(event: Any) -> Notice:
+    diverted = tuple(event.diverted_referral_ids)
+    data = {"diverted_referral_ids": list(diverted), "diverted_charge_protected": bool(diverted)}
+    return notice(N.PARTICIPANT_ENROLLED, event, event.originator_id, data)
+
+
+def expired(event: Any) -> Notice:
+    data = {"referral_id": event.referral_id, "deadline": event.deadline}
+    return notice(N.INTAKE_DEADLINE_EXPIRED, event, event.originator_id, data)
+
+
+def matter_opened(event: Any) -> Notice:
+    data = {"matter_id": event.originator_id, "kind": event.kind, "state": event.state}
+    return notice(N.LEGAL_MATTER_OPENED, event, event.participant_id, data)
+
+
+def violation(event: Any) -> Notice:
+    data = {"referral_id": event.referral_id}
+    return notice(N.NON_RETURN_VIOLATION_REPORTED, event, event.originator_id, data)
+
+
+def notice(kind: NotificationType, event: Any, participant_id: UUID, data: Data) -> Notice:
+    return Notice(kind, participant_id, event.occurred_at, data)
+
+
+MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
+    P.Referred: referred,
+    P.ReferredAgain: referred,
+    P.Enrolled: enrolled,
+    P.IntakeDeadlineExpired: expired,
+    LegalMatter.Opened: matter_opened,
+    P.NonReturnViolationReported: violation,
+}
+
+
+def notice_of(event: object) -> Notice | None:
+    """The notification an event makes, if any (most events make none)."""
+    make = MAKERS.get(type(event))
+    return make(event) if make is not None else None
+
+
+def webhook_id(subscription_id: UUID, position: int) -> str:
+    """Stable across retries (Standard Webhooks: the receiver deduplicates by it): one event
+    is at most one message to one subscription."""
+    return f"msg_{uuid5(NAMESPACE_URL, f'lead:webhook:{subscription_id}:{position}').hex}"
+
+
+def feed_id(agency: str, position: int) -> str:
+    """The pull feed's id of one item, the same for every reader of one agency."""
+    return f"msg_{uuid5(NAMESPACE_URL, f'lead:feed:{agency}:{position}').hex}"
+
+
+def backoff_seconds(attempts: int, base: float, cap: float) -> float:
+    """Exponential: base, 2·base, 4·base, … up to the cap, after `attempts` failures."""
+    return float(min(cap, base * 2 ** max(0, min(attempts - 1, 40))))
+
+
+def new_secret(random_bytes: bytes) -> str:
+    """A Standard Webhooks secret: `whsec_` and the base64 of 24 or more random bytes."""
+    if len(random_bytes) < 24:
+        msg = "a webhook secret needs at least 24 random bytes"
+        raise ValueError(msg)
+    return "whsec_" + base64.b64encode(random_bytes).decode()
+
+
+def fingerprint(secret: str) -> str:
+    """Names a secret in logs and listings without showing it."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]

@@ -1,0 +1,203 @@
+"""Webhook subscriptions, their allowed hosts and their delivery attempts, in SQL. Every change
+a deliverer makes is conditional on its lease, so a deliverer that lost its lease (paused, or
+presumed dead) can never move a subscription's position."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from infra.tables import webhook_deliveries, webhook_hosts, webhook_subscriptions
+
+S = webhook_subscriptions
+ACTIVE, DISABLED, DELETED = "active", "disabled", "deleted"
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    subscription_id: UUID
+    agency: str
+    role: str
+    client_id: str
+    url: str
+    types: tuple[str, ...]
+    description: str
+    secret: str
+    previous_secret: str | None
+    previous_secret_until: datetime | None
+    status: str
+    status_reason: str | None
+    created_at: datetime
+    position: int
+    attempts: int
+    failing_since: datetime | None
+    next_attempt_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Any) -> SubscriptionRow:
+        values = dict(row._mapping)
+        values["types"] = tuple(json.loads(values["types"]))
+        for name in ("lease_owner", "lease_until"):
+            values.pop(name, None)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    webhook_id: str
+    position: int
+    type: str
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    lag_ms: int | None
+
+
+class Subscriptions:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def allow_host(self, agency: str, host: str, now: datetime) -> None:
+        postgres = self.engine.dialect.name == "postgresql"
+        statement = (pg_insert if postgres else sqlite_insert)(webhook_hosts).values(
+            agency=agency, host=host.lower(), allowed_at=now
+        )
+        with self.engine.begin() as conn:
+            conn.execute(statement.on_conflict_do_nothing(index_elements=["agency", "host"]))
+
+    def hosts(self, agency: str) -> frozenset[str]:
+        table = webhook_hosts
+        with self.engine.connect() as conn:
+            found = conn.execute(select(table.c.host).where(table.c.agency == agency))
+            return frozenset(found.scalars())
+
+    def add(self, row: SubscriptionRow) -> None:
+        values = vars(row) | {"types": json.dumps(list(row.types))}
+        with self.engine.begin() as conn:
+            conn.execute(insert(S).values(**values))
+
+    def get(self, subscription_id: UUID) -> SubscriptionRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(S).where(S.c.subscription_id == subscription_id)).first()
+        return SubscriptionRow.of(row) if row is not None else None
+
+    def listed(self, agency: str | None = None) -> list[SubscriptionRow]:
+        query = select(S).where(S.c.status != DELETED).order_by(S.c.created_at)
+        if agency is not None:
+            query = query.where(S.c.agency == agency)
+        with self.engine.connect() as conn:
+            return [SubscriptionRow.of(row) for row in conn.execute(query)]
+
+    def active_ids(self) -> list[UUID]:
+        with self.engine.connect() as conn:
+            found = conn.execute(select(S.c.subscription_id).where(S.c.status == ACTIVE))
+            return list(found.scalars())
+
+    def set_status(self, subscription_id: UUID, status: str, reason: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id)
+                .values(status=status, status_reason=reason, lease_owner=None, lease_until=None)
+            )
+
+    def rotate(
+        self, subscription_id: UUID, secret: str, previous: str, previous_until: datetime
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id)
+                .values(
+                    secret=secret, previous_secret=previous, previous_secret_until=previous_until
+                )
+            )
+
+    def claim(self, subscription_id: UUID, owner: str, now: datetime, until: datetime) -> bool:
+        """Take (or renew) the lease: one deliverer per subscription across processes."""
+        free = or_(S.c.lease_owner.is_(None), S.c.lease_until < now, S.c.lease_owner == owner)
+        with self.engine.begin() as conn:
+            taken = conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id, S.c.status == ACTIVE, free)
+                .values(lease_owner=owner, lease_until=until)
+            )
+        return taken.rowcount == 1
+
+    def release(self, subscription_id: UUID, owner: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id, S.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+
+    def advance(self, subscription_id: UUID, owner: str, position: int) -> bool:
+        """Done with everything up to `position`: the next one owed starts afresh."""
+        return self.leased_update(
+            subscription_id,
+            owner,
+            position=position,
+            attempts=0,
+            failing_since=None,
+            next_attempt_at=None,
+        )
+
+    def failed(
+        self, subscription_id: UUID, owner: str, attempts: int, since: datetime, retry: datetime
+    ) -> bool:
+        return self.leased_update(
+            subscription_id, owner, attempts=attempts, failing_since=since, next_attempt_at=retry
+        )
+
+    def disable(self, subscription_id: UUID, owner: str, reason: str) -> bool:
+        return self.leased_update(
+            subscription_id, owner, status=DISABLED, status_reason=reason, lease_owner=None
+        )
+
+    def leased_update(self, subscription_id: UUID, owner: str, **values: Any) -> bool:
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id, S.c.lease_owner == owner)
+                .values(**values)
+            )
+        return changed.rowcount == 1
+
+    def record_attempt(self, subscription_id: UUID, attempt: DeliveryRow, keep: int) -> None:
+        """One attempt, and only the latest `keep` of this subscription are kept."""
+        table = webhook_deliveries
+        with self.engine.begin() as conn:
+            conn.execute(insert(table).values(subscription_id=subscription_id, **vars(attempt)))
+            cutoff = conn.execute(
+                select(table.c.delivery_id)
+                .where(table.c.subscription_id == subscription_id)
+                .order_by(table.c.delivery_id.desc())
+                .offset(keep)
+                .limit(1)
+            ).scalar()
+            if cutoff is not None:
+                conn.execute(
+                    delete(table).where(
+                        table.c.subscription_id == subscription_id, table.c.delivery_id <= cutoff
+                    )
+                )
+
+    def attempts(self, subscription_id: UUID, limit: int) -> list[DeliveryRow]:
+        table = webhook_deliveries
+        columns = [table.c[name] for name in DeliveryRow.__dataclass_fields__]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*columns)
+                .where(table.c.subscription_id == subscription_id)
+                .order_by(table.c.delivery_id.desc())
+                .limit(limit)
+            )
+            return [DeliveryRow(*row) for row in rows]

@@ -1,0 +1,102 @@
+"""An agency's webhook subscriptions: made, listed, read, deleted, their secret rotated, their
+latest attempts shown. Only the owning agency sees or changes one (another agency gets the 404
+an unknown id gets). A new subscription starts at the head of the log: it is told of what
+happens from now on; what happened before is in the pull feed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from domain.errors import NotFound
+from domain.notifications import NotificationType, new_secret
+from infra.clock import Clock
+from infra.subscriptions import ACTIVE, DELETED, DeliveryRow, SubscriptionRow, Subscriptions
+from services.context import Viewer
+from services.notifications.urls import UrlPolicy
+
+ROTATION_OVERLAP = timedelta(hours=24)  # both secrets sign for this long after a rotation
+KEEP_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class NewSubscription:
+    url: str
+    types: tuple[NotificationType, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Made:
+    """A subscription and the secret it was given (shown this once)."""
+
+    subscription: SubscriptionRow
+    secret: str
+
+
+class SubscriptionService:
+    def __init__(
+        self,
+        rows: Subscriptions,
+        urls: UrlPolicy,
+        clock: Clock,
+        head: Callable[[], int],
+        random_bytes: Callable[[int], bytes] = os.urandom,
+    ) -> None:
+        self.rows = rows
+        self.urls = urls
+        self.clock = clock
+        self.head = head
+        self.random_bytes = random_bytes
+
+    def create(self, viewer: Viewer, wanted: NewSubscription) -> Made:
+        url = self.urls.check(wanted.url, self.rows.hosts(viewer.agency))
+        secret = new_secret(self.random_bytes(32))
+        row = SubscriptionRow(
+            subscription_id=uuid4(),
+            agency=viewer.agency,
+            role=viewer.role,
+            client_id=viewer.client_id,
+            url=url,
+            types=tuple(dict.fromkeys(wanted.types)),
+            description=wanted.description,
+            secret=secret,
+            previous_secret=None,
+            previous_secret_until=None,
+            status=ACTIVE,
+            status_reason=None,
+            created_at=self.clock.now(),
+            position=self.head(),
+            attempts=0,
+            failing_since=None,
+            next_attempt_at=None,
+        )
+        self.rows.add(row)
+        return Made(row, secret)
+
+    def listed(self, viewer: Viewer) -> list[SubscriptionRow]:
+        return self.rows.listed(viewer.agency)
+
+    def get(self, viewer: Viewer, subscription_id: UUID) -> SubscriptionRow:
+        row = self.rows.get(subscription_id)
+        if row is None or row.agency != viewer.agency or row.status == DELETED:
+            raise NotFound(f"subscription {subscription_id} not found")
+        return row
+
+    def delete(self, viewer: Viewer, subscription_id: UUID) -> None:
+        self.get(viewer, subscription_id)
+        self.rows.set_status(subscription_id, DELETED, f"deleted by {viewer.actor}")
+
+    def rotate(self, viewer: Viewer, subscription_id: UUID) -> Made:
+        row = self.get(viewer, subscription_id)
+        secret = new_secret(self.random_bytes(32))
+        until = self.clock.now() + ROTATION_OVERLAP
+        self.rows.rotate(subscription_id, secret, row.secret, until)
+        return Made(self.get(viewer, subscription_id), secret)
+
+    def deliveries(self, viewer: Viewer, subscription_id: UUID, limit: int) -> list[DeliveryRow]:
+        self.get(viewer, subscription_id)
+        return self.rows.attempts(subscription_id, min(limit, KEEP_ATTEMPTS))
