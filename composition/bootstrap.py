@@ -141,6 +141,6 @@ def build(
         read_side=read_side,
         background=background,
         notifications=build_notifications(
-            settings, store, sql, clock, reader.event_reader, audit.disclosures
+            settings, store, sql, reader.event_reader, audit.disclosures
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from infra.clock import Clock, SystemClock
+from infra.clock import SystemClock
 from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
 from infra.resolver import resolve
@@ -22,13 +22,15 @@ def build_notifications(
     settings: Settings,
     store: LeadStore,
     sql: Engine,
-    clock: Clock,
     reader_for: ReaderFor,
     recorder: DisclosureRecorder,
 ) -> Notifications:
     def decode(record: RawEvent) -> object:
         return store.mapper.to_domain_event(record.stored_event())
 
+    # Subscriptions keep operational time, not business time: leases, retries and the 24
+    # hours of a rotation run on the system clock, in every process alike.
+    system = SystemClock()
     rows = Subscriptions(sql)
     events = NotificationLog(StoredEvents(sql), decode)
     audience = Audience(reader_for)
@@ -41,7 +43,7 @@ def build_notifications(
     )
     return Notifications(
         rows=rows,
-        subscriptions=SubscriptionService(rows, urls, clock, events.head),
+        subscriptions=SubscriptionService(rows, urls, system, events.head),
         feed=NotificationFeed(events, audience),
-        deliverer=Deliverer(rows, events, audience, recorder, urls, terms, SystemClock()),
+        deliverer=Deliverer(rows, events, audience, recorder, urls, terms, system),
     )

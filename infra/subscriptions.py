@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -46,7 +46,7 @@ class SubscriptionRow:
         values["types"] = tuple(json.loads(values["types"]))
         for name in ("lease_owner", "lease_until"):
             values.pop(name, None)
-        return cls(**values)
+        return cls(**{name: utc(value) for name, value in values.items()})
 
 
 @dataclass(frozen=True)
@@ -200,4 +200,11 @@ class Subscriptions:
                 .order_by(table.c.delivery_id.desc())
                 .limit(limit)
             )
-            return [DeliveryRow(*row) for row in rows]
+            return [DeliveryRow(*(utc(value) for value in row)) for row in rows]
+
+
+def utc(value: Any) -> Any:
+    """SQLite hands times back without their offset: they were stored in UTC."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

@@ -1,0 +1,134 @@
+"""Webhooks delivered to a real receiver on loopback, verified with `standardwebhooks`: signed,
+thin, told only to whom may see, retried with the same id, disabled by a 410, and one
+hanging receiver delays no other subscription."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from standardwebhooks.webhooks import Webhook
+
+from infra.settings import Settings
+from tests.conftest import headers_for
+from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
+from tests.e2e.notify_site import NotifySite, notify_site
+
+pytestmark = pytest.mark.e2e
+PERSONAL = ("Test1", "Person", "1985-03-02", "P-00001", "housing", "3rd Ave", "Pine St")
+
+
+@pytest.fixture
+async def site(settings: Settings) -> AsyncIterator[NotifySite]:
+    async with notify_site(settings) as built:
+        yield built
+
+
+async def diverted(site: NotifySite, n: int = 1) -> str:
+    await set_policy(site.http, site.container)
+    referral = await refer(site.http, site.container, arrest_diversion(n))
+    return str(referral["participant_id"])
+
+
+async def test_an_enrolment_reaches_the_referring_police_signed_thin_and_no_one_else(
+    site: NotifySite,
+) -> None:
+    await site.subscribe("police", "spd", "/ok/spd", ["participant.enrolled"])
+    await site.subscribe("police", "tpd", "/ok/tpd", ["participant.enrolled"])
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    [got] = site.receiver.wait_for("/ok/spd", 1)
+    site.caught_up()
+    assert got.verified, got.headers
+    assert got.json["type"] == "participant.enrolled"
+    assert got.json["data"]["participant_id"] == pid
+    assert got.json["data"]["diverted_charge_protected"] is True
+    assert got.headers["webhook-id"].startswith("msg_")
+    assert abs(int(got.headers["webhook-timestamp"]) - time.time()) < 60
+    assert not any(name in got.body.decode() for name in PERSONAL)
+    assert site.receiver.at("/ok/tpd", acknowledged=False) == []
+
+
+async def test_a_receiver_answering_500_then_200_gets_the_same_webhook_id_again(
+    site: NotifySite,
+) -> None:
+    made = await site.subscribe("police", "spd", "/flaky/spd", ["participant.enrolled"])
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    site.receiver.wait_for("/flaky/spd", 1)
+    tries = site.receiver.at("/flaky/spd", acknowledged=False)
+    assert [t.status for t in tries] == [500, 200]
+    assert tries[0].headers["webhook-id"] == tries[1].headers["webhook-id"]
+    assert tries[0].body == tries[1].body
+    spd = headers_for(site.container, "police", "spd")
+    attempts = await site.http.get(
+        f"/v1/subscriptions/{made['subscription_id']}/deliveries", headers=spd
+    )
+    assert attempts.status_code == 200, attempts.text
+    assert [a["status_code"] for a in attempts.json()["items"]] == [200, 500]
+
+
+async def test_a_410_disables_the_subscription_and_nothing_more_is_sent(
+    site: NotifySite,
+) -> None:
+    made = await site.subscribe("police", "spd", "/gone/spd", ["participant.enrolled"])
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    spd = headers_for(site.container, "police", "spd")
+    url = f"/v1/subscriptions/{made['subscription_id']}"
+    for _ in range(200):
+        state = (await site.http.get(url, headers=spd)).json()
+        if state["status"] == "disabled":
+            break
+        await asyncio.sleep(0.05)
+    assert state["status"] == "disabled", state
+    other = await diverted(site, 2)
+    await enroll(site.http, site.container, other)
+    await asyncio.sleep(0.5)
+    assert len(site.receiver.at("/gone/spd", acknowledged=False)) == 1
+
+
+async def test_a_hanging_receiver_delays_no_other_subscription(site: NotifySite) -> None:
+    site.receiver.hang_seconds = 10
+    await site.subscribe("police", "spd", "/hang/spd", ["participant.enrolled"])
+    await site.subscribe("police", "spd", "/ok/spd", ["participant.enrolled"])
+    pid = await diverted(site)
+    started = time.monotonic()
+    await enroll(site.http, site.container, pid)
+    [got] = site.receiver.wait_for("/ok/spd", 1, timeout=5)
+    assert got.at - started < 1.5  # the hanging one waits its 2 s timeout, then retries
+    assert site.receiver.at("/hang/spd") == []
+
+
+async def test_during_a_rotation_both_secrets_sign(site: NotifySite) -> None:
+    made = await site.subscribe("police", "spd", "/ok/spd", ["participant.enrolled"])
+    spd = headers_for(site.container, "police", "spd")
+    rotated = await site.http.post(
+        f"/v1/subscriptions/{made['subscription_id']}/rotate-secret", headers=spd
+    )
+    assert rotated.status_code == 200, rotated.text
+    new = rotated.json()["secret"]
+    assert new.startswith("whsec_") and new != made["secret"]
+    assert rotated.json()["rotating_until"] is not None
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    [got] = site.receiver.wait_for("/ok/spd", 1)
+    assert len(got.headers["webhook-signature"].split(" ")) == 2
+    for secret in (made["secret"], new):
+        assert Webhook(secret).verify(got.body, got.headers)["type"] == "participant.enrolled"
+
+
+async def test_the_pull_feed_carries_what_the_webhook_carried(site: NotifySite) -> None:
+    await site.subscribe("police", "spd", "/ok/spd", ["participant.enrolled"])
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    [got] = site.receiver.wait_for("/ok/spd", 1)
+    spd = headers_for(site.container, "police", "spd")
+    feed = await site.http.get("/v1/notifications", headers=spd)
+    assert feed.status_code == 200, feed.text
+    enrolled = [i for i in feed.json()["items"] if i["type"] == "participant.enrolled"]
+    assert len(enrolled) == 1
+    assert enrolled[0]["data"] == got.json["data"]
+    assert enrolled[0]["timestamp"] == got.json["timestamp"]
