@@ -83,6 +83,16 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
             "Lower the caseload limits", {"caseload_max": 22, "caseload_average_threshold": 18}
         )
     },
+    "createSubscription": {
+        "webhook": example(
+            "Tell the records unit when a diverted charge will not be filed",
+            {
+                "url": "https://hooks.spd.example/lead",
+                "types": ["participant.enrolled", "intake_deadline.expired"],
+                "description": "SPD records unit",
+            },
+        )
+    },
     "registerCaseManager": {"new": example("A new case manager", {"name": "Alex Rivera"})},
     "completeIntake": {
         "intake": example(

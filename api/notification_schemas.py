@@ -15,18 +15,7 @@ from services.notifications.subscriptions import Made
 
 
 class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "url": "https://hooks.spd.example/lead",
-                    "types": ["participant.enrolled", "intake_deadline.expired"],
-                    "description": "records unit",
-                }
-            ]
-        },
-    )
+    model_config = ConfigDict(extra="forbid")
     url: str = Field(min_length=8, max_length=2000, pattern=r"^[\x21-\x7e]+$")
     types: list[NotificationType] = Field(min_length=1, max_length=len(NotificationType))
     description: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")

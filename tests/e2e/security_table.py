@@ -76,6 +76,14 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/v1/audit/checkpoint"): AUDITOR,
     ("GET", "/v1/audit/disclosures"): AUDITOR,
     ("GET", "/v1/audit/authentication"): AUDITOR,
+    # Notifications: any role, for its own agency's subscriptions and feed.
+    ("POST", "/v1/subscriptions"): EVERYONE,
+    ("GET", "/v1/subscriptions"): EVERYONE,
+    ("GET", "/v1/subscriptions/{subscription_id}"): EVERYONE,
+    ("DELETE", "/v1/subscriptions/{subscription_id}"): EVERYONE,
+    ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): EVERYONE,
+    ("GET", "/v1/subscriptions/{subscription_id}/deliveries"): EVERYONE,
+    ("GET", "/v1/notifications"): EVERYONE,
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -27,6 +27,8 @@ OPERATION_IDS = frozenset(
         "readmit", "readyz", "recordAdverseAction", "recordContact", "refer",
         "registerCaseManager", "replacePolicy", "reportNonReturnViolation", "reviewFlag",
         "revokeRoi", "shareInformation", "signRoi", "token", "verify", "verifyAgainst",
+        "createSubscription", "listSubscriptions", "getSubscription", "deleteSubscription",
+        "rotateSubscriptionSecret", "listDeliveries", "listNotifications",
     }
 )  # fmt: skip
 PROBLEM = {"schema": {"$ref": "#/components/schemas/Problem"}}

@@ -132,3 +132,20 @@ async def test_the_pull_feed_carries_what_the_webhook_carried(site: NotifySite) 
     assert len(enrolled) == 1
     assert enrolled[0]["data"] == got.json["data"]
     assert enrolled[0]["timestamp"] == got.json["timestamp"]
+
+
+async def test_the_pull_feed_pages_oldest_first_with_its_cursor(site: NotifySite) -> None:
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    spd = headers_for(site.container, "police", "spd")
+    seen, cursor = [], None
+    for _ in range(3):
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        page = (await site.http.get("/v1/notifications", headers=spd, params=params)).json()
+        seen += page["items"]
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert [i["type"] for i in seen] == ["legal_matter.opened", "participant.enrolled"]
+    assert seen[0]["position"] < seen[1]["position"]
+    assert cursor is None

@@ -1,0 +1,109 @@
+"""Subscriptions: only where the operator allowed, https to public addresses only, each owned
+by its agency (another agency gets the 404 an unknown id gets), and bad input refused with a
+problem and no change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from services.container import Container
+from tests.conftest import headers_for
+
+pytestmark = pytest.mark.e2e
+ENROLLED = ["participant.enrolled"]
+# (url, host the operator allowed for spd, why it is refused); http to loopback is refused
+# here because LEAD_WEBHOOK_ALLOW_HTTP_LOOPBACK is not set in these tests.
+REFUSED = [
+    ("https://hooks.other.example/x", "hooks.spd.example", "not-allowed host"),
+    ("http://127.0.0.1:9/x", "127.0.0.1", "http to loopback, not allowed"),
+    ("https://127.0.0.1/x", "127.0.0.1", "loopback"),
+    ("https://10.0.0.7/x", "10.0.0.7", "private"),
+    ("https://192.168.1.20/x", "192.168.1.20", "private"),
+    ("https://169.254.169.254/latest/meta-data", "169.254.169.254", "cloud metadata"),
+    ("https://[::1]/x", "::1", "IPv6 loopback"),
+    ("https://[fe80::1]/x", "fe80::1", "link-local"),
+    ("https://localhost/x", "localhost", "loopback by name"),
+    ("ftp://hooks.spd.example/x", "hooks.spd.example", "not http"),
+    ("https://user:pw@hooks.spd.example/x", "hooks.spd.example", "credentials in the URL"),
+    ("http://93.184.215.14/x", "93.184.215.14", "plain http to a public address"),
+]
+INVALID = [
+    {"url": "https://hooks.spd.example/x", "types": ["participant.renamed"]},
+    {"url": "https://hooks.spd.example/x", "types": []},
+    {"url": "https://hooks.spd.example/x"},
+    {"types": ENROLLED},
+    {"url": "https://hooks.spd.example/x\n", "types": ENROLLED},
+    {"url": "https://hooks.spd.example/x", "types": ENROLLED, "description": "a\x00b"},
+    {"url": "https://hooks.spd.example/x", "types": ENROLLED, "secret": "mine"},
+]
+
+
+def allow(container: Container, agency: str, host: str) -> None:
+    container.notifications.rows.allow_host(agency, host, datetime.now(tz=UTC))
+
+
+async def test_urls_outside_the_operators_allowance_are_refused(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    spd = headers_for(container, "police", "spd")
+    for url, host, why in REFUSED:
+        allow(container, "spd", host.strip("[]"))
+        response = await http.post(
+            "/v1/subscriptions", json={"url": url, "types": ENROLLED}, headers=spd
+        )
+        assert response.status_code == 422, (why, response.text)
+        assert response.json()["type"].endswith("/webhook-url-refused"), why
+    for body in INVALID:
+        response = await http.post("/v1/subscriptions", json=body, headers=spd)
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert (await http.get("/v1/subscriptions", headers=spd)).json()["items"] == []
+    assert len(REFUSED) + len(INVALID) == 19
+
+
+async def test_a_subscription_is_its_agencys_alone(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    allow(container, "spd", "93.184.215.14")  # a public address: no name to resolve
+    spd = headers_for(container, "police", "spd")
+    made = await http.post(
+        "/v1/subscriptions",
+        json={"url": "https://93.184.215.14/lead", "types": ENROLLED, "description": "records"},
+        headers=spd,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["secret"].startswith("whsec_")
+    url = f"/v1/subscriptions/{made.json()['subscription_id']}"
+    shown = (await http.get(url, headers=spd)).json()
+    assert "secret" not in shown and shown["status"] == "active"
+    listed = (await http.get("/v1/subscriptions", headers=spd)).json()["items"]
+    assert [s["subscription_id"] for s in listed] == [shown["subscription_id"]]
+    tpd = headers_for(container, "police", "tpd")
+    for method, path in [
+        ("GET", url),
+        ("DELETE", url),
+        ("POST", f"{url}/rotate-secret"),
+        ("GET", f"{url}/deliveries"),
+    ]:
+        response = await http.request(method, path, headers=tpd)
+        assert response.status_code == 404, (method, path)
+    assert (await http.get("/v1/subscriptions", headers=tpd)).json()["items"] == []
+    assert (await http.delete(url, headers=spd)).status_code == 204
+    assert (await http.get(url, headers=spd)).status_code == 404
+    assert (await http.get("/v1/subscriptions", headers=spd)).json()["items"] == []
+
+
+async def test_the_feed_pages_with_its_cursor_and_refuses_a_forged_one(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    cm = headers_for(container, "case_manager", "lead-cm")
+    empty = await http.get("/v1/notifications", headers=cm)
+    assert empty.status_code == 200
+    assert empty.json() == {"items": [], "next": None}
+    forged = await http.get("/v1/notifications", headers=cm, params={"cursor": "abc"})
+    assert forged.status_code == 422
+    no_actor = await http.get("/v1/notifications", headers={"Authorization": cm["Authorization"]})
+    assert no_actor.status_code == 400
