@@ -71,6 +71,8 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
                 "discharge_min_inactive_days": 90,
                 "hold_review_max_days": 90,
                 "inactive_after_days": 30,
+                "intake_reminder_days": 7,
+                "roi_expiry_reminder_days": 14,
                 "identifier_systems": [
                     {"system": "spd-person", "agency": "spd", "description": "SPD person number"}
                 ],

@@ -155,6 +155,20 @@ class PolicyIn(StrictBody):
     discharge_min_inactive_days: int = Field(ge=1, le=3650)
     hold_review_max_days: int = Field(ge=1, le=3650)
     inactive_after_days: int = Field(ge=1, le=3650)
+    intake_reminder_days: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="case management and the referring agency are alerted this many days "
+        "before an intake deadline (7 when a document written before v1.1 leaves it out)",
+    )
+    roi_expiry_reminder_days: int = Field(
+        default=14,
+        ge=1,
+        le=3650,
+        description="case management is alerted this many days before a ROI expires "
+        "(14 when left out)",
+    )
     identifier_systems: list[IdentifierSystemIn] = Field(
         max_length=200,
         description="each system's issuing agency: only it claims or looks up its identifiers",

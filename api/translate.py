@@ -65,6 +65,8 @@ def policy_terms(body: schemas.PolicyIn) -> values.PolicyTerms:
         discharge_min_inactive_days=body.discharge_min_inactive_days,
         hold_review_max_days=body.hold_review_max_days,
         inactive_after_days=body.inactive_after_days,
+        intake_reminder_days=body.intake_reminder_days,
+        roi_expiry_reminder_days=body.roi_expiry_reminder_days,
         identifier_systems=tuple(
             values.IdentifierSystem(s.system, s.agency, s.description)
             for s in body.identifier_systems

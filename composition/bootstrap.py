@@ -28,6 +28,7 @@ from projections.engine import Projector
 from projections.faults import with_fault
 from projections.retry import retried_after_upgrade
 from services.container import Container
+from services.context import RequestContext
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
 from services.legal_coordination.queue import LiaisonQueue
@@ -36,8 +37,9 @@ from services.legal_coordination.sharing import CoordinationService
 from services.legal_coordination.store import LegalRepository
 from services.read_side.compliance import flagged
 from services.reads import ParticipantReads
+from services.referrals.alerts import AlertWorker
 from services.referrals.caseload import CaseloadService
-from services.referrals.deadlines import DeadlineWorker
+from services.referrals.deadlines import WORKER_META, DeadlineWorker
 from services.referrals.participants import ParticipantService
 from services.referrals.reads import ParticipantReader
 from services.referrals.referrals import ReferralService
@@ -95,10 +97,13 @@ def build(
     liaison_queue = LiaisonQueue(async_sql, read_side.freshness, clock, repository.terms)
     # The deadline worker waits for its own read model only: no other view can hold it up.
     deadlines = DeadlineWorker(repository, uow, projector.only("intake_deadlines"), sql, clock)
+    # Alerts are found in read models the projector keeps: they run once it has caught up.
+    alerts = AlertWorker(repository, legal, uow, sql, clock, RequestContext(WORKER_META))
     background = BackgroundJobs(
         {
             "expired": deadlines.tick,
             "projected": projector.run_until_caught_up,  # the expiries of this tick included
+            "alerted": alerts.tick,
             "retried": partial(retried_after_upgrade, projector),
             "sealed": audit.sealer.run_until_caught_up,
         },

@@ -31,6 +31,8 @@ EVENT_SECTIONS: dict[type[Any], Section] = {
     P.Enrolled: S.PARTICIPATION,
     P.IntakeDeadlineExtended: S.REFERRALS,
     P.IntakeDeadlineExpired: S.PARTICIPATION,
+    P.IntakeDeadlineApproaching: S.PARTICIPATION,
+    P.RoiExpiring: S.CASE_RECORD,
     P.CaseManagerAssigned: S.PARTICIPATION,
     P.ContactRecorded: S.ENGAGEMENT,
     P.Discharged: S.CASE_RECORD,

@@ -69,6 +69,16 @@ class LegalMatter(LeadAggregate):
             super().apply(aggregate)
             aggregate.enrolled_while_filed = True
 
+    class HoldReviewDue(Moved):
+        """An alert: a held filing has reached its review date (the state does not change)."""
+
+        review_at: datetime
+        participant_id: UUID
+
+        def apply(self, aggregate: LegalMatter) -> None:
+            super().apply(aggregate)
+            aggregate.__dict__["review_alerted"] = self.review_at  # older snapshots lack it
+
     class Decided(Moved):
         decision: str
         note: str
@@ -176,6 +186,23 @@ class LegalMatter(LeadAggregate):
         """The prosecutor office(s) that hold the matter: the one recorded, else the site's
         liaison prosecutor offices (diverted charges)."""
         return frozenset({self.office} if self.office else liaison_offices)
+
+    def alert_hold_review(self, stamp: Stamp) -> bool:
+        """Raise the review alert when a hold's review date has come, once per review date."""
+        review_at = self.review_at
+        if self.state != MatterState.HELD or review_at is None or review_at > stamp.recorded_at:
+            return False
+        if self.__dict__.get("review_alerted") == review_at:  # older snapshots lack it
+            return False
+        self._emit(
+            self.HoldReviewDue,
+            stamp,
+            review_at,
+            state=self.state,
+            review_at=review_at,
+            participant_id=self.participant_id,
+        )
+        return True
 
     # ----- reactions to the participant's intake --------------------------------------------
 

@@ -76,6 +76,29 @@ def violation(event: Any) -> Notice:
     return notice(N.NON_RETURN_VIOLATION_REPORTED, event, event.originator_id, data)
 
 
+def intake_near(event: Any) -> Notice:
+    data = {
+        "referral_id": event.referral_id,
+        "deadline": event.deadline,
+        "days_before": event.days_before,
+    }
+    return notice(N.INTAKE_DEADLINE_APPROACHING, event, event.originator_id, data)
+
+
+def roi_expiring(event: Any) -> Notice:
+    data = {
+        "roi_id": event.roi_id,
+        "expires_at": event.expires_at,
+        "days_before": event.days_before,
+    }
+    return notice(N.ROI_EXPIRING, event, event.originator_id, data)
+
+
+def hold_due(event: Any) -> Notice:
+    data = {"matter_id": event.originator_id, "review_at": event.review_at}
+    return notice(N.HOLD_REVIEW_DUE, event, event.participant_id, data)
+
+
 def notice(kind: NotificationType, event: Any, participant_id: UUID, data: Data) -> Notice:
     return Notice(kind, participant_id, event.occurred_at, data)
 
@@ -87,6 +110,9 @@ MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
     P.IntakeDeadlineExpired: expired,
     LegalMatter.Opened: matter_opened,
     P.NonReturnViolationReported: violation,
+    P.IntakeDeadlineApproaching: intake_near,
+    P.RoiExpiring: roi_expiring,
+    LegalMatter.HoldReviewDue: hold_due,
 }
 
 

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from domain import consent
+from domain import alerts, consent
+from domain.alerts import alert_key
 from domain.base import LeadAggregate, Meta, Stamp
 from domain.doors import Door
 from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
@@ -111,6 +112,28 @@ class Participant(LeadAggregate):
 
         def apply(self, aggregate: Participant) -> None:
             aggregate.referral(self.referral_id).status = Status.EXPIRED
+
+    class IntakeDeadlineApproaching(LeadAggregate.Event):
+        """An alert: the intake deadline comes within the policy's reminder days."""
+
+        referral_id: UUID
+        deadline: datetime
+        days_before: int
+
+        def apply(self, aggregate: Participant) -> None:
+            key = alert_key("intake", self.referral_id, self.deadline, self.days_before)
+            aggregate.alerts_raised().append(key)
+
+    class RoiExpiring(LeadAggregate.Event):
+        """An alert: a ROI in force expires within the policy's reminder days."""
+
+        roi_id: UUID
+        expires_at: datetime
+        days_before: int
+
+        def apply(self, aggregate: Participant) -> None:
+            key = alert_key("roi", self.roi_id, self.expires_at, self.days_before)
+            aggregate.alerts_raised().append(key)
 
     class CaseManagerAssigned(LeadAggregate.Event):
         case_manager_id: UUID
@@ -405,6 +428,51 @@ class Participant(LeadAggregate):
             self.IntakeDeadlineExpired, stamp, deadline, referral_id=referral_id, deadline=deadline
         )
         return True
+
+    def alert_intake_deadline(self, referral_id: UUID, days_before: int, stamp: Stamp) -> bool:
+        """Raise the reminder if it is due and not raised yet; False otherwise."""
+        referral = self.referral(referral_id)
+        deadline = referral.intake_deadline
+        if not referral.open_for_intake or deadline is None:
+            return False
+        key = alert_key("intake", referral_id, deadline, days_before)
+        if not alerts.due(deadline, days_before, stamp.recorded_at) or self.alerted(key):
+            return False
+        self._emit(
+            self.IntakeDeadlineApproaching,
+            stamp,
+            stamp.recorded_at,
+            referral_id=referral_id,
+            deadline=deadline,
+            days_before=days_before,
+        )
+        return True
+
+    def alert_roi_expiry(self, roi_id: UUID, days_before: int, stamp: Stamp) -> bool:
+        roi = next((r for r in self.rois if r.roi_id == roi_id), None)
+        now = stamp.recorded_at
+        if roi is None or roi.expires_at is None or not roi.in_force(now):
+            return False
+        key = alert_key("roi", roi_id, roi.expires_at, days_before)
+        if not alerts.due(roi.expires_at, days_before, now) or self.alerted(key):
+            return False
+        self._emit(
+            self.RoiExpiring,
+            stamp,
+            now,
+            roi_id=roi_id,
+            expires_at=roi.expires_at,
+            days_before=days_before,
+        )
+        return True
+
+    def alerts_raised(self) -> list[str]:
+        """Snapshots taken before alerts existed lack the list: it starts empty."""
+        raised: list[str] = self.__dict__.setdefault("raised_alerts", [])
+        return raised
+
+    def alerted(self, key: str) -> bool:
+        return key in self.alerts_raised()
 
     # ----- caseload, engagement, discharge ------------------------------------------------
 

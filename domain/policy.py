@@ -20,6 +20,8 @@ def check_terms(terms: PolicyTerms) -> None:
         "discharge_min_inactive_days": terms.discharge_min_inactive_days,
         "hold_review_max_days": terms.hold_review_max_days,
         "inactive_after_days": terms.inactive_after_days,
+        "intake_reminder_days": terms.intake_reminder_days,
+        "roi_expiry_reminder_days": terms.roi_expiry_reminder_days,
     }
     for name, value in positive.items():
         if value <= 0:

@@ -84,6 +84,9 @@ class PolicyTerms:
     discharge_min_inactive_days: int = 90
     hold_review_max_days: int = 90
     inactive_after_days: int = 30
+    # Time-based alerts (issue 17): this many days before an intake deadline or a ROI's expiry.
+    intake_reminder_days: int = 7
+    roi_expiry_reminder_days: int = 14
     identifier_systems: tuple[IdentifierSystem, ...] = ()
     liaison_prosecutor_agencies: tuple[str, ...] = ()  # decide on diverted charges
 

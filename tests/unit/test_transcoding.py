@@ -50,6 +50,7 @@ def mapper() -> Mapper[Any]:
 def participant_history() -> Participant:
     first = arrest_diversion(T0)
     p = Participant.refer(uuid4(), PERSON, uuid4(), first, ACCEPTED, TERMS, POLICY_VERSION, stamp())
+    assert p.alert_intake_deadline(p.referrals[0].referral_id, 7, stamp(T0 + days(25)))
     p.extend_intake_deadline(T0 + days(44), "sgt-7", "incapacitated", "", "spd", stamp())
     p.expire_intake_deadline(p.referrals[0].referral_id, stamp(T0 + days(45)))
     again = arrest_diversion(T0 + days(50), codes=("theft-3", "vuln"))
@@ -57,7 +58,9 @@ def participant_history() -> Participant:
     refer_again(p, again)
     p.report_non_return_violation(T0 + days(50) + hours(3), "seen", stamp())
     p.grant_non_return_exception("sgt-7", "clinic", stamp(T0 + days(50) + hours(5)))
-    p.sign_roi(uuid4(), T0 + days(51), ("spd", "reach"), ("engagement",), None, cm_stamp())
+    roi_id = uuid4()
+    p.sign_roi(roi_id, T0 + days(51), ("spd", "reach"), ("engagement",), T0 + days(65), cm_stamp())
+    assert p.alert_roi_expiry(roi_id, 14, stamp(T0 + days(55)))
     p.complete_intake(T0 + days(51), "plan", cm_stamp())
     p.record_contact(T0 + days(52), "field", cm_stamp())
     p.assign_case_manager(uuid4(), cm_stamp())
