@@ -45,5 +45,7 @@ def build_notifications(
         rows=rows,
         subscriptions=SubscriptionService(rows, urls, system, events.head),
         feed=NotificationFeed(events, audience),
-        deliverer=Deliverer(rows, events, audience, recorder, urls, terms, system),
+        deliverer=Deliverer(
+            rows, events, audience, recorder, urls, terms, system, name=settings.notifier_id
+        ),
     )

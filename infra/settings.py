@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # Run the webhook deliverer inside `leadctl serve` (false when `leadctl notifier` runs).
     run_notifier: bool = True
     notifier_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    # Names this deliverer's leases. Unset: a new random name per start, so a restarted
+    # deliverer takes over a killed one's subscriptions once their leases lapse (about 30 s);
+    # set (unique per running process), a restart takes them back at once.
+    notifier_id: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
 
     @field_validator("secret_key")
     @classmethod

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Engine, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -171,11 +171,35 @@ class Subscriptions:
             )
         return changed.rowcount == 1
 
-    def record_attempt(self, subscription_id: UUID, attempt: DeliveryRow, keep: int) -> None:
-        """One attempt, and only the latest `keep` of this subscription are kept."""
+    def acknowledged(self, subscription_id: UUID, owner: str, attempt: DeliveryRow) -> bool:
+        """The receiver's 2xx, recorded and the position moved past it, in one transaction."""
+        table = webhook_deliveries
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # Not waiting for the flush: a kill of the service loses nothing committed;
+                # only a crash of PostgreSQL itself may re-send the last few acknowledged.
+                conn.execute(text("SET LOCAL synchronous_commit = off"))
+            moved = conn.execute(
+                update(S)
+                .where(S.c.subscription_id == subscription_id, S.c.lease_owner == owner)
+                .values(position=attempt.position, attempts=0, failing_since=None)
+                .values(next_attempt_at=None)
+            )
+            if moved.rowcount != 1:
+                conn.rollback()
+                return False
+            conn.execute(insert(table).values(subscription_id=subscription_id, **vars(attempt)))
+        return True
+
+    def record_attempt(self, subscription_id: UUID, attempt: DeliveryRow) -> None:
         table = webhook_deliveries
         with self.engine.begin() as conn:
             conn.execute(insert(table).values(subscription_id=subscription_id, **vars(attempt)))
+
+    def prune(self, subscription_id: UUID, keep: int) -> None:
+        """Only the latest `keep` attempts of this subscription are kept."""
+        table = webhook_deliveries
+        with self.engine.begin() as conn:
             cutoff = conn.execute(
                 select(table.c.delivery_id)
                 .where(table.c.subscription_id == subscription_id)

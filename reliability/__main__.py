@@ -19,6 +19,7 @@ from reliability import (
     r8_kill_projector,
     r9_positions,
     r10_network,
+    r11_notify_kill,
     r12_poison,
 )
 from reliability.invariants import Findings
@@ -48,6 +49,7 @@ TESTS = [
     Test("R8", "R8 kill -9 projector", 20, r8_kill_projector.run),
     Test("R9", "R9 projections equal committed positions", 10, r9_positions.run),
     Test("R10", "R10 delay/reset/blackhole proxy", 2, r10_network.run),
+    Test("R11", "R11 kill -9 notifier", 10, r11_notify_kill.run),
     Test("R12", r12_poison.NAME, 1, r12_poison.run),
     Test("R2", "R2 PostgreSQL crash", 10, r2_crash_postgres.run, crashes_postgres=True),
     Test(

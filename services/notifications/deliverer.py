@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from domain.errors import DomainError
 from domain.notifications import backoff_seconds, webhook_id
 from infra.clock import Clock
 from infra.observability import (
@@ -66,6 +67,7 @@ class Deliverer:
         terms: DeliveryTerms,
         clock: Clock,
         sender: Callable[[float], WebhookSender] = WebhookSender,
+        name: str = "",
     ) -> None:
         self.rows = rows
         self.events = events
@@ -75,7 +77,7 @@ class Deliverer:
         self.terms = terms
         self.clock = clock  # the system clock: leases and retries are real time
         self.sender = sender
-        self.owner = f"notifier-{uuid.uuid4().hex[:12]}"
+        self.owner = f"notifier-{name or uuid.uuid4().hex[:12]}"
         self.threads: dict[uuid.UUID, threading.Thread] = {}
 
     def run_until(self, stopping: threading.Event) -> None:
@@ -136,37 +138,51 @@ class Deliverer:
         WEBHOOK_POSITION_LAG.labels(str(subscription_id)).set(self.events.head() - row.position)
         if last == row.position:
             return self.terms.poll_seconds
-        viewer = viewer_of(row)
+        refused = self.refusal(row)  # once a batch: the host may have moved or been disallowed
+        viewer, delivered = viewer_of(row), 0
         for each in found:
-            if each.notice.type not in row.types:
-                continue
-            section = self.audience.section(viewer, each)
+            section = self.audience.section(viewer, each) if each.notice.type in row.types else None
             if section is None:
                 continue
-            answer = self.send(row, each, sender)
+            answer = refused or self.send(row, each, sender)
+            attempt = self.attempt(row, each, answer)
             if not answer.acknowledged:
+                self.rows.record_attempt(subscription_id, attempt)
                 self.failed(row, answer)
                 return 0
+            if not self.rows.acknowledged(subscription_id, self.owner, attempt):
+                return self.terms.poll_seconds  # the lease is gone: another deliverer has it
             self.recorder.record(viewer, [told(each, section)])
-            self.rows.advance(subscription_id, self.owner, each.position)
-            row = self.acknowledged(row, each)
+            row, delivered = self.acknowledged(row, each), delivered + 1
         self.rows.advance(subscription_id, self.owner, last)
+        if delivered:
+            self.rows.prune(subscription_id, KEEP_ATTEMPTS)
         return 0
+
+    def refusal(self, row: SubscriptionRow) -> Answer | None:
+        try:
+            self.urls.check(row.url, self.rows.hosts(row.agency))
+        except DomainError as refused:
+            return Answer(None, f"refused: {refused}")
+        return None
 
     def send(self, row: SubscriptionRow, found: Found, sender: WebhookSender) -> Answer:
         now = self.clock.now()
-        try:
-            self.urls.check(row.url, self.rows.hosts(row.agency))
-        except Exception as refused:  # noqa: BLE001 (a refused URL is a failed attempt)
-            answer = Answer(None, f"refused: {refused}")
+        text = json.dumps(found.body(), separators=(",", ":"))
+        message_id = webhook_id(row.subscription_id, found.position)
+        headers = signed_headers(self.secrets(row, now), message_id, now, text)
+        return sender.post(row.url, headers, text)
+
+    def attempt(self, row: SubscriptionRow, found: Found, answer: Answer) -> DeliveryRow:
+        now = self.clock.now()
+        lag = (now - found.recorded_at).total_seconds()
+        label = str(row.subscription_id)
+        if answer.acknowledged:
+            WEBHOOK_DELIVERIES.labels(label).inc()
+            WEBHOOK_LAG.labels(label).observe(max(0.0, lag))
         else:
-            body = found.body()
-            text = json.dumps(body, separators=(",", ":"))
-            message_id = webhook_id(row.subscription_id, found.position)
-            headers = signed_headers(self.secrets(row, now), message_id, now, text)
-            answer = sender.post(row.url, headers, text)
-        lag = (self.clock.now() - found.recorded_at).total_seconds()
-        attempt = DeliveryRow(
+            WEBHOOK_FAILURES.labels(label).inc()
+        return DeliveryRow(
             webhook_id(row.subscription_id, found.position),
             found.position,
             str(found.notice.type),
@@ -175,13 +191,6 @@ class Deliverer:
             answer.error,
             int(lag * 1000) if answer.acknowledged else None,
         )
-        self.rows.record_attempt(row.subscription_id, attempt, KEEP_ATTEMPTS)
-        if answer.acknowledged:
-            WEBHOOK_DELIVERIES.labels(str(row.subscription_id)).inc()
-            WEBHOOK_LAG.labels(str(row.subscription_id)).observe(max(0.0, lag))
-        else:
-            WEBHOOK_FAILURES.labels(str(row.subscription_id)).inc()
-        return answer
 
     @staticmethod
     def secrets(row: SubscriptionRow, now: datetime) -> list[str]:

@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 
 from api.app import create_app
+from bench.receiver import Receiver, receiving
 from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
 from services.container import Container
 from tests.conftest import START, headers_for
-from tests.e2e.receiver import Receiver, receiving
 
 FAST = {
     "webhook_allow_http_loopback": True,

@@ -1,6 +1,7 @@
-"""A real webhook receiver on loopback: a threaded HTTP server that verifies every delivery
-with the `standardwebhooks` package (which nobody on this project wrote) and answers as each
-path is told to: `/ok` 200, `/flaky` 500 then 200, `/gone` 410, `/hang` never in time."""
+"""A real webhook receiver on loopback (tests, R11, the bench): a threaded HTTP server that
+verifies every delivery with the `standardwebhooks` package (which nobody on this project
+wrote) and answers as each path is told to: `/ok` 200, `/flaky` 500 then 200, `/gone` 410,
+`/hang` never in time."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class Received:
     body: bytes
     status: int
     verified: bool
-    at: float
+    at: float  # monotonic
+    wall: float  # time.time(), to compare with the event's commit time
 
     @property
     def json(self) -> dict[str, Any]:
@@ -96,7 +98,9 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             verified = receiver.verify(self.path, headers, body)
             with receiver.lock:
                 receiver.received.append(
-                    Received(self.path, headers, body, status, verified, time.monotonic())
+                    Received(
+                        self.path, headers, body, status, verified, time.monotonic(), time.time()
+                    )
                 )
             self.send_response(status)
             self.send_header("content-length", "0")
