@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from bench import site, write
+from bench import notifications, site, write
 from bench.harness import Figure, postgres_database, print_table, write_results
 from infra.observability import configure_logging
 
@@ -33,6 +33,8 @@ def main() -> None:
         with postgres_database() as settings:
             run.extend(write.measure(settings, "postgres", args.workers, args.seconds, 32))
         run.extend(write.sqlite_figures(args.seconds))
+        with postgres_database() as settings:  # webhooks: lag to the receiver, deliveries/s
+            run.extend(notifications.measure(settings))
         write_results(once + medians(runs))
     figures = once + medians(runs)
     figures += growth(figures)
