@@ -12,7 +12,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from infra.settings import Settings
-from tests.conftest import headers_for
+from tests.conftest import METRICS, headers_for
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 from tests.e2e.notify_site import NotifySite, notify_site
 
@@ -149,3 +149,19 @@ async def test_the_pull_feed_pages_oldest_first_with_its_cursor(site: NotifySite
     assert [i["type"] for i in seen] == ["legal_matter.opened", "participant.enrolled"]
     assert seen[0]["position"] < seen[1]["position"]
     assert cursor is None
+
+
+async def test_metrics_count_deliveries_failures_and_lag_per_subscription(
+    site: NotifySite,
+) -> None:
+    made = await site.subscribe("police", "spd", "/flaky/metrics", ["participant.enrolled"])
+    pid = await diverted(site)
+    await enroll(site.http, site.container, pid)
+    site.receiver.wait_for("/flaky/metrics", 1)
+    site.caught_up()
+    text = (await site.http.get("/metrics", headers=METRICS)).text
+    label = f'{{subscription="{made["subscription_id"]}"}}'
+    assert f"lead_webhook_deliveries_total{label} 1.0" in text
+    assert f"lead_webhook_failures_total{label} 1.0" in text
+    assert f"lead_webhook_lag_seconds_count{label} 1.0" in text
+    assert f"lead_webhook_position_lag{label}" in text
