@@ -13,6 +13,7 @@ from uuid import UUID
 from sqlalchemy import Engine, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from infra.tables import webhook_deliveries, webhook_hosts, webhook_subscriptions
 
@@ -39,6 +40,9 @@ class SubscriptionRow:
     attempts: int
     failing_since: datetime | None
     next_attempt_at: datetime | None
+    client_key: str | None = None  # "client_id key" of the POST that made it
+    fingerprint: str | None = None
+    rotation_key: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> SubscriptionRow:
@@ -78,10 +82,20 @@ class Subscriptions:
             found = conn.execute(select(table.c.host).where(table.c.agency == agency))
             return frozenset(found.scalars())
 
-    def add(self, row: SubscriptionRow) -> None:
+    def add(self, row: SubscriptionRow) -> bool:
+        """False: a subscription with the same client key exists (a concurrent retry)."""
         values = vars(row) | {"types": json.dumps(list(row.types))}
-        with self.engine.begin() as conn:
-            conn.execute(insert(S).values(**values))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(S).values(**values))
+        except IntegrityError:
+            return False
+        return True
+
+    def by_client_key(self, client_key: str) -> SubscriptionRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(S).where(S.c.client_key == client_key)).first()
+        return SubscriptionRow.of(row) if row is not None else None
 
     def get(self, subscription_id: UUID) -> SubscriptionRow | None:
         with self.engine.connect() as conn:
@@ -109,16 +123,26 @@ class Subscriptions:
             )
 
     def rotate(
-        self, subscription_id: UUID, secret: str, previous: str, previous_until: datetime
-    ) -> None:
+        self,
+        subscription_id: UUID,
+        secret: str,
+        previous: str,
+        previous_until: datetime,
+        key: str | None,
+    ) -> bool:
+        """Conditional on the secret rotated from: a concurrent rotation makes this one lose."""
         with self.engine.begin() as conn:
-            conn.execute(
+            changed = conn.execute(
                 update(S)
-                .where(S.c.subscription_id == subscription_id)
+                .where(S.c.subscription_id == subscription_id, S.c.secret == previous)
                 .values(
-                    secret=secret, previous_secret=previous, previous_secret_until=previous_until
+                    secret=secret,
+                    previous_secret=previous,
+                    previous_secret_until=previous_until,
+                    rotation_key=key,
                 )
             )
+        return changed.rowcount == 1
 
     def claim(self, subscription_id: UUID, owner: str, now: datetime, until: datetime) -> bool:
         """Take (or renew) the lease: one deliverer per subscription across processes."""

@@ -86,6 +86,12 @@ webhook_subscriptions = Table(
     Column("next_attempt_at", DateTime(timezone=True), nullable=True),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", DateTime(timezone=True), nullable=True),
+    # Idempotency-Key of the POST that made it (per client) and of the last rotation: a retry
+    # with the same key replays the answer instead of making or rotating again.
+    Column("client_key", String(330), nullable=True),
+    Column("fingerprint", String(64), nullable=True),
+    Column("rotation_key", String(255), nullable=True),
+    Index("ix_webhook_subscriptions_client_key", "client_key", unique=True),
 )
 
 webhook_deliveries = Table(

@@ -49,7 +49,16 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", TZ, nullable=True),
         sa.Column("lease_owner", sa.String(64), nullable=True),
         sa.Column("lease_until", TZ, nullable=True),
+        sa.Column("client_key", sa.String(330), nullable=True),
+        sa.Column("fingerprint", sa.String(64), nullable=True),
+        sa.Column("rotation_key", sa.String(255), nullable=True),
         sa.PrimaryKeyConstraint("subscription_id", name="pk_webhook_subscriptions"),
+    )
+    op.create_index(
+        "ix_webhook_subscriptions_client_key",
+        "webhook_subscriptions",
+        ["client_key"],
+        unique=True,
     )
     op.create_index(
         "ix_webhook_subscriptions_agency", "webhook_subscriptions", ["agency"]
@@ -77,6 +86,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_webhook_deliveries_subscription", table_name="webhook_deliveries")
     op.drop_table("webhook_deliveries")
+    op.drop_index("ix_webhook_subscriptions_client_key", table_name="webhook_subscriptions")
     op.drop_index("ix_webhook_subscriptions_agency", table_name="webhook_subscriptions")
     op.drop_table("webhook_subscriptions")
     op.drop_table("webhook_hosts")

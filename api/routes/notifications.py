@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.audit_deps import viewer_for
-from api.deps import ANY_ROLE, ContainerDep
+from api.deps import ANY_ROLE, ContainerDep, KeyHeader
 from api.notification_schemas import (
     AttemptsOut,
     FeedOut,
@@ -20,20 +20,27 @@ from api.notification_schemas import (
 from api.responses import problems
 from domain.errors import InvalidInput
 from services.context import Viewer
-from services.notifications.subscriptions import NewSubscription
+from services.notifications.subscriptions import Made, NewSubscription
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 Anyone = Annotated[Viewer, Depends(viewer_for(*ANY_ROLE))]
 
 
 @router.post("/subscriptions", status_code=201, response_model=MadeOut, responses=problems(404))
-def create_subscription(body: SubscriptionIn, container: ContainerDep, viewer: Anyone) -> MadeOut:
+def create_subscription(
+    body: SubscriptionIn,
+    container: ContainerDep,
+    viewer: Anyone,
+    response: Response,
+    idempotency_key: KeyHeader = None,
+) -> MadeOut:
     """A webhook for the caller's agency. The URL's host must be allowed for the agency by the
     operator (`leadctl agencies allow-webhook-host AGENCY HOST`); https only. The `secret`
     (`whsec_…`) is shown only in this answer: verify each delivery's `webhook-signature` with it
     (Standard Webhooks 1.0). Notifications start with what happens from now on."""
     wanted = NewSubscription(body.url, tuple(body.types), body.description)
-    return MadeOut.of(container.notifications.subscriptions.create(viewer, wanted))
+    made = container.notifications.subscriptions.create(viewer, wanted, idempotency_key)
+    return answered(made, response)
 
 
 @router.get("/subscriptions", response_model=SubscriptionsOut, responses=problems())
@@ -68,14 +75,25 @@ def delete_subscription(subscription_id: UUID, container: ContainerDep, viewer: 
 @router.post(
     "/subscriptions/{subscription_id}/rotate-secret",
     response_model=MadeOut,
-    responses=problems(404),
+    responses=problems(404, 409),
 )
 def rotate_subscription_secret(
-    subscription_id: UUID, container: ContainerDep, viewer: Anyone
+    subscription_id: UUID,
+    container: ContainerDep,
+    viewer: Anyone,
+    response: Response,
+    idempotency_key: KeyHeader = None,
 ) -> MadeOut:
     """A new secret, shown once. For 24 hours every delivery is signed with both the new and
     the old one (two signatures in `webhook-signature`), so the receiver can switch over."""
-    return MadeOut.of(container.notifications.subscriptions.rotate(viewer, subscription_id))
+    rotated = container.notifications.subscriptions.rotate(viewer, subscription_id, idempotency_key)
+    return answered(rotated, response)
+
+
+def answered(made: Made, response: Response) -> MadeOut:
+    if made.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return MadeOut.of(made)
 
 
 @router.get(

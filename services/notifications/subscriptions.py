@@ -5,13 +5,15 @@ happens from now on; what happened before is in the pull feed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from domain.errors import NotFound
+from domain.errors import IdempotencyKeyReused, NotFound, StateConflict
 from domain.notifications import NotificationType, new_secret
 from infra.clock import Clock
 from infra.subscriptions import ACTIVE, DELETED, DeliveryRow, SubscriptionRow, Subscriptions
@@ -28,13 +30,19 @@ class NewSubscription:
     types: tuple[NotificationType, ...]
     description: str = ""
 
+    def fingerprint(self) -> str:
+        text = json.dumps([self.url, sorted(self.types), self.description])
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 @dataclass(frozen=True)
 class Made:
-    """A subscription and the secret it was given (shown this once)."""
+    """A subscription and the secret it was given (shown this once, and to a retry of the
+    same request with the same Idempotency-Key)."""
 
     subscription: SubscriptionRow
     secret: str
+    replayed: bool = False
 
 
 class SubscriptionService:
@@ -52,7 +60,11 @@ class SubscriptionService:
         self.head = head
         self.random_bytes = random_bytes
 
-    def create(self, viewer: Viewer, wanted: NewSubscription) -> Made:
+    def create(self, viewer: Viewer, wanted: NewSubscription, key: str | None = None) -> Made:
+        client_key = f"{viewer.client_id} {key}" if key else None
+        replay = self.replay(client_key, wanted)
+        if replay is not None:
+            return replay
         url = self.urls.check(wanted.url, self.rows.hosts(viewer.agency))
         secret = new_secret(self.random_bytes(32))
         row = SubscriptionRow(
@@ -73,9 +85,20 @@ class SubscriptionService:
             attempts=0,
             failing_since=None,
             next_attempt_at=None,
+            client_key=client_key,
+            fingerprint=wanted.fingerprint(),
         )
-        self.rows.add(row)
+        if not self.rows.add(row):  # the same key, made meanwhile by a concurrent retry
+            return self.replay(client_key, wanted) or Made(row, secret)
         return Made(row, secret)
+
+    def replay(self, client_key: str | None, wanted: NewSubscription) -> Made | None:
+        found = self.rows.by_client_key(client_key) if client_key else None
+        if found is None:
+            return None
+        if found.fingerprint != wanted.fingerprint():
+            raise IdempotencyKeyReused("Idempotency-Key reused with a different subscription")
+        return Made(found, found.secret, replayed=True)
 
     def listed(self, viewer: Viewer) -> list[SubscriptionRow]:
         return self.rows.listed(viewer.agency)
@@ -90,11 +113,16 @@ class SubscriptionService:
         self.get(viewer, subscription_id)
         self.rows.set_status(subscription_id, DELETED, f"deleted by {viewer.actor}")
 
-    def rotate(self, viewer: Viewer, subscription_id: UUID) -> Made:
+    def rotate(self, viewer: Viewer, subscription_id: UUID, key: str | None = None) -> Made:
+        """A retry with the key of the last rotation answers its secret again."""
         row = self.get(viewer, subscription_id)
+        rotation_key = f"{viewer.client_id} {key}"[:255] if key else None
+        if rotation_key is not None and row.rotation_key == rotation_key:
+            return Made(row, row.secret, replayed=True)
         secret = new_secret(self.random_bytes(32))
         until = self.clock.now() + ROTATION_OVERLAP
-        self.rows.rotate(subscription_id, secret, row.secret, until)
+        if not self.rows.rotate(subscription_id, secret, row.secret, until, rotation_key):
+            raise StateConflict("the secret was rotated meanwhile; read it again")
         return Made(self.get(viewer, subscription_id), secret)
 
     def deliveries(self, viewer: Viewer, subscription_id: UUID, limit: int) -> list[DeliveryRow]:

@@ -107,3 +107,29 @@ async def test_the_feed_pages_with_its_cursor_and_refuses_a_forged_one(
     assert forged.status_code == 422
     no_actor = await http.get("/v1/notifications", headers={"Authorization": cm["Authorization"]})
     assert no_actor.status_code == 400
+
+
+async def test_a_retry_with_the_same_key_replays_and_another_body_is_refused(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    allow(container, "spd", "93.184.215.14")
+    spd = headers_for(container, "police", "spd", **{"Idempotency-Key": "sub-1"})
+    body = {"url": "https://93.184.215.14/lead", "types": ENROLLED}
+    first = await http.post("/v1/subscriptions", json=body, headers=spd)
+    again = await http.post("/v1/subscriptions", json=body, headers=spd)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = await http.post(
+        "/v1/subscriptions", json=body | {"types": ["roi.expiring"]}, headers=spd
+    )
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency-key-reused")
+    url = f"/v1/subscriptions/{first.json()['subscription_id']}/rotate-secret"
+    rotate = headers_for(container, "police", "spd", **{"Idempotency-Key": "rot-1"})
+    rotated = await http.post(url, headers=rotate)
+    retried = await http.post(url, headers=rotate)
+    assert rotated.json()["secret"] == retried.json()["secret"] != first.json()["secret"]
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    listed = (await http.get("/v1/subscriptions", headers=spd)).json()["items"]
+    assert len(listed) == 1
