@@ -17,3 +17,10 @@ def due(deadline: datetime, days_before: int, now: datetime) -> bool:
 def alert_key(kind: str, subject: UUID, deadline: datetime, days_before: int) -> str:
     """One alert per deadline per threshold: a moved deadline is a new one."""
     return f"{kind}:{subject}:{deadline.isoformat()}:{days_before}"
+
+
+def parse_key(key: str) -> tuple[str, UUID, datetime, int]:
+    """(kind, subject, deadline, days before) of a key `alert_key` made."""
+    kind, subject, rest = key.split(":", 2)
+    deadline, days = rest.rsplit(":", 1)
+    return kind, UUID(subject), datetime.fromisoformat(deadline), int(days)

@@ -91,6 +91,7 @@ VIEW_FIELDS = {
     "referred_at": "case_record",
     "last_referred_at": "case_record",
     "discharged_at": "case_record",
+    "alerts": "case_record",  # time-based alerts raised (issue 17): the site's staff
 }
 PERSON_FIELDS = {
     "given_name": "identity",

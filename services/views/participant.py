@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+from domain import alerts
 from domain.disclosure import Section
 from domain.participant import Participant
 from domain.participant_state import ReferralState, Status
 from services.views.parts import (
+    AlertOut,
     DemographicsOut,
     DischargeOut,
     EngagementOut,
@@ -54,6 +56,7 @@ class ParticipantView(Sectioned):
     active: Annotated[bool, In(S.ENGAGEMENT)] = absent()
     engagement: Annotated[EngagementOut, In(S.ENGAGEMENT)] = absent()
     shares: Annotated[list[ShareOut], In(S.SHARES)] = absent()
+    alerts: Annotated[list[AlertOut], In(S.CASE_RECORD)] = absent()
 
 
 def participant_values(record: ParticipantRecord) -> dict[str, Any]:
@@ -94,6 +97,7 @@ def participant_values(record: ParticipantRecord) -> dict[str, Any]:
             "attempts": p.engagement.attempts,
         },
         "shares": lambda: [vars(share) for share in rows.shares(record.shares)],
+        "alerts": lambda: [alert_out(key) for key in p.alerts_raised()],
     }
 
 
@@ -142,3 +146,8 @@ def referral_out(r: ReferralState) -> dict[str, Any]:
         "policy_version": r.policy_version,
         "charges": [vars(c) for c in r.arrest.charges] if r.arrest else [],
     }
+
+
+def alert_out(key: str) -> dict[str, Any]:
+    kind, subject, deadline, days = alerts.parse_key(key)
+    return {"kind": kind, "subject_id": subject, "deadline": deadline, "days_before": days}

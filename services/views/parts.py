@@ -51,6 +51,15 @@ class RoiOut(Part):
     expires_at: datetime | None
 
 
+class AlertOut(Part):
+    """A time-based alert raised about the participant (issue 17)."""
+
+    kind: str = Field(description="`intake` (a deadline near) or `roi` (a ROI expiring)")
+    subject_id: UUID = Field(description="the referral or the ROI")
+    deadline: datetime
+    days_before: int
+
+
 class RoiSummary(Part):
     """Whether a ROI is in force; to the site's staff, the newest one in force."""
 

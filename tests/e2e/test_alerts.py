@@ -82,3 +82,15 @@ async def test_alerts_are_events_raised_once_and_told_to_whom_may_see_them(
     assert kinds.count("Participant.IntakeDeadlineApproaching") == 1
     assert kinds.count("Participant.RoiExpiring") == 1
     assert kinds.count("LegalMatter.HoldReviewDue") == 1
+    for moment, expected in [
+        (at(hours=1), []),
+        (at(days=10, hours=1), ["roi"]),
+        (at(days=24, hours=1), ["roi", "intake"]),
+    ]:
+        then = await http.get(f"/v1/participants/{pid}", params={"as_of": moment}, headers=auditor)
+        assert then.status_code == 200, then.text
+        assert [a["kind"] for a in then.json().get("alerts", [])] == expected, moment
+    police = await http.get(
+        f"/v1/participants/{pid}", headers=headers_for(container, "police", "spd")
+    )
+    assert "alerts" not in police.json()  # the case record: the site's staff only
