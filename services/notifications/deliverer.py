@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -138,11 +139,23 @@ class Deliverer:
         WEBHOOK_POSITION_LAG.labels(str(subscription_id)).set(self.events.head() - row.position)
         if last == row.position:
             return self.terms.poll_seconds
+        return self.deliver(row, found, last, sender)
+
+    def deliver(
+        self, row: SubscriptionRow, found: list[Found], last: int, sender: WebhookSender
+    ) -> float:
+        """In order, each notification the subscription may be told; then past the batch."""
+        subscription_id = row.subscription_id
         refused = self.refusal(row)  # once a batch: the host may have moved or been disallowed
         viewer, delivered = viewer_of(row), 0
+        renew_by = time.monotonic() + self.terms.lease.total_seconds() / 3
         for each in found:
+            if time.monotonic() > renew_by:  # a slow receiver must not outlast the lease
+                self.rows.advance(subscription_id, self.owner, row.position)
+                return 0
             section = self.audience.section(viewer, each) if each.notice.type in row.types else None
             if section is None:
+                row = replace(row, position=each.position)  # done with it: not for them
                 continue
             answer = refused or self.send(row, each, sender)
             attempt = self.attempt(row, each, answer)
