@@ -5,14 +5,17 @@ hanging receiver delays no other subscription."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import AsyncIterator
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from composition.bootstrap import build
+from infra.clock import SettableClock
 from infra.settings import Settings
-from tests.conftest import METRICS, headers_for
+from tests.conftest import METRICS, START, headers_for
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 from tests.e2e.notify_site import NotifySite, notify_site
 
@@ -165,3 +168,31 @@ async def test_metrics_count_deliveries_failures_and_lag_per_subscription(
     assert f"lead_webhook_failures_total{label} 1.0" in text
     assert f"lead_webhook_lag_seconds_count{label} 1.0" in text
     assert f"lead_webhook_position_lag{label}" in text
+
+
+async def test_two_deliverers_share_the_subscriptions_and_send_each_once(
+    site: NotifySite,
+) -> None:
+    """A second process (its own container and deliverer) on the same store: the leases let
+    one deliverer at a time follow each subscription."""
+    second = build(site.container.settings, clock=SettableClock(START))
+    stopping = threading.Event()
+    other = threading.Thread(
+        target=second.notifications.deliverer.run_until, args=(stopping,), daemon=True
+    )
+    other.start()
+    try:
+        paths = [f"/ok/both-{n}" for n in range(4)]
+        for path in paths:
+            await site.subscribe("police", "spd", path, ["legal_matter.opened"])
+        await set_policy(site.http, site.container)
+        for n in range(1, 6):
+            await refer(site.http, site.container, arrest_diversion(n))
+        site.caught_up()
+    finally:
+        stopping.set()
+        other.join(timeout=15)
+        second.close()
+    for path in paths:
+        ids = [r.headers["webhook-id"] for r in site.receiver.at(path, acknowledged=False)]
+        assert len(ids) == len(set(ids)) == 5, path
