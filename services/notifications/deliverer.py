@@ -147,13 +147,14 @@ class Deliverer:
         """In order, each notification the subscription may be told; then past the batch."""
         subscription_id = row.subscription_id
         refused = self.refusal(row)  # once a batch: the host may have moved or been disallowed
-        viewer, delivered = viewer_of(row), 0
+        viewer, delivered, audience = viewer_of(row), 0, self.audience.batch()
         renew_by = time.monotonic() + self.terms.lease.total_seconds() / 3
         for each in found:
             if time.monotonic() > renew_by:  # a slow receiver must not outlast the lease
                 self.rows.advance(subscription_id, self.owner, row.position)
                 return 0
-            section = self.audience.section(viewer, each) if each.notice.type in row.types else None
+            wanted = each.notice.type in row.types
+            section = audience.section(viewer, each) if wanted else None
             if section is None:
                 row = replace(row, position=each.position)  # done with it: not for them
                 continue

@@ -4,6 +4,7 @@ only to the agencies the disclosure table lets read the event it comes from: the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,17 +78,28 @@ class NotificationLog:
 
 class Audience:
     """Whether one reader may be told of one notification: the section of the event it may
-    read, as in the participant's history; None if it may not."""
+    read, as in the participant's history; None if it may not. Each participant's record is
+    read once per batch (`batch()`): it is read as it stands now, for every event alike."""
 
     def __init__(self, reader_for: ReaderFor) -> None:
         self.reader_for = reader_for
+        self.readers: dict[tuple[str, str, UUID], EventReader | None] = {}
+
+    def batch(self) -> Audience:
+        return Audience(self.reader_for)
 
     def section(self, viewer: Viewer, found: Found) -> Section | None:
+        key = (viewer.agency, viewer.role, found.notice.participant_id)
+        if key not in self.readers:
+            self.readers[key] = self.reader(viewer, found.notice.participant_id)
+        reader = self.readers[key]
+        return reader.shows(found.event) if reader is not None else None
+
+    def reader(self, viewer: Viewer, participant_id: UUID) -> EventReader | None:
         try:
-            reader = self.reader_for(viewer, found.notice.participant_id)
+            return self.reader_for(viewer, participant_id)
         except NotFound:
             return None
-        return reader.shows(found.event)
 
 
 @dataclass(frozen=True)
@@ -106,30 +118,40 @@ class FeedPage:
 class NotificationFeed:
     """`GET /v1/notifications`: what the caller's agency would be sent, oldest first."""
 
-    def __init__(self, log: NotificationLog, audience: Audience, scan_pages: int = 10) -> None:
+    def __init__(self, log: NotificationLog, audience: Audience, budget_seconds: float = 2) -> None:
         self.log = log
         self.audience = audience
-        self.scan_pages = scan_pages
+        self.budget_seconds = budget_seconds  # then the page ends early, with its cursor
 
     def page(self, viewer: Viewer, after: int, limit: int) -> Shown[FeedPage]:
+        """Up to `limit` items after `after`; `next` is where to read on, None at the head.
+        A page also ends when its time is up (with some progress made): the cursor says
+        how far it read, so a caller whose agency is told little still moves on."""
         items: list[FeedItem] = []
         disclosures: list[Disclosure] = []
-        position = after
-        for _ in range(self.scan_pages):
+        audience, position = self.audience.batch(), after
+        deadline = time.monotonic() + self.budget_seconds
+
+        def ended(at_head: bool) -> Shown[FeedPage]:
+            cursor = None if at_head else str(position)
+            return Shown(FeedPage(items, cursor), tuple(disclosures))
+
+        while True:
             found, last = self.log.after(position, PAGE)
-            for each in found:
-                section = self.audience.section(viewer, each)
-                if section is None:
-                    continue
-                item_id = feed_id(viewer.agency, each.position)
-                items.append(FeedItem(item_id, each.position, each.body()))
-                disclosures.append(told(each, section))
-                if len(items) == limit:
-                    return Shown(FeedPage(items, str(each.position)), tuple(disclosures))
             if last == position:
-                return Shown(FeedPage(items, None), tuple(disclosures))
+                return ended(at_head=True)
+            for each in found:
+                late = position > after and time.monotonic() > deadline
+                if len(items) == limit or late:
+                    return ended(at_head=False)
+                section, position = audience.section(viewer, each), each.position
+                if section is not None:
+                    item_id = feed_id(viewer.agency, each.position)
+                    items.append(FeedItem(item_id, each.position, each.body()))
+                    disclosures.append(told(each, section))
             position = last
-        return Shown(FeedPage(items, str(position)), tuple(disclosures))
+            if time.monotonic() > deadline:
+                return ended(at_head=False)
 
 
 def told(found: Found, section: Section) -> Disclosure:

@@ -15,6 +15,8 @@ from standardwebhooks.webhooks import Webhook
 from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
+from services.context import Viewer
+from services.notifications.feed import NotificationFeed
 from tests.conftest import METRICS, START, headers_for
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 from tests.e2e.notify_site import NotifySite, notify_site
@@ -196,3 +198,23 @@ async def test_two_deliverers_share_the_subscriptions_and_send_each_once(
     for path in paths:
         ids = [r.headers["webhook-id"] for r in site.receiver.at(path, acknowledged=False)]
         assert len(ids) == len(set(ids)) == 5, path
+
+
+async def test_a_feed_page_out_of_time_still_moves_on_and_misses_nothing(
+    site: NotifySite,
+) -> None:
+    for n in (1, 2, 3):
+        pid = await diverted(site, n)
+        await enroll(site.http, site.container, pid)
+    notifications = site.container.notifications
+    hurried = NotificationFeed(notifications.feed.log, notifications.feed.audience, 0)
+    viewer = Viewer("spd-police", "spd", "police", "records-1")
+    whole = notifications.feed.page(viewer, 0, 500).answer
+    seen, cursor, pages = [], "0", 0
+    while cursor is not None:
+        page = hurried.page(viewer, int(cursor), 500).answer
+        seen += page.items
+        cursor, pages = page.next, pages + 1
+    assert whole.next is None and len(whole.items) == 6
+    assert [i.position for i in seen] == [i.position for i in whole.items]
+    assert pages > 3  # each page ended early, each moved on
