@@ -8,6 +8,7 @@ keeps failing; a 410 disables it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -113,19 +114,30 @@ class Deliverer:
         return self.rows.claim(subscription_id, self.owner, now, now + self.terms.lease)
 
     def follow(self, subscription_id: uuid.UUID, stopping: threading.Event) -> None:
+        """Until stopped or the lease is lost (the scan starts a new follower later)."""
         sender = self.sender(self.terms.timeout_seconds)
         try:
-            while not stopping.is_set() and self.lease(subscription_id):
-                try:
-                    pause = self.step(subscription_id, sender)
-                except Exception:
-                    log.exception("webhook_step_failed", subscription=str(subscription_id))
-                    pause = self.terms.poll_seconds * 10
-                if pause:
-                    stopping.wait(pause)
+            while not stopping.is_set() and self.renewed(subscription_id):
+                stopping.wait(self.guarded_step(subscription_id, sender))
         finally:
             sender.close()
-            self.rows.release(subscription_id, self.owner)
+            with contextlib.suppress(Exception):  # the database may be what failed
+                self.rows.release(subscription_id, self.owner)
+
+    def renewed(self, subscription_id: uuid.UUID) -> bool:
+        try:
+            return self.lease(subscription_id)
+        except Exception:
+            log.exception("webhook_lease_failed", subscription=str(subscription_id))
+            return False
+
+    def guarded_step(self, subscription_id: uuid.UUID, sender: WebhookSender) -> float:
+        """A failing step (the database restarting) is logged and retried a little later."""
+        try:
+            return self.step(subscription_id, sender)
+        except Exception:
+            log.exception("webhook_step_failed", subscription=str(subscription_id))
+            return self.terms.poll_seconds * 10
 
     def step(self, subscription_id: uuid.UUID, sender: WebhookSender) -> float:
         """Deliver what is owed next; the seconds to wait before the next step (0: go on)."""
