@@ -146,6 +146,6 @@ def build(
         read_side=read_side,
         background=background,
         notifications=build_notifications(
-            settings, store, sql, reader.event_reader, audit.disclosures
+            settings, keys, store, sql, reader.event_reader, audit.disclosures
         ),
     )

@@ -7,9 +7,10 @@ from sqlalchemy import Engine
 from infra.clock import SystemClock
 from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
+from infra.keys import Keys
 from infra.resolver import resolve
 from infra.settings import Settings
-from infra.subscriptions import Subscriptions
+from infra.subscriptions import SecretBox, Subscriptions
 from services.audit.disclosures import DisclosureRecorder
 from services.container import Notifications
 from services.notifications.deliverer import Deliverer, DeliveryTerms
@@ -20,6 +21,7 @@ from services.notifications.urls import UrlPolicy
 
 def build_notifications(
     settings: Settings,
+    keys: Keys,
     store: LeadStore,
     sql: Engine,
     reader_for: ReaderFor,
@@ -31,7 +33,7 @@ def build_notifications(
     # Subscriptions keep operational time, not business time: leases, retries and the 24
     # hours of a rotation run on the system clock, in every process alike.
     system = SystemClock()
-    rows = Subscriptions(sql)
+    rows = Subscriptions(sql, SecretBox(keys.webhook_key))
     events = NotificationLog(StoredEvents(sql), decode)
     audience = Audience(reader_for)
     urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)

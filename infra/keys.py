@@ -19,12 +19,14 @@ from infra.settings import Settings, audit_seed
 log = structlog.get_logger(__name__)
 TOKEN_SECRET_FILE = "token-signing.key"  # noqa: S105 (a file name)
 AUDIT_KEY_FILE = "audit-signing.key"
+WEBHOOK_KEY_FILE = "webhook-secrets.key"
 
 
 @dataclass(frozen=True, repr=False)
 class Keys:
     token_secret: str
     audit_seed: bytes
+    webhook_key: bytes = b""  # a Fernet key: webhook secrets are kept encrypted with it
 
 
 def load_keys(settings: Settings) -> Keys:
@@ -40,11 +42,16 @@ def load_keys(settings: Settings) -> Keys:
         if settings.audit_signing_key is not None
         else kept_key(settings.data_dir / AUDIT_KEY_FILE, new_audit_seed, generated, kept)
     )
+    webhook_key = (
+        settings.webhook_secrets_key.get_secret_value()
+        if settings.webhook_secrets_key is not None
+        else kept_key(settings.data_dir / WEBHOOK_KEY_FILE, new_webhook_key, generated, kept)
+    )
     if generated:  # one line, on the first start: where they are, never what
         log.info("signing_keys_generated", files=generated, kept_in=str(settings.data_dir))
     elif kept:
         log.debug("signing_keys_read", files=kept)
-    return Keys(token_secret, audit_seed(seed_text))
+    return Keys(token_secret, audit_seed(seed_text), webhook_key.encode())
 
 
 def kept_key(path: Path, generate: Callable[[], str], generated: list[str], kept: list[str]) -> str:
@@ -59,6 +66,10 @@ def kept_key(path: Path, generate: Callable[[], str], generated: list[str], kept
 
 def new_token_secret() -> str:
     return secrets.token_urlsafe(48)
+
+
+def new_webhook_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 def new_audit_seed() -> str:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # Run the webhook deliverer inside `leadctl serve` (false when `leadctl notifier` runs).
     run_notifier: bool = True
     notifier_poll_seconds: float = Field(default=0.2, gt=0, le=10)
+    # The key webhook secrets are kept encrypted with (urlsafe base64 of 32 random bytes);
+    # unset, generated into `data_dir` like the others. Hosts sharing a store share it.
+    webhook_secrets_key: SecretStr | None = None
     # Names this deliverer's leases. Unset: a new random name per start, so a restarted
     # deliverer takes over a killed one's subscriptions once their leases lapse (about 30 s);
     # set (unique per running process), a restart takes them back at once.
@@ -94,6 +97,19 @@ class Settings(BaseSettings):
     def an_ed25519_seed(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             audit_seed(value.get_secret_value())
+        return value
+
+    @field_validator("webhook_secrets_key")
+    @classmethod
+    def a_fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                raw = base64.urlsafe_b64decode(value.get_secret_value().strip())
+            except (binascii.Error, ValueError):
+                raw = b""
+            if len(raw) != 32:
+                msg = "must be urlsafe base64 of 32 random bytes"
+                raise ValueError(msg)
         return value
 
     @field_validator("metrics_token")

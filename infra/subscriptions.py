@@ -5,11 +5,12 @@ presumed dead) can never move a subscription's position."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, delete, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -64,9 +65,29 @@ class DeliveryRow:
     lag_ms: int | None
 
 
+class SecretBox:
+    """Webhook secrets at rest: encrypted (Fernet: AES-128-CBC and HMAC-SHA256) with a key
+    kept outside the database, so a copy of the database signs nothing."""
+
+    def __init__(self, key: bytes) -> None:
+        self.fernet = Fernet(key)
+
+    def seal(self, secret: str | None) -> str | None:
+        return None if secret is None else self.fernet.encrypt(secret.encode()).decode()
+
+    def open(self, sealed: str | None) -> str | None:
+        return None if sealed is None else self.fernet.decrypt(sealed.encode()).decode()
+
+
 class Subscriptions:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, box: SecretBox) -> None:
         self.engine = engine
+        self.box = box
+
+    def row(self, found: Any) -> SubscriptionRow:
+        row = SubscriptionRow.of(found)
+        secret = self.box.open(row.secret) or ""
+        return replace(row, secret=secret, previous_secret=self.box.open(row.previous_secret))
 
     def allow_host(self, agency: str, host: str, now: datetime) -> None:
         postgres = self.engine.dialect.name == "postgresql"
@@ -84,7 +105,10 @@ class Subscriptions:
 
     def add(self, row: SubscriptionRow) -> bool:
         """False: a subscription with the same client key exists (a concurrent retry)."""
-        values = vars(row) | {"types": json.dumps(list(row.types))}
+        values = vars(row) | {
+            "types": json.dumps(list(row.types)),
+            "secret": self.box.seal(row.secret),
+        }
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(S).values(**values))
@@ -95,19 +119,19 @@ class Subscriptions:
     def by_client_key(self, client_key: str) -> SubscriptionRow | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(S).where(S.c.client_key == client_key)).first()
-        return SubscriptionRow.of(row) if row is not None else None
+        return self.row(row) if row is not None else None
 
     def get(self, subscription_id: UUID) -> SubscriptionRow | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(S).where(S.c.subscription_id == subscription_id)).first()
-        return SubscriptionRow.of(row) if row is not None else None
+        return self.row(row) if row is not None else None
 
     def listed(self, agency: str | None = None) -> list[SubscriptionRow]:
         query = select(S).where(S.c.status != DELETED).order_by(S.c.created_at)
         if agency is not None:
             query = query.where(S.c.agency == agency)
         with self.engine.connect() as conn:
-            return [SubscriptionRow.of(row) for row in conn.execute(query)]
+            return [self.row(row) for row in conn.execute(query)]
 
     def active_ids(self) -> list[UUID]:
         with self.engine.connect() as conn:
@@ -132,12 +156,17 @@ class Subscriptions:
     ) -> bool:
         """Conditional on the secret rotated from: a concurrent rotation makes this one lose."""
         with self.engine.begin() as conn:
+            sealed = conn.execute(
+                select(S.c.secret).where(S.c.subscription_id == subscription_id)
+            ).scalar()
+            if sealed is None or self.box.open(sealed) != previous:
+                return False
             changed = conn.execute(
                 update(S)
-                .where(S.c.subscription_id == subscription_id, S.c.secret == previous)
+                .where(S.c.subscription_id == subscription_id, S.c.secret == sealed)
                 .values(
-                    secret=secret,
-                    previous_secret=previous,
+                    secret=self.box.seal(secret),
+                    previous_secret=self.box.seal(previous),
                     previous_secret_until=previous_until,
                     rotation_key=key,
                 )

@@ -8,21 +8,19 @@ one in flight at a kill (same `webhook-id`) are at-least-once, counted in the no
 from __future__ import annotations
 
 import random
+import subprocess
 import time
-from datetime import UTC, datetime
 
 import httpx
 import psycopg
 
-from bench.harness import postgres_database
+from bench.harness import ROOT, postgres_database
 from bench.receiver import Receiver, receiving
-from composition.bootstrap import sql_engine
 from infra.events_table.dialects import POSTGRES_EVENTS_TABLE as EVENTS
 from infra.settings import Settings
-from infra.subscriptions import Subscriptions
 from reliability.clients import headers_for, open_site
 from reliability.invariants import Findings
-from reliability.processes import Api, Process, service_env
+from reliability.processes import LEADCTL, Api, Process, service_env
 from reliability.report import Result
 from reliability.writers import Writers
 
@@ -55,11 +53,15 @@ def behind(settings: Settings) -> int:
 
 def subscribe(settings: Settings, url: str, receiver: Receiver) -> None:
     police = headers_for(settings, url, "police", "spd")
-    engine = sql_engine(settings)
-    try:
-        Subscriptions(engine).allow_host("spd", "127.0.0.1", datetime.now(tz=UTC))
-    finally:
-        engine.dispose()
+    allowed = subprocess.run(  # noqa: S603 (our own CLI, as the operator runs it)
+        [str(LEADCTL), "agencies", "allow-webhook-host", "spd", "127.0.0.1"],
+        env=service_env(settings),
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    if allowed.returncode != 0:
+        raise RuntimeError(allowed.stderr.decode()[-500:])
     for path in PATHS:
         body = {"url": receiver.url(path), "types": ["legal_matter.opened"]}
         made = httpx.post(f"{url}/v1/subscriptions", json=body, headers=police, timeout=30)

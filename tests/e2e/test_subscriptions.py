@@ -5,10 +5,13 @@ problem and no change."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from infra.tables import webhook_subscriptions
 from services.container import Container
 from tests.conftest import headers_for
 
@@ -133,3 +136,20 @@ async def test_a_retry_with_the_same_key_replays_and_another_body_is_refused(
     assert retried.headers["Idempotent-Replayed"] == "true"
     listed = (await http.get("/v1/subscriptions", headers=spd)).json()["items"]
     assert len(listed) == 1
+
+
+async def test_secrets_are_kept_encrypted(http: httpx.AsyncClient, container: Container) -> None:
+    allow(container, "spd", "93.184.215.14")
+    spd = headers_for(container, "police", "spd")
+    body = {"url": "https://93.184.215.14/lead", "types": ENROLLED}
+    made = (await http.post("/v1/subscriptions", json=body, headers=spd)).json()
+    with container.sql.connect() as conn:
+        stored = conn.execute(
+            select(webhook_subscriptions.c.secret).where(
+                webhook_subscriptions.c.subscription_id == UUID(made["subscription_id"])
+            )
+        ).scalar_one()
+    secret = made["secret"].removeprefix("whsec_")
+    assert secret not in stored and made["secret"] != stored
+    row = container.notifications.rows.get(UUID(made["subscription_id"]))
+    assert row is not None and row.secret == made["secret"]
