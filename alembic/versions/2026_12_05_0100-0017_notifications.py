@@ -3,7 +3,7 @@ the subscriptions with their own durable positions in the event log and their le
 latest delivery attempts.
 
 Revision ID: 0017_notifications
-Revises: 0013_disclosure
+Revises: 0011_storage_true_limits
 Create Date: 2026-12-05 01:00:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_notifications"
-down_revision: str | None = "0013_disclosure"
+down_revision: str | None = "0011_storage_true_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
