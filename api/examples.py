@@ -207,6 +207,44 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
             {"kind": "booking", "taken_at": "2026-11-24T11:20:00Z", "basis": BASIS},
         )
     },
+    "recordWarmHandoff": {
+        "handoff": example(
+            "The officer hands the person to a case manager, 20 minutes after the referral",
+            {
+                "handed_off_at": "2026-11-24T10:50:00Z",
+                "case_manager_id": "0b9e6c1e-5d3f-4a51-9a1e-2f6f3c1d7a10",
+            },
+        )
+    },
+    "recordMissedDiversion": {
+        "booked": example(
+            "Defense: a diversion-eligible possession arrest was booked instead",
+            {
+                "arrested_at": "2026-11-24T02:10:00Z",
+                "booked_at": "2026-11-24T03:05:00Z",
+                "charges": [{"code": "69.50.4013", "description": "possession"}],
+                "agency": "spd",
+                "demographics": {"race": ["Black"], "ethnicity": "not_hispanic"},
+                "note": "eligible under the PCG's list",
+            },
+        )
+    },
+    "requestReport": {
+        "violation_report": example(
+            "A court asks the case manager to report violations (itself a Golden Rule flag)",
+            {
+                "requested_at": "2026-11-24T11:30:00Z",
+                "kind": "violation_report",
+                "note": "revocation hearing on December 3",
+            },
+        )
+    },
+    "answerReportRequest": {
+        "nothing_helpful": example(
+            "The toolkit's answer: nothing helpful to report at this time",
+            {"answered_at": "2026-11-24T12:00:00Z", "answer": "nothing_helpful_to_report"},
+        )
+    },
     "reviewFlag": {"review": example("Mark a flag reviewed", {"note": "basis independent"})},
     "verifyAgainst": {
         "checkpoint": example(

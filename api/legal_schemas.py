@@ -9,6 +9,7 @@ from pydantic import Field
 from api.schemas import (
     ChargeIn,
     Code,
+    DemographicsIn,
     LaxUUID,
     LongNote,
     Name,
@@ -22,7 +23,13 @@ from api.schemas import (
 from domain import values
 from domain.legal_values import Basis, MatterDetails
 from services.legal_coordination.matters import DecisionCommand
-from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
+from services.legal_coordination.missed import MissedDiversionCommand
+from services.legal_coordination.sharing import (
+    AdverseActionCommand,
+    ReportAnswer,
+    ReportRequestCommand,
+    ShareCommand,
+)
 
 Claim = Reason
 Decision = Literal[
@@ -126,4 +133,47 @@ class AdverseActionIn(StrictBody):
     def command(self) -> AdverseActionCommand:
         return AdverseActionCommand(
             self.kind, self.taken_at, self.basis.value(), self.matter_id, self.note
+        )
+
+
+class ReportRequestIn(StrictBody):
+    requested_at: Timestamp
+    kind: Literal["violation_report", "progress_report"] = Field(
+        description="a `violation_report` request is itself a Golden Rule flag"
+    )
+    note: Note = ""
+
+    def command(self) -> ReportRequestCommand:
+        return ReportRequestCommand(self.kind, self.requested_at, self.note)
+
+
+class ReportAnswerIn(StrictBody):
+    answered_at: Timestamp
+    answer: Literal["nothing_helpful_to_report", "working_with_participant"] = Field(
+        description='the toolkit: "nothing helpful to report at this time", never violations'
+    )
+
+    def command(self) -> ReportAnswer:
+        return ReportAnswer(self.answer, self.answered_at)
+
+
+class MissedDiversionIn(StrictBody):
+    """A diversion-eligible arrest (every charge divertible) that was booked instead."""
+
+    arrested_at: Timestamp
+    booked_at: Timestamp
+    charges: list[ChargeIn] = Field(min_length=1, max_length=20)
+    agency: Slug = Field(description="the arresting police agency")
+    demographics: DemographicsIn = Field(default_factory=DemographicsIn)
+    note: Note = ""
+
+    def command(self) -> MissedDiversionCommand:
+        d = self.demographics
+        return MissedDiversionCommand(
+            self.arrested_at,
+            self.booked_at,
+            tuple(values.Charge(c.code, c.description) for c in self.charges),
+            self.agency,
+            values.Demographics(tuple(d.race), d.ethnicity, d.gender),
+            self.note,
         )

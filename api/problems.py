@@ -32,6 +32,7 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (legal_errors.DecisionNotAllowed, 409, "decision-not-allowed", "Decision not allowed"),
     (legal_errors.RoiDoesNotCover, 403, "roi-does-not-cover", "No ROI covers this share"),
     (legal_errors.BasisRequired, 422, "basis-required", "A basis must be declared"),
+    (legal_errors.NoteRequired, 422, "note-required", "A decision says why"),
     (
         legal_errors.ReviewDateOutOfRange,
         422,
@@ -70,6 +71,13 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     ),
     (errors.Forbidden, 403, "forbidden", "Forbidden"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
+    (
+        errors.CaseManagerHasParticipants,
+        409,
+        "case-manager-has-participants",
+        "The case manager still carries participants",
+    ),
+    (errors.CaseManagerRetired, 409, "case-manager-retired", "The case manager has retired"),
     (errors.DischargeNotAllowed, 409, "discharge-not-allowed", "Discharge not allowed yet"),
     (
         errors.IdentifierConflict,

@@ -244,6 +244,13 @@ class NonReturnViolationIn(StrictBody):
     note: Note = ""
 
 
+class WarmHandoffIn(StrictBody):
+    handed_off_at: Timestamp
+    case_manager_id: LaxUUID | None = Field(
+        default=None, description="the case manager who took the person over, if known"
+    )
+
+
 class DischargeIn(StrictBody):
     discharged_at: Timestamp
     reason: Literal[

@@ -3,6 +3,7 @@ operations. (Participant reads are shaped by the one disclosure policy.)"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal, Self
 from uuid import UUID
 
@@ -18,6 +19,17 @@ class CaseManagerLoadOut(BaseModel):
     case_manager_id: UUID
     name: str
     caseload: int
+
+
+class CaseManagerOut(CaseManagerLoadOut):
+    retired_at: datetime | None = Field(
+        description="when the case manager left; a retired case manager takes no participants"
+    )
+
+
+class CaseManagerList(BaseModel):
+    items: list[CaseManagerOut]
+    next: None = Field(default=None, description="the whole roster fits one page")
 
 
 class CapacityDocument(BaseModel):
@@ -48,6 +60,17 @@ class StageCounts(BaseModel):
     intake_expired: Count
     discharged: Count
     readmitted: Count
+    handed_off: Count = Field(description="warm handoffs recorded")
+    handed_off_within_30m: Count = Field(description="warm handoffs within 30 minutes")
+    engaged_30d: Count = Field(description="intake assessment within 30 days of referral")
+    retained_6m: Count = Field(
+        description="enrolled 6 months or more before the report, not discharged within 6 months"
+    )
+    retained_12m: Count = Field(description="as retained_6m, at 12 months")
+    missed_diversions: Count = Field(
+        description="diversion-eligible arrests booked instead (door arrest_diversion, by the "
+        "arrest's month): with those referred, the diversion-eligible arrests"
+    )
 
 
 class StageRates(BaseModel):
@@ -58,6 +81,11 @@ class StageRates(BaseModel):
     intake_expired: float | None
     discharged: float | None
     readmitted: float | None
+    handed_off: float | None
+    handed_off_within_30m: float | None
+    engaged_30d: float | None = Field(description="the 30-day engagement rate")
+    retained_6m: float | None
+    retained_12m: float | None
 
 
 class DaysToIntake(BaseModel):

@@ -105,6 +105,12 @@ class CaseManagerWritten(Written):
     name: str
 
 
+class CaseManagerStatusWritten(Written):
+    case_manager_id: UUID
+    name: str
+    retired_at: datetime | None = Field(description="null: active")
+
+
 class MatterWritten(Written):
     matter_id: UUID
     participant_id: UUID
@@ -127,6 +133,19 @@ class AdverseActionWritten(Written):
     action_id: UUID
     participant_id: UUID
     basis_declared: bool = Field(description="false is itself a Golden Rule flag")
+
+
+class ReportRequestWritten(Written):
+    request_id: UUID
+    participant_id: UUID
+    kind: Literal["violation_report", "progress_report"]
+    answered: Literal["nothing_helpful_to_report", "working_with_participant"] | None = Field(
+        default=None, description="the case manager's answer, once given"
+    )
+
+
+class MissedDiversionWritten(Written):
+    missed_diversion_id: UUID
 
 
 class ReviewWritten(Written):

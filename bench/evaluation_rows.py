@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.evaluation import evaluation_referrals as t
-from projections.evaluation_queries import STAGES, EvaluationQuery, Group
+from projections.evaluation_queries import MISSED, RETAINED, STAGES, EvaluationQuery, Group
 
 
 def column(dimension: str, period: str) -> ColumnElement[Any]:
@@ -54,6 +54,9 @@ async def groups_from_rows(
         counted(t.c.intake_expired).label("intake_expired"),
         func.count(t.c.discharged_at).label("discharged"),
         func.count(t.c.readmitted_at).label("readmitted"),
+        func.count(t.c.handed_off_at).label("handed_off"),
+        counted(t.c.handoff_within_30m).label("handed_off_within_30m"),
+        counted(t.c.engaged_30d).label("engaged_30d"),
         func.coalesce(func.sum(t.c.days_to_intake), 0.0).label("days_total"),
     )
     stages = stages.where(*where).group_by(*dims).order_by(*dims)
@@ -61,6 +64,7 @@ async def groups_from_rows(
     for row in (await conn.execute(stages)).mappings():
         key = tuple(str(row[d]) for d in query.by)
         counts = {stage: int(row[stage] or 0) for stage in STAGES}
+        counts |= dict.fromkeys((*RETAINED, MISSED), 0)
         groups[key] = Group(dict(zip(query.by, key, strict=True)), counts, float(row["days_total"]))
     histograms: dict[tuple[str, ...], dict[int, int]] = {key: {} for key in groups}
     tenths = t.c.intake_tenths

@@ -18,6 +18,7 @@ from bench.legal_history import LegalHistory
 from domain.base import Meta, Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.identifiers import IdentifierClaim
+from domain.missed_diversion import MissedDiversion
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy
 from domain.values import (
@@ -48,6 +49,7 @@ ROLE_OF = {
 }
 CM = Meta("cm-1", "bench", "reach", "case_manager")
 SUP = Meta("sup-1", "bench", "reach", "supervisor")
+DEFENSE = Meta("pd-1", "bench", "tdo", "defense")
 
 
 def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -119,7 +121,23 @@ class History:
             self.stamp(meta, at),
         )
         claim = IdentifierClaim.claim(person.identifiers[0], p.id, self.stamp(meta, at))
-        return [p, claim, *(self.care(p, at) if accepted else [])]
+        toolkit = self.toolkit(p, n, meta, at) if accepted else []
+        return [p, claim, *toolkit, *(self.care(p, at) if accepted else [])]
+
+    def toolkit(self, p: Participant, n: int, meta: Meta, at: datetime) -> list[Any]:
+        """Issue 16's facts, without drawing on the generator (the rest stays as it was): the
+        warm handoff of arrest diversions, and a missed diversion for every 25th person."""
+        if p.referrals[0].door == "arrest_diversion":
+            handed = at + timedelta(minutes=20 + n % 30)
+            p.record_warm_handoff(handed, None, Stamp(meta, handed))
+        if n % 25:
+            return []
+        arrest = (at - timedelta(days=3), at - timedelta(days=3, hours=-1), (POSSESSION,), "spd")
+        return [
+            MissedDiversion.record(
+                uuid4(), arrest, Demographics(("Black",)), "", (TERMS, 1), Stamp(DEFENSE, at)
+            )
+        ]
 
     def care(self, p: Participant, at: datetime) -> list[Any]:
         """Intake and ROI (enrollment), or the deadline passing; the legal side with it."""

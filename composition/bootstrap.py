@@ -31,6 +31,7 @@ from services.container import Container
 from services.context import RequestContext
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
+from services.legal_coordination.missed import MissedDiversionService
 from services.legal_coordination.queue import LiaisonQueue
 from services.legal_coordination.reactions import LegalReactions
 from services.legal_coordination.sharing import CoordinationService
@@ -40,8 +41,10 @@ from services.reads import ParticipantReads
 from services.referrals.alerts import AlertWorker
 from services.referrals.caseload import CaseloadService
 from services.referrals.deadlines import WORKER_META, DeadlineWorker
+from services.referrals.non_return_reads import NonReturnFinder
 from services.referrals.participants import ParticipantService
 from services.referrals.reads import ParticipantReader
+from services.referrals.record_reads import RecordReads
 from services.referrals.referrals import ReferralService
 from services.referrals.staff import StaffService
 from services.repository import Repository
@@ -132,6 +135,7 @@ def build(
         projector=projector,
         legal=LegalMatterService(repository, legal, uow, clock, skew, agencies.known),
         coordination=CoordinationService(repository, legal, uow, clock, skew),
+        missed_diversions=MissedDiversionService(repository, uow, clock, skew, agencies.known),
         reads=ParticipantReads(
             audit.disclosures,
             reader,
@@ -139,6 +143,8 @@ def build(
             read_side.directory,
             liaison_queue,
             read_side.compliance,
+            RecordReads(repository, legal, clock, records),
+            NonReturnFinder(async_sql, read_side.freshness, repository, records, clock),
         ),
         deadlines=deadlines,
         audit=audit,

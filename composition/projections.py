@@ -8,7 +8,9 @@ from projections.deadlines import IntakeDeadlines
 from projections.directory import DirectoryProjection
 from projections.engine import Projection
 from projections.evaluation import EvaluationProjection
+from projections.evaluation_missed import MissedDiversionFigures
 from projections.liaison_queue import LiaisonQueueProjection
+from projections.non_return import NonReturnRequests
 from projections.participant_events import ParticipantEvents
 
 
@@ -21,4 +23,6 @@ def projections() -> list[Projection]:
         EvaluationProjection(),
         DirectoryProjection(),
         ComplianceProjection(),
+        NonReturnRequests(),
+        MissedDiversionFigures(),
     ]

@@ -38,7 +38,7 @@ def build_read_side(wiring: Wiring) -> ReadSide:
     return ReadSide(
         freshness=freshness,
         capacity=CapacityView(engine, freshness),
-        evaluation=EvaluationView(engine, freshness),
+        evaluation=EvaluationView(engine, freshness, wiring.clock),
         directory=ParticipantDirectory(
             engine, freshness, wiring.reader, wiring.terms, wiring.clock
         ),

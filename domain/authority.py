@@ -29,6 +29,9 @@ class Command(StrEnum):
     OPEN_LEGAL_MATTER = "open_legal_matter"
     DECIDE_ON_MATTER = "decide_on_matter"
     RECORD_ADVERSE_ACTION = "record_adverse_action"
+    REQUEST_REPORT = "request_report"
+    ANSWER_REPORT_REQUEST = "answer_report_request"
+    RECORD_WARM_HANDOFF = "record_warm_handoff"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ WHO_MAY: dict[Command, tuple[Authority, ...]] = {
     Command.OPEN_LEGAL_MATTER: (case_management, knows_the_participant),
     Command.DECIDE_ON_MATTER: (holding_office,),
     Command.RECORD_ADVERSE_ACTION: (knows_the_participant,),
+    # Anyone tied to the person may ask; only case management answers.
+    Command.REQUEST_REPORT: (knows_the_participant,),
+    Command.ANSWER_REPORT_REQUEST: (case_management,),
+    # The officer who hands the person over, or case management receiving them.
+    Command.RECORD_WARM_HANDOFF: (case_management, referring_agency),
 }
 
 

@@ -3,10 +3,19 @@ concurrency (two assignments racing for the last slot conflict on its version)."
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.base import LeadAggregate, Stamp
-from domain.errors import CaseloadFull, InvalidInput, NotFound, StateConflict
+from domain.errors import (
+    CaseloadFull,
+    CaseManagerHasParticipants,
+    CaseManagerRetired,
+    InvalidInput,
+    NotFound,
+    StateConflict,
+)
 
 CASELOADS_ID: UUID = uuid5(NAMESPACE_URL, "lead:caseloads")
 
@@ -22,6 +31,20 @@ class Caseloads(LeadAggregate):
         def apply(self, aggregate: Caseloads) -> None:
             aggregate.names[self.case_manager_id] = self.name
             aggregate.assigned[self.case_manager_id] = set()
+
+    class CaseManagerRetired(LeadAggregate.Event):
+        """The case manager left: they take no participants and leave the capacity figures."""
+
+        case_manager_id: UUID
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.retired[self.case_manager_id] = self.occurred_at
+
+    class CaseManagerReactivated(LeadAggregate.Event):
+        case_manager_id: UUID
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.retired.pop(self.case_manager_id, None)
 
     class ParticipantAssigned(LeadAggregate.Event):
         participant_id: UUID
@@ -44,6 +67,14 @@ class Caseloads(LeadAggregate):
     def __init__(self) -> None:
         self.names: dict[UUID, str] = {}
         self.assigned: dict[UUID, set[UUID]] = {}
+        self.retired: dict[UUID, datetime] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        """A snapshot taken before case managers could retire has no `retired`: none had."""
+        if name == "retired":
+            self.retired = {}
+            return self.retired
+        raise AttributeError(name)
 
     @classmethod
     def open(cls, stamp: Stamp) -> Caseloads:
@@ -56,7 +87,12 @@ class Caseloads(LeadAggregate):
         )
 
     def counts(self) -> dict[UUID, int]:
-        return {cm: len(participants) for cm, participants in self.assigned.items()}
+        """The caseloads of the active case managers: the retired leave the figures."""
+        return {
+            cm: len(participants)
+            for cm, participants in self.assigned.items()
+            if cm not in self.retired
+        }
 
     def case_manager_of(self, participant_id: UUID) -> UUID | None:
         for cm, participants in self.assigned.items():
@@ -105,6 +141,8 @@ class Caseloads(LeadAggregate):
         previous = self.case_manager_of(participant_id)
         if previous == case_manager_id:
             return
+        if case_manager_id in self.retired:
+            raise CaseManagerRetired(f"case manager {case_manager_id} has retired")
         self.check_room(case_manager_id, caseload_max)
         self._emit(
             self.ParticipantAssigned,
@@ -115,6 +153,30 @@ class Caseloads(LeadAggregate):
             previous_case_manager_id=previous,
             caseload_after=len(self.assigned[case_manager_id]) + 1,
             policy_version=policy_version,
+        )
+
+    def retire(self, case_manager_id: UUID, retired_at: datetime, stamp: Stamp) -> None:
+        self.check_case_manager_exists(case_manager_id)
+        if case_manager_id in self.retired:
+            raise StateConflict(f"case manager {case_manager_id} has retired already")
+        carried = len(self.assigned[case_manager_id])
+        if carried:
+            raise CaseManagerHasParticipants(
+                f"case manager {case_manager_id} still carries {carried} participant"
+                f"{'s' if carried != 1 else ''}: reassign them first",
+                carried,
+            )
+        self._emit(self.CaseManagerRetired, stamp, retired_at, case_manager_id=case_manager_id)
+
+    def reactivate(self, case_manager_id: UUID, stamp: Stamp) -> None:
+        self.check_case_manager_exists(case_manager_id)
+        if case_manager_id not in self.retired:
+            raise StateConflict(f"case manager {case_manager_id} is active")
+        self._emit(
+            self.CaseManagerReactivated,
+            stamp,
+            stamp.recorded_at,
+            case_manager_id=case_manager_id,
         )
 
     def release(self, participant_id: UUID, stamp: Stamp) -> None:

@@ -18,6 +18,8 @@ CASE_MANAGER_SUBPOENAED = "case_manager_subpoenaed"
 SHARED_OUTSIDE_ROI = "information_shared_outside_roi"
 POST_FILING_CROWDED_OUT = "post_filing_accepted_while_priority_declined"
 LATE_DATED_SHARE = "share_dated_before_roi_revocation"
+VIOLATION_REPORT_REQUESTED = "case_manager_asked_to_report_violations"
+MISSED_DIVERSION = "missed_diversion"
 RULES = (  # appended only: a flag's place in the view's order is its position and rule index
     DIVERTED_CHARGE_FILED,
     ACTION_ON_LEAD_INFORMATION,
@@ -26,6 +28,8 @@ RULES = (  # appended only: a flag's place in the view's order is its position a
     SHARED_OUTSIDE_ROI,
     POST_FILING_CROWDED_OUT,
     LATE_DATED_SHARE,
+    VIOLATION_REPORT_REQUESTED,
+    MISSED_DIVERSION,
 )
 # How a flag reads (DOMAIN.md): a violation on its face, or a matter for a person's judgment
 # (never cleared unseen), until a reviewer records a finding.
@@ -49,10 +53,10 @@ class FlagReview(LeadAggregate):
     class Reviewed(LeadAggregate.Created):
         flag_id: UUID
         rule: str
-        participant_id: UUID
+        participant_id: UUID | None  # None: a missed diversion names no participant
         note: str
 
-    def __init__(self, flag_id: UUID, rule: str, participant_id: UUID, note: str) -> None:
+    def __init__(self, flag_id: UUID, rule: str, participant_id: UUID | None, note: str) -> None:
         self.flag_id = flag_id
         self.rule = rule
         self.participant_id = participant_id
@@ -60,7 +64,7 @@ class FlagReview(LeadAggregate):
 
     @classmethod
     def review(
-        cls, flagged: UUID, rule: str, participant_id: UUID, note: str, stamp: Stamp
+        cls, flagged: UUID, rule: str, participant_id: UUID | None, note: str, stamp: Stamp
     ) -> FlagReview:
         cls.check_note(note)
         return cls._create(

@@ -6,12 +6,12 @@ the participant aggregate does not grow and share ids can be checked on the writ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.base import LeadAggregate, Stamp
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound, StateConflict
 from domain.legal_errors import UnknownMatter, UnknownShare
 from domain.legal_values import Basis
 from domain.participant_state import RoiState
@@ -31,6 +31,41 @@ ADVERSE_KINDS = frozenset(
         "case_manager_subpoena",
     }
 )
+
+
+REPORT_KINDS = frozenset({"violation_report", "progress_report"})
+VIOLATION_REPORT = "violation_report"
+# The toolkit: case managers report "nothing helpful to report at this time" rather than
+# specific violations, or that they are working with the participant. Nothing else.
+REPORT_ANSWERS = frozenset({"nothing_helpful_to_report", "working_with_participant"})
+
+
+@dataclass(frozen=True)
+class AdverseAction:
+    """An adverse action as the record keeps it, with its basis and who took it."""
+
+    action_id: UUID
+    kind: str
+    matter_id: UUID | None
+    basis: Basis
+    note: str
+    taken_at: datetime
+    agency: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """A justice partner asked case management to report on the participant."""
+
+    request_id: UUID
+    kind: str
+    note: str
+    requested_at: datetime
+    agency: str
+    role: str
+    answer: str | None = None
+    answered_at: datetime | None = None
 
 
 def coordination_id(participant_id: UUID) -> UUID:
@@ -140,6 +175,45 @@ class Coordination(LeadAggregate):
 
         def apply(self, aggregate: Coordination) -> None:
             aggregate.action_ids.append(self.action_id)
+            aggregate.adverse_actions.append(
+                AdverseAction(
+                    self.action_id,
+                    self.kind,
+                    self.matter_id,
+                    self.basis,
+                    self.note,
+                    self.occurred_at,
+                    self.meta.agency,
+                    self.meta.role,
+                )
+            )
+
+    class ReportRequested(LeadAggregate.Event):
+        """A case manager was asked to report; a `violation_report` is a Golden Rule flag."""
+
+        request_id: UUID
+        kind: str
+        note: str
+
+        def apply(self, aggregate: Coordination) -> None:
+            aggregate.report_requests[self.request_id] = ReportRequest(
+                self.request_id,
+                self.kind,
+                self.note,
+                self.occurred_at,
+                self.meta.agency,
+                self.meta.role,
+            )
+
+    class ReportRequestAnswered(LeadAggregate.Event):
+        request_id: UUID
+        answer: str
+
+        def apply(self, aggregate: Coordination) -> None:
+            asked = aggregate.report_requests[self.request_id]
+            aggregate.report_requests[self.request_id] = replace(
+                asked, answer=self.answer, answered_at=self.occurred_at
+            )
 
     def __init__(self, participant_id: UUID) -> None:
         self.participant_id = participant_id
@@ -147,6 +221,8 @@ class Coordination(LeadAggregate):
         self.share_ids: list[UUID] = []
         self.shares: list[Share] = []
         self.action_ids: list[UUID] = []
+        self.adverse_actions: list[AdverseAction] = []
+        self.report_requests: dict[UUID, ReportRequest] = {}
 
     @classmethod
     def open(cls, participant_id: UUID, stamp: Stamp) -> Coordination:
@@ -220,6 +296,31 @@ class Coordination(LeadAggregate):
             basis=basis,
             basis_declared=basis.declared,
             note=note,
+        )
+
+    def request_report(
+        self, request_id: UUID, kind: str, note: str, requested_at: datetime, stamp: Stamp
+    ) -> None:
+        if kind not in REPORT_KINDS:
+            raise InvalidInput(f"kind must be one of {sorted(REPORT_KINDS)}", field="kind")
+        self._emit(
+            self.ReportRequested, stamp, requested_at, request_id=request_id, kind=kind, note=note
+        )
+
+    def answer_report_request(
+        self, request_id: UUID, answer: str, answered_at: datetime, stamp: Stamp
+    ) -> None:
+        if answer not in REPORT_ANSWERS:
+            raise InvalidInput(f"answer must be one of {sorted(REPORT_ANSWERS)}", field="answer")
+        asked = self.report_requests.get(request_id)
+        if asked is None:
+            raise NotFound(f"report request {request_id} not found")
+        if asked.answer is not None:
+            raise StateConflict("the report request was answered already")
+        if answered_at < asked.requested_at:
+            raise InvalidInput("answered_at lies before the request", field="answered_at")
+        self._emit(
+            self.ReportRequestAnswered, stamp, answered_at, request_id=request_id, answer=answer
         )
 
     def check_shares_known(self, refs: Sequence[UUID]) -> None:

@@ -93,6 +93,12 @@ def roi_for(category: RoiCategory) -> Rule:
     return lambda _, relation: relation.covers(category)
 
 
+def progress_for(category: RoiCategory) -> Rule:
+    """The plan and engagement under a ROI, but never to courts and probation, whatever a ROI
+    says: they do not supervise participants through LEAD (toolkit, Golden Rule 1)."""
+    return lambda caller, relation: caller.role not in PROGRESS_ROLES and relation.covers(category)
+
+
 def non_return(caller: Caller, relation: Relation) -> bool:
     """Any partner police agency while the request is in force; the agency that made it."""
     return relation.made_non_return or (caller.role == POLICE and relation.non_return_in_force)
@@ -126,8 +132,8 @@ OTHER_AGENCIES: dict[Section, Rule] = {
     Section.NON_RETURN: non_return,
     Section.REFERRALS: lambda _, relation: relation.referred,
     Section.LEGAL: legal,
-    Section.PLAN: roi_for(RoiCategory.PLAN),
-    Section.ENGAGEMENT: roi_for(RoiCategory.ENGAGEMENT),
+    Section.PLAN: progress_for(RoiCategory.PLAN),
+    Section.ENGAGEMENT: progress_for(RoiCategory.ENGAGEMENT),
     Section.SHARES: lambda _, relation: relation.received_shares,
     Section.PROGRESS: progress,
     Section.CASE_RECORD: never,

@@ -30,6 +30,7 @@ EVENT_SECTIONS: dict[type[Any], Section] = {
     P.RoiRevoked: S.CASE_RECORD,
     P.Enrolled: S.PARTICIPATION,
     P.IntakeDeadlineExtended: S.REFERRALS,
+    P.WarmHandoffRecorded: S.REFERRALS,
     P.IntakeDeadlineExpired: S.PARTICIPATION,
     P.IntakeDeadlineApproaching: S.PARTICIPATION,
     P.RoiExpiring: S.CASE_RECORD,
@@ -47,6 +48,9 @@ EVENT_SECTIONS: dict[type[Any], Section] = {
     C.InformationShared: S.SHARES,
     C.InformationShareRefused: S.SHARES,
     C.AdverseActionRecorded: S.LEGAL,
+    # A report request is read back by the agency that made it (above) and the site's staff.
+    C.ReportRequested: S.CASE_RECORD,
+    C.ReportRequestAnswered: S.CASE_RECORD,
     FlagReview.Reviewed: S.GOLDEN_RULE,
 }
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
+from uuid import UUID
 
 from domain import consent
-from domain.coordination import Share
+from domain.coordination import AdverseAction, ReportRequest, Share
 from domain.disclosure import Caller, Relation, RoiCategory
 from domain.participant_state import ReferralState, RoiState
 from domain.relations import MatterRef
@@ -50,6 +51,21 @@ class Rows:
 
     def shares(self, shares: Sequence[Share]) -> list[Share]:
         return self.keep(shares, [s.recipient_agency == self.caller.agency for s in shares])
+
+    def adverse_actions(
+        self, actions: Sequence[AdverseAction], matters: frozenset[UUID]
+    ) -> list[AdverseAction]:
+        """All under a ROI for `legal_status`; else those its agency took, or on a matter it
+        may see."""
+        if self.relation.covers(RoiCategory.LEGAL_STATUS):
+            return list(actions)
+        agency = self.caller.agency
+        own = [a.agency == agency or (a.matter_id in matters) for a in actions]
+        return self.keep(actions, own)
+
+    def report_requests(self, requests: Sequence[ReportRequest]) -> list[ReportRequest]:
+        """Its own requests (and their answers): nobody else's."""
+        return self.keep(requests, [r.agency == self.caller.agency for r in requests])
 
     def rois(self, rois: Sequence[RoiState], at: datetime) -> list[RoiState]:
         """Every ROI in force; to another agency only those naming it, and of the agencies

@@ -11,6 +11,7 @@ DOORS_BY_ROLE: dict[str, frozenset[Door]] = {
     Role.POLICE: frozenset({Door.ARREST_DIVERSION, Door.SOCIAL_CONTACT}),
     Role.COMMUNITY_PARTNER: frozenset({Door.COMMUNITY}),
     Role.PROSECUTOR: frozenset({Door.PROSECUTOR}),
+    Role.COURT: frozenset({Door.COURT}),  # pretrial or post-disposition (a post-filing door)
     Role.CASE_MANAGER: DOORS,
 }
 REFERRING_ROLES = tuple(DOORS_BY_ROLE)

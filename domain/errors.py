@@ -51,6 +51,19 @@ class CaseloadFull(StateConflict):
     """Raised when an assignment would take a case manager past the caseload maximum."""
 
 
+class CaseManagerHasParticipants(StateConflict):
+    """Raised when a case manager who still carries participants is retired (reassign them
+    first); `participants` says how many."""
+
+    def __init__(self, detail: str, participants: int) -> None:
+        super().__init__(detail)
+        self.extensions: dict[str, object] = {"participants": participants}
+
+
+class CaseManagerRetired(StateConflict):
+    """Raised when a participant is assigned to a retired case manager."""
+
+
 class DischargeNotAllowed(StateConflict):
     """Raised when a discharge reason's conditions (time without contact, role) are not met."""
 

@@ -29,6 +29,11 @@ class BasisRequired(InvalidInput):
     """Raised when a filing declares no basis (independent source, LEAD refs or exception)."""
 
 
+class NoteRequired(InvalidInput):
+    """Raised when a prosecutor's decision does not say why (the toolkit: every decision is
+    recorded with who, when and why)."""
+
+
 class ReviewDateOutOfRange(InvalidInput):
     """Raised when a hold's review date is missing, past, or beyond the policy's maximum."""
 

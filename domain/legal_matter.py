@@ -4,6 +4,7 @@ is its own event with who, when, why and the policy version it was made under.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -18,12 +19,24 @@ from domain.legal_rules import (
     MatterState,
     check_allowed,
     check_fields,
+    check_note,
     check_review_date,
     initial_state,
 )
 from domain.legal_values import Basis, Deliberation, MatterDetails
 from domain.roles import Role
 from domain.values import Charge
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision as the matter keeps it: what, when, why, who, and the state it left."""
+
+    decision: str
+    decided_at: datetime
+    note: str
+    meta: Meta
+    state: str
 
 
 def diverted_matter_id(referral_id: UUID) -> UUID:
@@ -87,6 +100,9 @@ class LegalMatter(LeadAggregate):
         def apply(self, aggregate: LegalMatter) -> None:
             super().apply(aggregate)
             aggregate.last_decision = (self.decision, self.occurred_at)
+            aggregate.decisions.append(
+                DecisionRecord(self.decision, self.occurred_at, self.note, self.meta, self.state)
+            )
             if RULES[self.decision].to_state is None:
                 aggregate.stances.append(self.decision)
 
@@ -139,6 +155,7 @@ class LegalMatter(LeadAggregate):
         self.protected = False
         self.enrolled_while_filed = False
         self.last_decision: tuple[str, datetime] | None = None
+        self.decisions: list[DecisionRecord] = []
         self.stances: list[str] = []
 
     @classmethod
@@ -251,6 +268,7 @@ class LegalMatter(LeadAggregate):
         hold_review_max_days: int = 90,
     ) -> None:
         check_fields(decision, review_at, basis)
+        check_note(how.note)
         check_allowed(self.kind, self.state, self.stances, decision)
         data: dict[str, Any] = {}
         if decision == LegalDecision.HOLD:

@@ -12,6 +12,7 @@ from domain.legal_errors import (
     BasisRequired,
     DecisionNotAllowed,
     DivertedChargeProtected,
+    NoteRequired,
     ReviewDateOutOfRange,
 )
 from domain.legal_values import Basis
@@ -130,6 +131,12 @@ def queue_reason(kind: str, state: str) -> str | None:
             else "awaiting_decision"
         )
     return None
+
+
+def check_note(note: str) -> None:
+    """Every decision stays at the prosecutor's discretion, and is recorded with why."""
+    if not note.strip():
+        raise NoteRequired("a decision says why: note is required", field="note")
 
 
 def check_fields(decision: str, review_at: datetime | None, basis: Basis | None) -> None:

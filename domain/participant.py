@@ -174,6 +174,16 @@ class Participant(LeadAggregate):
             aggregate.discharge_reason = None
             aggregate.readmitted_at = self.occurred_at
 
+    class WarmHandoffRecorded(LeadAggregate.Event):
+        """The person was handed to a case manager (toolkit: ideally within 30 minutes)."""
+
+        referral_id: UUID
+        case_manager_id: UUID | None
+        minutes_after_referral: float
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.referral(self.referral_id).handed_off_at = self.occurred_at
+
     class NonReturnExceptionGranted(LeadAggregate.Event):
         referral_id: UUID
         agreed_by: str
@@ -578,6 +588,28 @@ class Participant(LeadAggregate):
             referral_id=request.referral_id,
             location=request.location,
             note=note,
+        )
+
+    def record_warm_handoff(
+        self, handed_off_at: datetime, case_manager_id: UUID | None, stamp: Stamp
+    ) -> None:
+        """The latest accepted referral's handoff: once, and not before the referral."""
+        accepted = [r for r in self.referrals if r.status != Status.DECLINED]
+        if not accepted:
+            raise StateConflict("no accepted referral to hand off")
+        referral = accepted[-1]
+        if referral.handed_off_at is not None:
+            raise StateConflict("the warm handoff of this referral is recorded already")
+        if handed_off_at < referral.referred_at:
+            raise InvalidInput("handed_off_at lies before the referral", field="handed_off_at")
+        minutes = (handed_off_at - referral.referred_at).total_seconds() / 60
+        self._emit(
+            self.WarmHandoffRecorded,
+            stamp,
+            handed_off_at,
+            referral_id=referral.referral_id,
+            case_manager_id=case_manager_id,
+            minutes_after_referral=round(minutes, 1),
         )
 
     # ----- queries ------------------------------------------------------------------------

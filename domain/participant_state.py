@@ -35,6 +35,7 @@ class ReferralState:
     non_return_until: datetime | None = None
     non_return_exception: bool = False
     identifiers: tuple[Identifier, ...] = ()  # those this referral brought to the record
+    handed_off_at: datetime | None = None  # the warm handoff to case management (issue 16)
 
     @property
     def open_for_intake(self) -> bool:

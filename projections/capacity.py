@@ -4,11 +4,24 @@ stored: the query hands the counts to the write side's own rule (`assess_capacit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
-from sqlalchemy import BigInteger, Column, Connection, Integer, Table, Text, Uuid, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.capacity import Capacity, assess_capacity
@@ -27,6 +40,7 @@ capacity_case_managers = Table(
     Column("case_manager_id", Uuid, primary_key=True),
     Column("name", Text, nullable=False),
     Column("registered_position", BigInteger, nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),  # issue 16
 )
 capacity_assignments = Table(
     "capacity_assignments",
@@ -51,6 +65,8 @@ class CapacityProjection(BatchProjection):
         get_topic(cls)
         for cls in (
             C.CaseManagerRegistered,
+            C.CaseManagerRetired,
+            C.CaseManagerReactivated,
             C.ParticipantAssigned,
             C.ParticipantReleased,
             SitePolicy.Adopted,
@@ -61,6 +77,13 @@ class CapacityProjection(BatchProjection):
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         changes = fold(items)
         upsert_many(conn, capacity_case_managers, changes.managers, keys=["case_manager_id"])
+        for case_manager_id, retired_at in changes.retired.items():
+            managers = capacity_case_managers
+            conn.execute(
+                update(managers)
+                .where(managers.c.case_manager_id == case_manager_id)
+                .values(retired_at=retired_at)
+            )
         table = capacity_assignments
         delete_many(conn, table, table.c.participant_id, changes.released())
         upsert_many(conn, table, changes.assignment_rows(), keys=["participant_id"])
@@ -72,6 +95,7 @@ class CapacityProjection(BatchProjection):
 class CapacityChanges:
     managers: list[Row] = field(default_factory=list)
     assigned: dict[UUID, UUID | None] = field(default_factory=dict)  # None: released
+    retired: dict[UUID, datetime | None] = field(default_factory=dict)  # None: reactivated
     policy: Row | None = None
 
     def released(self) -> list[UUID]:
@@ -97,6 +121,10 @@ def fold(items: list[Item]) -> CapacityChanges:
                     "registered_position": position,
                 }
             )
+        elif isinstance(event, C.CaseManagerRetired):
+            changes.retired[event.case_manager_id] = event.occurred_at
+        elif isinstance(event, C.CaseManagerReactivated):
+            changes.retired[event.case_manager_id] = None
         elif isinstance(event, C.ParticipantAssigned):
             changes.assigned[event.participant_id] = event.case_manager_id
         elif isinstance(event, C.ParticipantReleased):
@@ -118,7 +146,7 @@ def policy_row(event: Any) -> Row:
 
 @dataclass(frozen=True)
 class CapacityRead:
-    case_managers: list[tuple[UUID, str, int]]  # id, name, caseload; in registration order
+    case_managers: list[tuple[UUID, str, int, datetime | None]]  # id, name, caseload, retired
     terms: PolicyTerms
     policy_version: int
     capacity: Capacity
@@ -132,11 +160,16 @@ async def read_capacity(conn: AsyncConnection) -> CapacityRead:
         .subquery()
     )
     query = (
-        select(managers.c.case_manager_id, managers.c.name, counts.c.caseload)
+        select(
+            managers.c.case_manager_id, managers.c.name, counts.c.caseload, managers.c.retired_at
+        )
         .outerjoin(counts, counts.c.case_manager_id == managers.c.case_manager_id)
         .order_by(managers.c.registered_position)
     )
-    rows = [(r.case_manager_id, r.name, int(r.caseload or 0)) for r in await conn.execute(query)]
+    rows = [
+        (r.case_manager_id, r.name, int(r.caseload or 0), r.retired_at)
+        for r in await conn.execute(query)
+    ]
     policy = (await conn.execute(select(capacity_policy))).first()
     terms = PolicyTerms()  # the toolkit's defaults until the PCG first sets a policy
     if policy is not None:
@@ -144,5 +177,7 @@ async def read_capacity(conn: AsyncConnection) -> CapacityRead:
             caseload_max=policy.caseload_max,
             caseload_average_threshold=policy.caseload_average_threshold,
         )
-    capacity = assess_capacity({cm: count for cm, _, count in rows}, terms)
+    # The retired leave the figures: the rule is the write side's, over active case managers.
+    active = {cm: count for cm, _, count, retired_at in rows if retired_at is None}
+    capacity = assess_capacity(active, terms)
     return CapacityRead(rows, terms, policy.version if policy else 0, capacity)

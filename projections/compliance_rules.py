@@ -21,20 +21,23 @@ from domain.compliance import (
     CASE_MANAGER_SUBPOENAED,
     DIVERTED_CHARGE_FILED,
     LATE_DATED_SHARE,
+    MISSED_DIVERSION,
     NEEDS_REVIEW,
     OPEN,
     POST_FILING_CROWDED_OUT,
     REVIEWED,
     SHARED_OUTSIDE_ROI,
+    VIOLATION_REPORT_REQUESTED,
     FlagReview,
 )
-from domain.coordination import Coordination
+from domain.coordination import VIOLATION_REPORT, Coordination
 from domain.doors import POST_FILING_DOORS, PRIORITY_DOORS
 from domain.legal_matter import LegalMatter
 from domain.legal_rules import (
     MatterKind,
 )
 from domain.legal_values import Basis
+from domain.missed_diversion import MissedDiversion
 from domain.participant import Participant
 from domain.participant_state import Status
 from projections.compliance_state import ComplianceState
@@ -127,6 +130,39 @@ def on_adverse_action(state: ComplianceState, item: Item) -> None:
         )
     if event.kind == "charge_filed" and event.matter_id in state.links:
         filed(state, item, event.matter_id, event.action_id)
+
+
+def on_report_requested(state: ComplianceState, item: Item) -> None:
+    """A case manager asked to report violations is a flag on its face, whatever the answer
+    (Golden Rule 1: case managers are not to be turned against participants)."""
+    position, event = item
+    if event.kind != VIOLATION_REPORT:
+        return
+    state.raise_flag(
+        VIOLATION_REPORT_REQUESTED,
+        event.request_id,
+        item,
+        participant_id=state.link(event.originator_id)["participant_id"],
+        events=[position],
+        detail={"requested_by": event.meta.agency, "role": event.meta.role},
+    )
+
+
+def on_missed_diversion(state: ComplianceState, item: Item) -> None:
+    """A diversion-eligible arrest booked instead: open on its face (recorded by defense or
+    the project manager); it names no participant."""
+    position, event = item
+    state.raise_flag(
+        MISSED_DIVERSION,
+        event.originator_id,
+        item,
+        participant_id=None,
+        events=[position],
+        detail={
+            "arresting_agency": event.arresting_agency,
+            "charges": [charge.code for charge in event.charges],
+        },
+    )
 
 
 def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) -> None:
@@ -232,6 +268,8 @@ FOLDS: dict[type[Any], Callable[[ComplianceState, Item], None]] = {
     C.InformationShared: on_shared,
     C.InformationShareRefused: on_share_refused,
     C.AdverseActionRecorded: on_adverse_action,
+    C.ReportRequested: on_report_requested,
+    MissedDiversion.Recorded: on_missed_diversion,
     M.Opened: on_matter_opened,
     M.ChargeFiled: on_charge_filed,
     M.ReferredForFiling: on_referred_for_filing,

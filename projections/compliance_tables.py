@@ -14,7 +14,7 @@ compliance_flags = Table(
     Column("flag_id", Uuid, primary_key=True),
     Column("seq", BigInteger, nullable=False, unique=True),  # position * 16 + rule: the order
     Column("rule", Text, nullable=False, index=True),
-    Column("participant_id", Uuid, nullable=False, index=True),
+    Column("participant_id", Uuid, nullable=True, index=True),  # null: a missed diversion
     Column("raised_at", DateTime(timezone=True), nullable=False),
     Column("events", JSON, nullable=False),
     Column("status", Text, nullable=False, index=True),

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    false,
 )
 
 from domain.participant import Participant
@@ -67,7 +68,13 @@ evaluation_referrals = Table(
     Column("enrolled_at", DateTime(timezone=True), nullable=True),
     Column("discharged_at", DateTime(timezone=True), nullable=True),
     Column("readmitted_at", DateTime(timezone=True), nullable=True),
+    # issue 16: the warm handoff (ideally within 30 minutes) and engagement within 30 days
+    Column("handed_off_at", DateTime(timezone=True), nullable=True),
+    Column("handoff_within_30m", Boolean, nullable=False, server_default=false()),
+    Column("engaged_30d", Boolean, nullable=False, server_default=false()),
 )
+HANDOFF_MINUTES = 30  # toolkit: the warm handoff, ideally within 30 minutes
+ENGAGED_DAYS = 30  # funders (5 ILCS 820/25): engaged within 30 days of the encounter
 
 
 def race_group(demographics: Demographics) -> str:
@@ -102,6 +109,9 @@ def new_row(event: Any, position: int, earlier: list[Row]) -> Row:
         "enrolled_at": event.occurred_at if event.status == Status.ENROLLED else None,
         "discharged_at": None,
         "readmitted_at": None,
+        "handed_off_at": None,
+        "handoff_within_30m": False,
+        "engaged_30d": False,
     }
     if demographics == Demographics() and earlier:
         latest = max(earlier, key=lambda r: r["position"])
@@ -119,6 +129,7 @@ def on_intake(rows: list[Row], event: Any, _: int) -> None:
         if row["status"] in (Status.REFERRED, Status.EXPIRED) and row["intake_at"] is None:
             days = (at - row["referred_at"]).total_seconds() / 86400
             row |= {"intake_at": at, "days_to_intake": days, "intake_tenths": round(days * 10)}
+            row["engaged_30d"] = days <= ENGAGED_DAYS  # engaged: the intake assessment done
 
 
 def on_enrolled(rows: list[Row], event: Any, _: int) -> None:
@@ -145,7 +156,15 @@ def on_readmitted(rows: list[Row], event: Any, _: int) -> None:
             row["readmitted_at"] = event.occurred_at
 
 
+def on_handoff(rows: list[Row], event: Any, _: int) -> None:
+    for row in rows:
+        if row["referral_id"] == event.referral_id:
+            within = event.minutes_after_referral <= HANDOFF_MINUTES
+            row |= {"handed_off_at": event.occurred_at, "handoff_within_30m": within}
+
+
 FOLDS: dict[type[Any], Callable[[list[Row], Any, int], None]] = {
+    P.WarmHandoffRecorded: on_handoff,
     P.Referred: on_referral,
     P.ReferredAgain: on_referral,
     P.IntakeCompleted: on_intake,

@@ -30,6 +30,9 @@ STAGE_FLAGS = {  # cell count -> the row column that makes a referral count in i
     "intake_expired": "intake_expired",
     "discharged": "discharged_at",
     "readmitted": "readmitted_at",
+    "handed_off": "handed_off_at",
+    "handed_off_within_30m": "handoff_within_30m",
+    "engaged_30d": "engaged_30d",
 }
 COUNTS = ("referred", *STAGE_FLAGS, "intakes", "days_micros")
 MICROS_PER_DAY = 86_400_000_000

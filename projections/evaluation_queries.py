@@ -34,11 +34,27 @@ from projections.evaluation_cells import MICROS_PER_DAY
 from projections.evaluation_cells import evaluation_cells as cells
 from projections.evaluation_cells import evaluation_intake_histogram as bins
 from projections.evaluation_cells import evaluation_intake_overall as overall
+from projections.evaluation_missed import missed_counts
 from projections.evaluation_months import Split, Window, split
+from projections.evaluation_retention import retention_counts
 
 DIMENSIONS = ("door", "race", "ethnicity", "gender", "period")
 PERIODS = ("month", "quarter", "year")
-STAGES = ("referred", "declined", "enrolled", "intake_expired", "discharged", "readmitted")
+STAGES = (
+    "referred",
+    "declined",
+    "enrolled",
+    "intake_expired",
+    "discharged",
+    "readmitted",
+    "handed_off",
+    "handed_off_within_30m",
+    "engaged_30d",
+)
+
+RETAINED = ("retained_6m", "retained_12m")  # counted at report time (evaluation_retention.py)
+MISSED = "missed_diversions"  # diversion-eligible arrests booked instead (evaluation_missed.py)
+REPORTED = (*STAGES, *RETAINED, MISSED)
 
 Key = tuple[str, ...]  # a group's values of the dimensions asked for
 
@@ -54,7 +70,7 @@ class EvaluationQuery:
 @dataclass
 class Group:
     key: dict[str, str]
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED, 0))
     days_total: float = 0.0
     intakes: int = 0
     median_days: float | None = None  # of days to intake, to a tenth of a day
@@ -103,6 +119,9 @@ def stage_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]:
             counted(t.c.intake_expired).label("intake_expired"),
             func.count(t.c.discharged_at).label("discharged"),
             func.count(t.c.readmitted_at).label("readmitted"),
+            func.count(t.c.handed_off_at).label("handed_off"),
+            counted(t.c.handoff_within_30m).label("handed_off_within_30m"),
+            counted(t.c.engaged_30d).label("engaged_30d"),
             func.coalesce(func.sum(t.c.days_to_intake), 0.0).label("days_total"),
             cast(literal(0), BigInteger).label("days_micros"),
         )
@@ -186,10 +205,26 @@ async def add_medians(
         groups[key].median_days = sum(chosen) / len(chosen) / 10
 
 
+async def add_missed(
+    conn: AsyncConnection, query: EvaluationQuery, groups: dict[Key, Group]
+) -> None:
+    """Missed diversions join their group (a group of them alone has nobody referred)."""
+    window = (query.start, query.end)
+    found = await missed_counts(conn, query.by, query.period, window)
+    new = found.keys() - groups.keys()
+    for key, count in found.items():
+        group = groups.setdefault(key, Group(dict(zip(query.by, key, strict=True))))
+        group.counts[MISSED] = count
+    if new:  # in the groups' order
+        ordered = sorted(groups.items())
+        groups.clear()
+        groups.update(ordered)
+
+
 async def evaluation_groups(
-    conn: AsyncConnection, query: EvaluationQuery
+    conn: AsyncConnection, query: EvaluationQuery, now: datetime | None = None
 ) -> tuple[list[Group], Group]:
-    """The groups asked for, in order, and their totals."""
+    """The groups asked for, in order, and their totals; retention too when `now` is given."""
     where = split(query.start, query.end)
     stages = combined(
         stage_sources(query, where), *STAGES, "days_total", "days_micros", ordered=True
@@ -199,8 +234,16 @@ async def evaluation_groups(
         key = tuple(str(row[d]) for d in query.by)
         days = float(row["days_total"] or 0) + int(row["days_micros"] or 0) / MICROS_PER_DAY
         counts = {stage: int(row[stage] or 0) for stage in STAGES}
+        counts |= dict.fromkeys((*RETAINED, MISSED), 0)
         groups[key] = Group(dict(zip(query.by, key, strict=True)), counts, days)
     await add_medians(conn, query, where, groups)
+    if now is not None:
+        window = (query.start, query.end)
+        found = await retention_counts(conn, dimensions(t, query), window, now)
+        for key, counts in found.items():
+            if key in groups:
+                groups[key].counts |= counts
+        await add_missed(conn, query, groups)
     totals = Group({})
     for group in groups.values():
         totals.add(group)

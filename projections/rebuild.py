@@ -194,7 +194,11 @@ class Rebuilder:
             conn.exec_driver_sql(f"ALTER TABLE {shadow}.{table.name} SET SCHEMA public")
             return
         conn.exec_driver_sql(f"DELETE FROM main.{table.name}")  # noqa: S608 (our table names)
-        copy = f"INSERT INTO main.{table.name} SELECT * FROM {shadow}.{table.name}"  # noqa: S608
+        # By name: a migration that added a column put it last, the shadow has metadata's order.
+        listed = ", ".join(f'"{column.name}"' for column in table.columns)
+        copy = (
+            f"INSERT INTO main.{table.name} ({listed}) SELECT {listed} FROM {shadow}.{table.name}"  # noqa: S608
+        )
         conn.exec_driver_sql(copy)
 
     def drop_shadow(self, conn: Connection, projection: Projection) -> None:

@@ -98,6 +98,7 @@ class Planner:
         rng = self.rng
         door = pick(rng, DOORS)
         self.add(referred, "refer", who, door=door, charge=rng.choice(DIVERTIBLE))
+        self.toolkit(who, referred, door)
         if door == "arrest_diversion":
             self.non_return(who, referred)
         intake_days = rng.lognormvariate(2.3, 0.8)  # median ~10 days; some after 30
@@ -116,6 +117,23 @@ class Planner:
         if rng.random() < 0.1:
             later = referred + timedelta(days=rng.uniform(60, 900))
             self.add(later, "refer", who, door=pick(rng, DOORS), charge=rng.choice(DIVERTIBLE))
+
+    def toolkit(self, who: PersonPlan, referred: datetime, door: str) -> None:
+        """Issue 16's facts, from a generator of the person's own so the rest of the history
+        stays what it was: the warm handoff of most arrest diversions (most within 30
+        minutes), report requests and their answers, and missed diversions (diversion-eligible
+        arrests of people like this one, booked instead)."""
+        own = random.Random(f"{who.site}:{who.index}")  # noqa: S311 (synthetic histories)
+        if door == "arrest_diversion" and own.random() < 0.8:
+            minutes = own.lognormvariate(3.0, 0.5)  # median 20 minutes
+            self.add(referred + timedelta(minutes=minutes), "handoff", who)
+        if own.random() < 0.1:
+            asked = referred + timedelta(days=own.uniform(40, 300))
+            kind = "violation_report" if own.random() < 0.3 else "progress_report"
+            self.add(asked, "report_request", who, kind=kind, answered=own.random() < 0.9)
+        if own.random() < 0.08:
+            arrested = referred - timedelta(days=own.uniform(30, 300))
+            self.add(arrested, "missed_diversion", who, charge=own.choice(DIVERTIBLE))
 
     def non_return(self, who: PersonPlan, referred: datetime) -> None:
         if self.rng.random() < 0.05:

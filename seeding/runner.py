@@ -33,7 +33,13 @@ from seeding.plan import DIVERTIBLE, PersonPlan, Step
 from services.container import Container
 from services.context import RequestContext
 from services.legal_coordination.matters import DecisionCommand
-from services.legal_coordination.sharing import AdverseActionCommand, ShareCommand
+from services.legal_coordination.missed import MissedDiversionCommand
+from services.legal_coordination.sharing import (
+    AdverseActionCommand,
+    ReportAnswer,
+    ReportRequestCommand,
+    ShareCommand,
+)
 from services.referrals.deadlines import DeadlineWorker
 from services.referrals.participants import RoiSigning
 from services.referrals.referrals import ReferralCommand
@@ -41,6 +47,9 @@ from services.referrals.referrals import ReferralCommand
 LAG = timedelta(hours=1)  # paperwork is recorded after the release it describes
 CRITERIA = Criteria(chronic_law_violations=True, public_expectation_of_response=True)
 Progress = Callable[[int, int], None]
+
+
+WITHOUT_PARTICIPANT = frozenset({"refer", "missed_diversion"})
 
 
 def site_agencies(sites: int) -> list[str]:
@@ -92,6 +101,17 @@ class SiteSeeder:
                 self.c.staff.register_case_manager(sup, f"CM {site}-{n}").result.case_manager_id
                 for n in range(per_site)
             ]
+            self.departed(sup, site)
+
+    def departed(self, sup: RequestContext, site: int) -> None:
+        """Case managers join and leave: one who left, and one who left and came back."""
+        for name, back in ((f"CM {site}-left", False), (f"CM {site}-returned", True)):
+            cm = self.c.staff.register_case_manager(sup, name).result.case_manager_id
+            self.c.staff.retire_case_manager(sup, cm)
+            self.outcomes["retire"] += 1
+            if back:
+                self.c.staff.reactivate_case_manager(sup, cm)
+                self.outcomes["reactivate"] += 1
 
     def run(self, steps: list[Step], progress: Progress | None = None) -> Counter[str]:
         heapq.heapify(steps)
@@ -123,7 +143,7 @@ class SiteSeeder:
             self.c.store.flush()
 
     def play(self, step: Step) -> None:
-        if step.person.participant_id is None and step.kind != "refer":
+        if step.person.participant_id is None and step.kind not in WITHOUT_PARTICIPANT:
             self.outcomes[f"{step.kind}:skipped"] += 1
             return
         try:
@@ -284,4 +304,37 @@ class SiteSeeder:
             as_role("police", f"pd{who.site}"),
             self.pid(who),
             AdverseActionCommand("booking", step.at, basis),
+        )
+
+    def do_handoff(self, step: Step, who: PersonPlan) -> None:
+        self.c.participants.record_warm_handoff(
+            as_role("police", f"pd{who.site}"), self.pid(who), step.at, None
+        )
+
+    def do_report_request(self, step: Step, who: PersonPlan) -> None:
+        out = self.c.coordination.request_report(
+            as_role("prosecutor", f"pao{who.site}"),
+            self.pid(who),
+            ReportRequestCommand(step.data["kind"], step.at, "hearing coming up"),
+        )
+        if step.data["answered"]:
+            self.c.coordination.answer_report_request(
+                as_role("case_manager", f"lead{who.site}"),
+                self.pid(who),
+                out.result.request_id,
+                ReportAnswer("nothing_helpful_to_report", step.at),
+            )
+
+    def do_missed_diversion(self, step: Step, who: PersonPlan) -> None:
+        demographics = Demographics((who.race,), who.ethnicity, who.gender)
+        self.c.missed_diversions.record(
+            as_role("project_manager", "pcg"),
+            MissedDiversionCommand(
+                step.at,
+                step.at + timedelta(hours=1),
+                (step.data["charge"],),
+                f"pd{who.site}",
+                demographics,
+                "booked though eligible",
+            ),
         )

@@ -30,6 +30,7 @@ from services.audit.replays import ReplayAudit
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
 from services.legal_coordination.matters import LegalMatterService
+from services.legal_coordination.missed import MissedDiversionService
 from services.legal_coordination.sharing import CoordinationService
 from services.notifications.deliverer import Deliverer
 from services.notifications.feed import NotificationFeed
@@ -101,6 +102,7 @@ class Container:
     projector: Projector
     legal: LegalMatterService
     coordination: CoordinationService
+    missed_diversions: MissedDiversionService
     reads: ParticipantReads
     deadlines: DeadlineWorker
     audit: Audit

@@ -10,17 +10,26 @@ from uuid import UUID
 
 import anyio
 
+from domain.places import Place
 from services.audit.disclosures import DisclosureRecorder
 from services.audit.history import HistoryService
 from services.context import Viewer
 from services.legal_coordination.queue import LiaisonQueue, QueueQuery
 from services.read_side.compliance import ComplianceView, FlagSearch
 from services.read_side.directory import DirectorySearch, ParticipantDirectory
+from services.referrals.non_return_reads import NonReturnFinder, NonReturnPage
 from services.referrals.reads import ParticipantReader, Viewed
+from services.referrals.record_reads import RecordReads
 from services.views.flags import FlagPage
 from services.views.history import HistoryPage
 from services.views.listing import ParticipantPage
 from services.views.queue import QueuePage
+from services.views.record_parts import (
+    AdverseActionsView,
+    MatterRead,
+    ReportRequestsView,
+    SharesView,
+)
 from services.views.sections import Shown
 
 T = TypeVar("T")
@@ -35,6 +44,8 @@ class ParticipantReads:
         directory: ParticipantDirectory,
         queue: LiaisonQueue,
         flags: ComplianceView,
+        parts: RecordReads,
+        non_return: NonReturnFinder,
     ) -> None:
         self.accounting = accounting
         self.reader = reader
@@ -42,6 +53,8 @@ class ParticipantReads:
         self.directory = directory
         self.queue_view = queue
         self.flag_view = flags
+        self.parts = parts
+        self.non_return = non_return
 
     def accounted(self, viewer: Viewer, shown: Shown[T]) -> T:
         self.accounting.record(viewer, shown.disclosures)
@@ -69,3 +82,21 @@ class ParticipantReads:
 
     async def flags(self, viewer: Viewer, search: FlagSearch) -> FlagPage:
         return await self.accounted_off_loop(viewer, await self.flag_view.page(viewer, search))
+
+    def shares(self, viewer: Viewer, participant_id: UUID) -> SharesView:
+        return self.accounted(viewer, self.parts.shares(viewer, participant_id))
+
+    def adverse_actions(self, viewer: Viewer, participant_id: UUID) -> AdverseActionsView:
+        return self.accounted(viewer, self.parts.adverse_actions(viewer, participant_id))
+
+    def report_requests(self, viewer: Viewer, participant_id: UUID) -> ReportRequestsView:
+        return self.accounted(viewer, self.parts.report_requests(viewer, participant_id))
+
+    def legal_matter(self, viewer: Viewer, matter_id: UUID) -> MatterRead:
+        return self.accounted(viewer, self.parts.matter(viewer, matter_id))
+
+    async def non_return_requests(
+        self, viewer: Viewer, place: Place, min_position: int | None = None
+    ) -> NonReturnPage:
+        found = await self.non_return.at_place(viewer, place, min_position)
+        return await self.accounted_off_loop(viewer, found)

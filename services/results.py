@@ -70,6 +70,13 @@ class CaseManagerRegistered:
 
 
 @dataclass(frozen=True)
+class CaseManagerStatus:
+    case_manager_id: UUID
+    name: str
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True)
 class MatterChanged:
     matter_id: UUID
     participant_id: UUID
@@ -104,6 +111,19 @@ class AdverseActionRecorded:
     action_id: UUID
     participant_id: UUID
     basis_declared: bool
+
+
+@dataclass(frozen=True)
+class ReportRequestRecorded:
+    request_id: UUID
+    participant_id: UUID
+    kind: str
+    answered: str | None = None
+
+
+@dataclass(frozen=True)
+class MissedDiversionRecorded:
+    missed_diversion_id: UUID
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,9 @@ def may_see(reader: Reader, non_return_in_force: bool = True) -> frozenset[str]:
         seen.add("non_return")
     seen |= {"referrals"} if t.referred else set()
     seen |= {"legal"} if t.holds or t.party or "legal_status" in t.roi else set()
-    seen |= {"plan"} if "plan" in t.roi else set()
-    seen |= {"engagement"} if "engagement" in t.roi else set()
+    supervises = role in ("court", "probation")  # never: they learn only that CM works with them
+    seen |= {"plan"} if "plan" in t.roi and not supervises else set()
+    seen |= {"engagement"} if "engagement" in t.roi and not supervises else set()
     seen |= {"shares"} if t.shares else set()
     seen |= {"progress"} if related and role in ("court", "probation") else set()
     seen |= {"golden_rule"} if role == "defense" and t.watched else set()
@@ -134,6 +135,7 @@ EVENT_SECTIONS = {
     "Participant.Referred": "referrals",
     "Participant.ReferredAgain": "referrals",
     "Participant.IntakeDeadlineExtended": "referrals",
+    "Participant.WarmHandoffRecorded": "referrals",
     "Participant.IntakeCompleted": "plan",
     "Participant.RoiSigned": "case_record",
     "Participant.RoiRevoked": "case_record",
@@ -152,6 +154,8 @@ EVENT_SECTIONS = {
     "Coordination.InformationShared": "shares",
     "Coordination.InformationShareRefused": "shares",
     "FlagReview.Reviewed": "golden_rule",
+    "Coordination.ReportRequested": "case_record",
+    "Coordination.ReportRequestAnswered": "case_record",
 }
 
 

@@ -126,6 +126,21 @@ def report_non_return_violation(
     return written(outcome, ParticipantWritten.answer, 201, tagged=True)
 
 
+@router.post("/warm-handoff", status_code=201, response_model=ParticipantWritten)
+def record_warm_handoff(
+    participant_id: UUID,
+    body: schemas.WarmHandoffIn,
+    ctx: Annotated[RequestContext, context("case_manager", "police")],
+    container: ContainerDep,
+) -> Response:
+    """The toolkit's warm handoff from police to a case manager, ideally within 30 minutes of
+    the referral: case management, or the referring police agency. Once per referral (409)."""
+    outcome = container.participants.record_warm_handoff(
+        ctx, participant_id, body.handed_off_at, body.case_manager_id
+    )
+    return written(outcome, ParticipantWritten.answer, 201, tagged=True)
+
+
 @router.post("/discharge", status_code=201, response_model=ParticipantWritten)
 def discharge(
     participant_id: UUID,

@@ -16,8 +16,10 @@ from api.schemas import Code, Timestamp, Token
 from api.shown import shown
 from api.written import ReferralWritten, written
 from domain.eligibility import REFERRING_ROLES
+from domain.places import Place
 from services.context import RequestContext, Viewer
 from services.read_side.directory import DirectorySearch, identifier_of
+from services.referrals.non_return_reads import NonReturnPage
 from services.views.listing import ParticipantPage
 from services.views.participant import ParticipantView
 from services.views.parts import ParticipantStatus
@@ -55,6 +57,23 @@ def get_participant(
     if not_modified(if_none_match, version):
         return unchanged(version)
     return shown(view, {"ETag": etag(version)})
+
+
+@router.get("/non-return-requests", response_model=NonReturnPage, responses=problems(503))
+async def find_non_return_requests(
+    container: ContainerDep,
+    viewer: Annotated[Viewer, Depends(viewer_for("police"))],
+    latitude: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    longitude: Annotated[float | None, Query(ge=-180, le=180)] = None,
+    radius_m: Annotated[float | None, Query(description="at most 5000")] = None,
+    location: Annotated[str | None, Query(max_length=200)] = None,
+    min_position: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
+    """The 24-hour non-return requests in force now at a place: within `radius_m` (at most
+    5 km) of `latitude`, `longitude`, or whose location holds the `location` text. A query
+    without a place, or a radius over 5 km, is a 422."""
+    place = Place(latitude, longitude, radius_m, location)
+    return shown(await container.reads.non_return_requests(viewer, place, min_position))
 
 
 @router.get("/participants", response_model=ParticipantPage, responses=problems(503))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 
@@ -12,8 +13,8 @@ from api.deps import ANY_ROLE, ContainerDep, allow, conditional_context_for, wri
 from api.policy import MERGE_PATCH, PolicyDocument, PolicyWritten, merge_patch_body, merged
 from api.responses import problems
 from api.security import Caller
-from api.views import CapacityDocument
-from api.written import CaseManagerWritten, written
+from api.views import CapacityDocument, CaseManagerList, CaseManagerOut
+from api.written import CaseManagerStatusWritten, CaseManagerWritten, written
 from services.context import RequestContext
 
 router = APIRouter(prefix="/v1", tags=["site policy and staff"])
@@ -74,6 +75,47 @@ def register_case_manager(
 ) -> Response:
     outcome = container.staff.register_case_manager(ctx, body.name)
     return written(outcome, CaseManagerWritten.answer, 201)
+
+
+Staffing = Annotated[RequestContext, Depends(write_context_for("project_manager", "supervisor"))]
+
+
+@router.get("/case-managers", response_model=CaseManagerList, responses=problems(503))
+async def list_case_managers(
+    container: ContainerDep,
+    _: Annotated[Caller, Depends(allow(*CAPACITY_ROLES))],
+    min_position: Annotated[int | None, Query(ge=0)] = None,
+) -> CaseManagerList:
+    """Every case manager, in registration order, with caseload and `retired_at` (null:
+    active). `min_position` waits up to 5 s for the roster to include a write."""
+    roster = await container.read_side.capacity.roster(min_position)
+    return CaseManagerList(items=[CaseManagerOut.model_validate(cm) for cm in roster])
+
+
+@router.post(
+    "/case-managers/{case_manager_id}/retire",
+    status_code=200,
+    response_model=CaseManagerStatusWritten,
+    responses=problems(404, 409, 503),
+)
+def retire_case_manager(case_manager_id: UUID, container: ContainerDep, ctx: Staffing) -> Response:
+    """The case manager leaves: takes no participants and leaves the capacity figures. 409
+    `case-manager-has-participants` (with `participants`, how many) while any is assigned."""
+    outcome = container.staff.retire_case_manager(ctx, case_manager_id)
+    return written(outcome, CaseManagerStatusWritten.answer, 200)
+
+
+@router.post(
+    "/case-managers/{case_manager_id}/reactivate",
+    status_code=200,
+    response_model=CaseManagerStatusWritten,
+    responses=problems(404, 409, 503),
+)
+def reactivate_case_manager(
+    case_manager_id: UUID, container: ContainerDep, ctx: Staffing
+) -> Response:
+    outcome = container.staff.reactivate_case_manager(ctx, case_manager_id)
+    return written(outcome, CaseManagerStatusWritten.answer, 200)
 
 
 @router.get("/capacity", response_model=CapacityDocument, responses=problems(503))

@@ -18,6 +18,7 @@ from services.results import (
     MatterChanged,
     ParticipantChanged,
     ReferralRecorded,
+    ReportRequestRecorded,
     ShareRecorded,
 )
 from services.views.sections import Disclosure
@@ -29,6 +30,7 @@ SHOWN: list[tuple[type, frozenset[Section]]] = [
     (MatterChanged, frozenset({Section.LEGAL})),
     (ShareRecorded, frozenset({Section.SHARES})),
     (AdverseActionRecorded, frozenset({Section.LEGAL})),
+    (ReportRequestRecorded, frozenset({Section.PARTICIPATION})),
 ]
 
 

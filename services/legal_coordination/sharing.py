@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 
 from domain.authority import Command
 from domain.base import Stamp
-from domain.coordination import Coordination, check_share
+from domain.coordination import Coordination, check_share, coordination_id
+from domain.errors import NotFound
 from domain.legal_errors import RoiDoesNotCover
 from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
@@ -18,7 +19,12 @@ from infra.clock import Clock
 from services.context import Outcome, RequestContext
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
-from services.results import AdverseActionRecorded, ShareRecorded, ShareRefused
+from services.results import (
+    AdverseActionRecorded,
+    ReportRequestRecorded,
+    ShareRecorded,
+    ShareRefused,
+)
 from services.unit_of_work import Decision, UnitOfWork
 from services.write_service import WriteService
 
@@ -40,6 +46,19 @@ class AdverseActionCommand:
     basis: Basis
     matter_id: UUID | None = None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportRequestCommand:
+    kind: str
+    requested_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReportAnswer:
+    answer: str
+    answered_at: datetime
 
 
 class CoordinationService(WriteService):
@@ -110,6 +129,43 @@ class CoordinationService(WriteService):
             return Decision([record], recorded)
 
         return self.uow.run(ctx, decide, AdverseActionRecorded)
+
+    def request_report(
+        self, ctx: RequestContext, participant_id: UUID, request: ReportRequestCommand
+    ) -> Outcome[ReportRequestRecorded]:
+        """A justice partner asks case management to report; a violation report is a flag."""
+        self.check_times(requested_at=request.requested_at)
+        request_id = uuid4()
+
+        def decide(stamp: Stamp) -> Decision[ReportRequestRecorded]:
+            self.gate.participant(ctx, Command.REQUEST_REPORT, participant_id, stamp.recorded_at)
+            record = self.legal.coordination(participant_id, stamp)
+            record.request_report(
+                request_id, request.kind, request.note, request.requested_at, stamp
+            )
+            made = ReportRequestRecorded(request_id, participant_id, request.kind)
+            return Decision([record], made)
+
+        return self.uow.run(ctx, decide, ReportRequestRecorded)
+
+    def answer_report_request(
+        self, ctx: RequestContext, participant_id: UUID, request_id: UUID, answer: ReportAnswer
+    ) -> Outcome[ReportRequestRecorded]:
+        self.check_times(answered_at=answer.answered_at)
+
+        def decide(stamp: Stamp) -> Decision[ReportRequestRecorded]:
+            self.gate.participant(
+                ctx, Command.ANSWER_REPORT_REQUEST, participant_id, stamp.recorded_at
+            )
+            record = self.legal.find(Coordination, coordination_id(participant_id))
+            if record is None:
+                raise NotFound(f"report request {request_id} not found")
+            record.answer_report_request(request_id, answer.answer, answer.answered_at, stamp)
+            kind = record.report_requests[request_id].kind
+            answered = ReportRequestRecorded(request_id, participant_id, kind, answer.answer)
+            return Decision([record], answered)
+
+        return self.uow.run(ctx, decide, ReportRequestRecorded)
 
     def check_matter(
         self,

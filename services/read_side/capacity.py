@@ -4,6 +4,7 @@ write side's own rule, so the flags say what the next referral will meet."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +20,11 @@ class CaseManagerLoad:
     case_manager_id: UUID
     name: str
     caseload: int
+
+
+@dataclass(frozen=True)
+class RosterEntry(CaseManagerLoad):
+    retired_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -56,5 +62,12 @@ class CapacityView:
         position = await self.freshness.wait(CapacityProjection.name, min_position)
         async with self.engine.connect() as conn:
             read = await read_capacity(conn)
-        loads = [CaseManagerLoad(*row) for row in read.case_managers]
+        loads = [CaseManagerLoad(*row[:3]) for row in read.case_managers if row[3] is None]
         return capacity_figures(loads, read.terms, read.policy_version, read.capacity), position
+
+    async def roster(self, min_position: int | None = None) -> list[RosterEntry]:
+        """Every case manager, retired ones too, in registration order."""
+        await self.freshness.wait(CapacityProjection.name, min_position)
+        async with self.engine.connect() as conn:
+            read = await read_capacity(conn)
+        return [RosterEntry(*row) for row in read.case_managers]

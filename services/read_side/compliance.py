@@ -59,7 +59,10 @@ class ComplianceView:
 
 
 def named(row: Row, built: Built) -> list[Disclosure]:
-    """The flag's participant, and the other participant a crowding-out flag names."""
+    """The flag's participant, and the other participant a crowding-out flag names (a missed
+    diversion names none)."""
+    if row["participant_id"] is None:
+        return []
     found = [Disclosure(row["participant_id"], built.shown)]
     other = (row["detail"] or {}).get("post_filing_participant_id")
     if other and built.shown:

@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import InvalidInput
+from infra.clock import Clock
 from projections.evaluation import EvaluationProjection
+from projections.evaluation_missed import MissedDiversionFigures
 from projections.evaluation_queries import (
     DIMENSIONS,
+    MISSED,
     PERIODS,
-    STAGES,
+    REPORTED,
     EvaluationQuery,
     Group,
     evaluation_groups,
@@ -25,7 +28,7 @@ from projections.evaluation_queries import (
 from projections.freshness import Freshness
 from services.jsonable import json_object
 
-RATED = STAGES[1:]
+RATED = tuple(s for s in REPORTED[1:] if s != MISSED)  # of those referred
 EXACT_ROLES = frozenset({"auditor"})
 SMALL = range(1, 11)
 SUPPRESSED = "<11"
@@ -42,17 +45,19 @@ class EvaluationReport:
 
 
 class EvaluationView:
-    def __init__(self, engine: AsyncEngine, freshness: Freshness) -> None:
+    def __init__(self, engine: AsyncEngine, freshness: Freshness, clock: Clock) -> None:
         self.engine = engine
         self.freshness = freshness
+        self.clock = clock
 
     async def report(
         self, query: EvaluationQuery, role: str, min_position: int | None = None
     ) -> EvaluationReport:
         check_query(query)
         position = await self.freshness.wait(EvaluationProjection.name, min_position)
+        await self.freshness.wait(MissedDiversionFigures.name, min_position)
         async with self.engine.connect() as conn:
-            groups, totals = await evaluation_groups(conn, query)
+            groups, totals = await evaluation_groups(conn, query, self.clock.now())
         return EvaluationReport(query, groups, totals, position, role in EXACT_ROLES)
 
 
@@ -74,7 +79,7 @@ def figures(group: Group, exact: bool = True) -> dict[str, Any]:
     """A group's counts, rates and days to intake; without `exact`, nothing that would tell
     a count from 1 to 10 (a rate of a suppressed count or over one, a median of few)."""
     counts, referred, intakes = group.counts, group.counts["referred"], group.intakes
-    hidden = {s for s in STAGES if shown(counts[s], exact) == SUPPRESSED}
+    hidden = {s for s in REPORTED if shown(counts[s], exact) == SUPPRESSED}
     few = shown(intakes, exact) == SUPPRESSED
     return {
         "counts": {s: shown(n, exact) for s, n in counts.items()},
@@ -113,7 +118,7 @@ def safe_cell(text: str) -> str:
 
 def report_csv(report: EvaluationReport) -> str:
     """One line per group: its dimensions, each stage's count and rate, days to intake."""
-    header = [*report.query.by, *STAGES, *(f"{s}_rate" for s in RATED)]
+    header = [*report.query.by, *REPORTED, *(f"{s}_rate" for s in RATED)]
     header += ["intakes", "median_days_to_intake", "mean_days_to_intake"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -124,7 +129,7 @@ def report_csv(report: EvaluationReport) -> str:
         writer.writerow(
             [
                 *(safe_cell(group.key[d]) for d in report.query.by),
-                *(row["counts"][s] for s in STAGES),
+                *(row["counts"][s] for s in REPORTED),
                 *("" if row["rates"][s] is None else row["rates"][s] for s in RATED),
                 days["count"],
                 "" if days["median"] is None else days["median"],

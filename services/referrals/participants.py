@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 from domain.authority import Command
 from domain.base import Stamp
 from domain.consent import Replaces
+from domain.errors import InvalidInput
 from domain.participant import Participant
 from infra.clock import Clock
 from services.agencies import KnownAgencies, check_known
@@ -184,6 +185,26 @@ class ParticipantService(WriteService):
             participant_id,
             lambda p, s: p.report_non_return_violation(observed_at, note, s),
             observed_at=observed_at,
+        )
+
+    def record_warm_handoff(
+        self,
+        ctx: RequestContext,
+        participant_id: UUID,
+        handed_off_at: datetime,
+        case_manager_id: UUID | None,
+    ) -> Changed:
+        """The warm handoff of the latest accepted referral (referral-to-handoff time)."""
+        if case_manager_id is not None:
+            caseloads = self.repository.existing_caseloads()
+            if caseloads is None or case_manager_id not in caseloads.names:
+                raise InvalidInput("no such case manager", field="case_manager_id")
+        return self.command(
+            ctx,
+            Command.RECORD_WARM_HANDOFF,
+            participant_id,
+            lambda p, s: p.record_warm_handoff(handed_off_at, case_manager_id, s),
+            handed_off_at=handed_off_at,
         )
 
     def readmit(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.base import Stamp
+from domain.caseloads import Caseloads
 from domain.policy import SitePolicy, terms_in_force
 from domain.values import PolicyTerms
 from services.agencies import KnownAgencies, check_known
 from services.context import Outcome, RequestContext
 from services.repository import Repository, check_version
-from services.results import CaseManagerRegistered, PolicyInForce
+from services.results import CaseManagerRegistered, CaseManagerStatus, PolicyInForce
 from services.unit_of_work import Decision, UnitOfWork
 
 PolicyChange = Callable[[PolicyTerms], PolicyTerms]
@@ -66,3 +67,30 @@ class StaffService:
             return Decision([caseloads], registered)
 
         return self.uow.run(ctx, decide, CaseManagerRegistered)
+
+    def retire_case_manager(
+        self, ctx: RequestContext, case_manager_id: UUID
+    ) -> Outcome[CaseManagerStatus]:
+        """409 naming how many participants while any is still assigned."""
+
+        def decide(stamp: Stamp) -> Decision[CaseManagerStatus]:
+            caseloads = self.repository.caseloads(stamp)
+            caseloads.retire(case_manager_id, stamp.recorded_at, stamp)
+            return Decision([caseloads], status_of(caseloads, case_manager_id))
+
+        return self.uow.run(ctx, decide, CaseManagerStatus)
+
+    def reactivate_case_manager(
+        self, ctx: RequestContext, case_manager_id: UUID
+    ) -> Outcome[CaseManagerStatus]:
+        def decide(stamp: Stamp) -> Decision[CaseManagerStatus]:
+            caseloads = self.repository.caseloads(stamp)
+            caseloads.reactivate(case_manager_id, stamp)
+            return Decision([caseloads], status_of(caseloads, case_manager_id))
+
+        return self.uow.run(ctx, decide, CaseManagerStatus)
+
+
+def status_of(caseloads: Caseloads, case_manager_id: UUID) -> CaseManagerStatus:
+    name = caseloads.names[case_manager_id]
+    return CaseManagerStatus(case_manager_id, name, caseloads.retired.get(case_manager_id))

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain import compliance
 from domain.disclosure import Section
@@ -33,11 +33,15 @@ class FlagDetail(BaseModel):
     independent_source_claimed: bool | None = absent()
     post_filing_participant_id: UUID | None = absent()
     door: str | None = absent()
+    arresting_agency: str | None = absent()
+    charges: list[str] | None = absent()
 
 
 class FlagItem(Sectioned):
     flag_id: Annotated[UUID, Key()]
-    participant_id: Annotated[UUID, Key()]
+    participant_id: Annotated[UUID | None, Key()] = Field(
+        description="null for a missed diversion: the person never became a participant"
+    )
     rule: Annotated[Rule, In(S.GOLDEN_RULE)] = absent()
     raised_at: Annotated[datetime, In(S.GOLDEN_RULE)] = absent()
     events: Annotated[list[int], In(S.GOLDEN_RULE)] = absent()

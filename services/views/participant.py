@@ -145,6 +145,7 @@ def referral_out(r: ReferralState) -> dict[str, Any]:
         "intake_deadline": r.intake_deadline,
         "policy_version": r.policy_version,
         "charges": [vars(c) for c in r.arrest.charges] if r.arrest else [],
+        "handed_off_at": r.handed_off_at,
     }
 
 

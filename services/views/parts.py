@@ -87,6 +87,9 @@ class ReferralOut(Part):
     intake_deadline: datetime | None
     policy_version: int
     charges: list[ChargeOut]
+    handed_off_at: datetime | None = Field(
+        default=None, description="the warm handoff to case management; null: not recorded"
+    )
 
 
 class PlanOut(Part):

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.coordination import Share
+from domain.coordination import Coordination, Share
 from domain.disclosure import DEFENSE, Caller, Relation, Section, visible_sections
 from domain.disclosure_rows import Rows
 from domain.legal_matter import LegalMatter
@@ -31,6 +31,7 @@ class ParticipantRecord:
     matters: tuple[LegalMatter, ...]
     shares: tuple[Share, ...]
     rows: Rows
+    coordination: Coordination | None = None
 
     @property
     def relation(self) -> Relation:
@@ -77,4 +78,4 @@ class RecordReader:
         )
         found = Record([matter_ref(m, terms) for m in matters], shares, watched)
         rows = Rows(caller, relation_of(caller, participant, found, at))
-        return ParticipantRecord(participant, at, terms, matters, shares, rows)
+        return ParticipantRecord(participant, at, terms, matters, shares, rows, coordination)

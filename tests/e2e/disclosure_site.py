@@ -121,11 +121,17 @@ async def build_participant(site: Site, scenario: str, n: int) -> str:
         office="city-atty",
         parties=parties,
     )
-    if scenario != "none":  # a basis-less booking: a Golden Rule flag names the person
+    if scenario != "none":  # a basis-less booking and a request to report violations: flags
         booking = {"kind": "booking", "taken_at": at(minutes=-5)}
         police = headers_for(container, "police", "spd")
         response = await http.post(
             f"/v1/participants/{pid}/adverse-actions", json=booking, headers=police
+        )
+        assert response.status_code == 201, response.text
+        asked = {"requested_at": at(minutes=-4), "kind": "violation_report", "note": "hearing"}
+        court = headers_for(container, "court", "kcsc")
+        response = await http.post(
+            f"/v1/participants/{pid}/report-requests", json=asked, headers=court
         )
         assert response.status_code == 201, response.text
     return pid

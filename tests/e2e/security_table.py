@@ -15,6 +15,7 @@ from domain.roles import ROLES
 EVERYONE = frozenset(ROLES)
 CASE = frozenset({"case_manager"})
 AUDITOR = frozenset({"auditor"})
+JUSTICE = frozenset({"police", "prosecutor", "court", "probation"})  # API.md v1.1
 
 # No authentication at all: operations, the public key, the token exchange and the docs.
 PUBLIC = frozenset(
@@ -39,9 +40,16 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/v1/policy"): frozenset({"project_manager"}),
     ("PATCH", "/v1/policy"): frozenset({"project_manager"}),
     ("POST", "/v1/case-managers"): frozenset({"project_manager", "supervisor"}),
+    ("GET", "/v1/case-managers"): EVERYONE - {"community_partner"},
+    ("POST", "/v1/case-managers/{case_manager_id}/retire"): frozenset(
+        {"project_manager", "supervisor"}
+    ),
+    ("POST", "/v1/case-managers/{case_manager_id}/reactivate"): frozenset(
+        {"project_manager", "supervisor"}
+    ),
     ("GET", "/v1/capacity"): EVERYONE - {"community_partner"},
     ("POST", "/v1/referrals"): frozenset(
-        {"police", "community_partner", "prosecutor", "case_manager"}
+        {"police", "community_partner", "prosecutor", "court", "case_manager"}
     ),
     # The list (case management, project managers, prosecutors) and the identifier look-up
     # (police, case management, prosecutors) share the path.
@@ -49,6 +57,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
         {"police", "case_manager", "supervisor", "project_manager", "prosecutor"}
     ),
     ("GET", P): EVERYONE,
+    ("GET", "/v1/non-return-requests"): frozenset({"police"}),
     ("GET", f"{P}/history"): frozenset({"auditor", "project_manager", "defense"}),
     ("POST", f"{P}/intake"): CASE,
     ("POST", f"{P}/roi"): CASE,
@@ -59,11 +68,19 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", f"{P}/case-manager"): frozenset({"supervisor", "project_manager"}),
     ("POST", f"{P}/non-return/exception"): frozenset({"case_manager", "police"}),
     ("POST", f"{P}/non-return/violation"): frozenset({"police"}),
+    ("POST", f"{P}/warm-handoff"): frozenset({"case_manager", "police"}),
     ("POST", f"{P}/discharge"): frozenset({"case_manager", "supervisor"}),
     ("POST", f"{P}/legal-matters"): frozenset({"prosecutor", "case_manager"}),
     ("POST", f"{P}/information-shares"): CASE,
-    ("POST", f"{P}/adverse-actions"): frozenset({"police", "prosecutor"}),
+    ("POST", f"{P}/adverse-actions"): JUSTICE,
+    ("POST", f"{P}/report-requests"): JUSTICE,
+    ("POST", f"{P}/report-requests/{{request_id}}/answer"): CASE,
+    ("GET", f"{P}/shares"): EVERYONE,
+    ("GET", f"{P}/adverse-actions"): EVERYONE,
+    ("GET", f"{P}/report-requests"): EVERYONE,
+    ("GET", "/v1/legal-matters/{matter_id}"): EVERYONE,
     ("POST", "/v1/legal-matters/{matter_id}/decisions"): frozenset({"prosecutor"}),
+    ("POST", "/v1/missed-diversions"): frozenset({"defense", "project_manager"}),
     ("GET", "/v1/queues/liaison-prosecutor"): frozenset({"prosecutor"}),
     ("GET", "/v1/compliance/golden-rule"): frozenset({"defense", "project_manager", "auditor"}),
     # Beyond the contract: reviewing a golden-rule flag is a write by those who act on flags.

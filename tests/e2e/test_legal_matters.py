@@ -129,6 +129,10 @@ async def test_decisions_that_make_no_sense_are_409_and_bad_fields_422(
     assert late.json()["errors"][0]["field"] == "review_at"
     bare = await decide(http, container, case, "file")
     assert (bare.status_code, problem_slug(bare)) == (422, "basis-required")
+    for silent in ("", "   \n"):
+        why_not = await decide(http, container, case, "decline", note=silent)
+        assert (why_not.status_code, problem_slug(why_not)) == (422, "note-required")
+        assert why_not.json()["errors"][0]["field"] == "note"
     held = await decide(http, container, case, "hold", review_at=at(days=9))
     assert held.status_code == 201, held.text
     _, event = topic_at(container, held.json()["position"])

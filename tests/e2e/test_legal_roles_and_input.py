@@ -24,7 +24,12 @@ def endpoints(pid: str, mid: str) -> list[tuple[str, str, set[str], Body | None]
         ("POST", f"/v1/participants/{pid}/legal-matters", {"prosecutor", "case_manager"}, {}),
         ("POST", f"/v1/legal-matters/{mid}/decisions", {"prosecutor"}, {}),
         ("POST", f"/v1/participants/{pid}/information-shares", {"case_manager"}, {}),
-        ("POST", f"/v1/participants/{pid}/adverse-actions", {"police", "prosecutor"}, {}),
+        (
+            "POST",
+            f"/v1/participants/{pid}/adverse-actions",
+            {"police", "prosecutor", "court", "probation"},
+            {},
+        ),
         ("GET", "/v1/queues/liaison-prosecutor", {"prosecutor"}, None),
     ]
 

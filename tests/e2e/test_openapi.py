@@ -31,6 +31,11 @@ OPERATION_IDS = frozenset(
         "rotateSubscriptionSecret", "listDeliveries", "listNotifications",
     }
 )  # fmt: skip
+OPERATION_IDS |= {  # issue 16: what the toolkit asks for
+    "requestReport", "answerReportRequest", "getReportRequests", "getShares",
+    "getAdverseActions", "getLegalMatter", "listCaseManagers", "retireCaseManager",
+    "reactivateCaseManager", "findNonReturnRequests", "recordWarmHandoff", "recordMissedDiversion",
+}  # fmt: skip
 PROBLEM = {"schema": {"$ref": "#/components/schemas/Problem"}}
 
 

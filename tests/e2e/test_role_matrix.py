@@ -26,6 +26,7 @@ COMMANDS: dict[str, set[str]] = {
     "non-return/exception": {"case_manager", "police"},
     "non-return/violation": {"police"},
     "discharge": {"case_manager", "supervisor"},
+    "warm-handoff": {"case_manager", "police"},
 }
 
 
@@ -39,7 +40,7 @@ def endpoints(pid: str) -> list[tuple[str, str, set[str], dict[str, Any] | None]
         (
             "POST",
             "/v1/referrals",
-            {"police", "community_partner", "prosecutor", "case_manager"},
+            {"police", "community_partner", "prosecutor", "court", "case_manager"},
             {},
         ),
         ("GET", f"/v1/participants/{pid}", everyone, None),

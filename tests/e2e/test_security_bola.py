@@ -76,6 +76,8 @@ def may_see(role: str, agency: str, category: str, roi: Roi) -> bool:
         return True
     if category == "legal_status" and agency == OFFICE:
         return True
+    if category in ("plan", "engagement") and role in ("court", "probation"):
+        return False  # they never supervise participants through LEAD, whatever a ROI says
     return roi.covers(agency, category)
 
 

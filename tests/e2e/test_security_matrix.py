@@ -29,7 +29,10 @@ SERVED = sorted(set(served_routes(SPEC_APP)))
 PROTECTED = [route for route in SERVED if route not in PUBLIC]
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # What a route needs to be more than a 422 for a permitted caller.
-QUERY = {"/v1/participants": "?identifier_system=spd-person&identifier_value=P-00001"}
+QUERY = {
+    "/v1/participants": "?identifier_system=spd-person&identifier_value=P-00001",
+    "/v1/non-return-requests": "?location=pine",
+}
 
 
 def body_for(method: str) -> dict[str, Any] | None:

@@ -96,14 +96,14 @@ COMMANDS = [
         frozenset({"prosecutor"}),
         only("kcpao"),
         "/v1/legal-matters/{diverted}/decisions",
-        {"decision": "decline"},
+        {"decision": "decline", "note": "no case to answer"},
     ),
     Command(
         "decide on the pending case",
         frozenset({"prosecutor"}),
         only("city-atty"),
         "/v1/legal-matters/{pending}/decisions",
-        {"decision": "support_release"},
+        {"decision": "support_release", "note": "housed and engaged"},
     ),
     Command(
         "adverse action",

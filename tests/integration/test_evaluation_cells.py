@@ -66,12 +66,23 @@ def seeded(settings: Settings) -> Iterator[Container]:
     container.close()
 
 
-def table_rows(container: Container) -> dict[str, list[tuple[Any, ...]]]:
+# Issue 16's handoff figures come from events a downgrade below 0016 drops: no migration
+# can count them again (a rebuild does); engagement within 30 days it counts from the rows.
+HANDOFFS = frozenset({"handed_off_at", "handoff_within_30m", "handed_off", "handed_off_within_30m"})
+
+
+def table_rows(
+    container: Container, without: frozenset[str] = frozenset()
+) -> dict[str, list[tuple[Any, ...]]]:
     with container.sql.connect() as conn:
         return {
             table.name: [
                 tuple(row)
-                for row in conn.execute(select(table).order_by(*table.primary_key.columns))
+                for row in conn.execute(
+                    select(*(c for c in table.columns if c.name not in without)).order_by(
+                        *table.primary_key.columns
+                    )
+                )
             ]
             for table in TABLES
         }
@@ -122,7 +133,7 @@ def test_cells_built_batch_by_batch_equal_a_rebuild(seeded: Container, settings:
 def test_the_migration_fills_the_cells_as_the_projection_does(
     seeded: Container, settings: Settings
 ) -> None:
-    projected = table_rows(seeded)
+    projected = table_rows(seeded, without=HANDOFFS)
     downgrade(settings, "0004")
     upgrade(settings)
-    assert table_rows(seeded) == projected
+    assert table_rows(seeded, without=HANDOFFS) == projected

@@ -31,6 +31,7 @@ def test_same_seed_plans_the_same_history() -> None:
     again = plan_site(random.Random(7), 0, 40, END - timedelta(days=365), END)
     assert [(s.at, s.kind) for s in first] == [(s.at, s.kind) for s in again]
     assert {"refer", "intake", "roi", "contact", "matter"} <= {s.kind for s in first}
+    assert {"handoff", "report_request", "missed_diversion"} <= {s.kind for s in first}
 
 
 def test_seeded_site_enrolls_people_and_records_legal_work(settings: Settings) -> None:
@@ -43,6 +44,10 @@ def test_seeded_site_enrolls_people_and_records_legal_work(settings: Settings) -
         assert outcomes["refer"] >= 40
         assert outcomes["intake"] > 20
         assert outcomes["contact"] > 200
+        # issue 16: handoffs, report requests and answers, missed diversions, departures
+        assert outcomes["handoff"] > 5 and outcomes["report_request"] >= 1
+        assert outcomes["missed_diversion"] >= 1
+        assert (outcomes["retire"], outcomes["reactivate"]) == (2, 1)
         unexpected = {
             k: v
             for k, v in outcomes.items()

@@ -78,3 +78,13 @@ def test_courts_and_probation_learn_only_that_case_management_works_with_them(
     seen = visible_sections(Caller("court-1", role), Relation(party_to_matter=True))
     assert Section.PROGRESS in seen
     assert not seen & {Section.PLAN, Section.ENGAGEMENT, Section.SHARES, Section.CASE_RECORD}
+
+
+@pytest.mark.parametrize("role", ["court", "probation"])
+def test_no_roi_makes_courts_and_probation_supervisors(role: str) -> None:
+    """Issue 16: a ROI naming a court or probation for the plan and engagement still shows
+    them only that case management is working with the person."""
+    everything = frozenset({"plan", "engagement", "legal_status"})
+    seen = visible_sections(Caller("doc", role), Relation(roi_categories=everything))
+    assert Section.PROGRESS in seen and Section.LEGAL in seen
+    assert not seen & {Section.PLAN, Section.ENGAGEMENT}

@@ -141,4 +141,6 @@ def test_doors_by_role() -> None:
     assert DOORS_BY_ROLE["police"] == {"arrest_diversion", "social_contact"}
     assert DOORS_BY_ROLE["community_partner"] == {"community"}
     assert DOORS_BY_ROLE["prosecutor"] == {"prosecutor"}
+    assert DOORS_BY_ROLE["court"] == {"court"}
+    assert "probation" not in DOORS_BY_ROLE  # probation records adverse actions, never refers
     assert "community" not in DOORS_BY_ROLE["police"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from projections.evaluation_queries import STAGES, Group
+from projections.evaluation_queries import REPORTED, Group
 from services.read_side.evaluation import RATED, figures
 
 pytestmark = pytest.mark.unit
 
 
 def group(referred: int, enrolled: int, intakes: int) -> Group:
-    counts = dict.fromkeys(STAGES, 0) | {"referred": referred, "enrolled": enrolled}
+    counts = dict.fromkeys(REPORTED, 0) | {"referred": referred, "enrolled": enrolled}
     median = 2.0 if intakes else None
     return Group({}, counts, days_total=2.0 * intakes, intakes=intakes, median_days=median)
 

@@ -25,6 +25,7 @@ SITE = {  # DOMAIN.md: case management acts for the site
     Command.SHARE_INFORMATION,
     Command.ASSIGN_CASE_MANAGER,
     Command.DISCHARGE,
+    Command.ANSWER_REPORT_REQUEST,  # the case manager answers; nobody else
 }
 STANDINGS = {
     "stranger": (Relation(), False),
@@ -69,6 +70,8 @@ def allowed(command: Command, role: str, relation: Relation, holds_it: bool) -> 
         Command.GRANT_NON_RETURN_EXCEPTION: site or requested,
         Command.REPORT_NON_RETURN_VIOLATION: requested,
         Command.DECIDE_ON_MATTER: holds_it,
+        Command.REQUEST_REPORT: knows(role, relation),
+        Command.RECORD_WARM_HANDOFF: site or relation.referred,
     }
     return site if command in SITE else rules[command]
 
@@ -94,7 +97,7 @@ def test_each_command_by_each_role_and_standing() -> None:
         if got != expected:
             wrong.append(f"{command} {role} {name}: {got}, want {expected}")
     assert wrong == []
-    assert cases == len(Command) * len(ROLES) * len(STANDINGS) == 1200
+    assert cases == len(Command) * len(ROLES) * len(STANDINGS) == 1440
 
 
 def test_a_stranger_is_told_what_an_unknown_id_is_told() -> None:
