@@ -56,6 +56,8 @@ AGENCY = {
     "case_manager": "lead-cm",
     "supervisor": "lead-cm",
     "prosecutor": "kcpao",
+    "court": "kcsc",
+    "probation": "doc",
     "defense": "kcdpd",
     "project_manager": "pcg",
     "auditor": "audit",
