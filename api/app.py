@@ -17,6 +17,7 @@ from api.routes import audit as audit_routes
 from api.routes import auth, legal, notifications, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
 from api.routes import evaluation as evaluation_routes
+from api.routes import forgetting as forgetting_routes
 from api.routes import problems as problem_routes
 from infra import scrub
 from services.container import Container
@@ -76,6 +77,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     app.include_router(evaluation_routes.router)
     app.include_router(compliance_routes.router)
     app.include_router(notifications.router)
+    app.include_router(forgetting_routes.router)
     app.add_middleware(DeniedAudit)
     app.add_middleware(JsonMemberLimit, max_members=container.settings.max_json_members)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)

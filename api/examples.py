@@ -246,6 +246,16 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         )
     },
     "reviewFlag": {"review": example("Mark a flag reviewed", {"note": "basis independent"})},
+    "forgetParticipant": {
+        "court_order": example(
+            "Forget by court order; the auditor who approved is named",
+            {
+                "reason": "court_order",
+                "reference": "KCSC order 26-2-01234",
+                "approved_by": "auditor-0007",
+            },
+        )
+    },
     "verifyAgainst": {
         "checkpoint": example(
             "A checkpoint kept outside the database (`GET /v1/audit/checkpoint`)",

@@ -60,7 +60,14 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
         "Idempotency-Key reused with a different request",
     ),
     (errors.WebhookUrlRefused, 422, "webhook-url-refused", "Webhook URL not allowed"),
+    (
+        errors.ApproverIsRequester,
+        422,
+        "approver-is-requester",
+        "The approver must be another person",
+    ),
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
+    (errors.ParticipantForgotten, 410, "participant-forgotten", "The participant was forgotten"),
     (errors.ActorRequired, 400, "actor-required", "X-Actor is required"),
     (errors.NotFound, 404, "not-found", "Not found"),
     (
@@ -70,6 +77,8 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
         "Identifier system registered to another agency",
     ),
     (errors.Forbidden, 403, "forbidden", "Forbidden"),
+    (errors.AlreadyForgotten, 409, "already-forgotten", "The participant was forgotten already"),
+    (errors.RecordNotSealed, 409, "record-not-sealed", "The record predates encryption"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
     (
         errors.CaseManagerHasParticipants,

@@ -176,6 +176,13 @@ class PolicyIn(StrictBody):
     liaison_prosecutor_agencies: list[Slug] = Field(
         max_length=50, description="the prosecutor offices that decide on diverted charges"
     )
+    retention_days_after_discharge: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        description="days after discharge (or after the last referral of someone never "
+        "enrolled) when a record is listed for review (GET /v1/retention/due); null: none",
+    )
 
 
 class CaseManagerIn(StrictBody):

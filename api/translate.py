@@ -72,6 +72,7 @@ def policy_terms(body: schemas.PolicyIn) -> values.PolicyTerms:
             for s in body.identifier_systems
         ),
         liaison_prosecutor_agencies=tuple(dict.fromkeys(body.liaison_prosecutor_agencies)),
+        retention_days_after_discharge=body.retention_days_after_discharge,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from bench import notifications, site, write
+from bench import notifications, sealing, site, write
 from bench.harness import Figure, postgres_database, print_table, write_results
 from infra.observability import configure_logging
 
@@ -35,6 +35,7 @@ def main() -> None:
         run.extend(write.sqlite_figures(args.seconds))
         with postgres_database() as settings:  # webhooks: lag to the receiver, deliveries/s
             run.extend(notifications.measure(settings))
+        run.extend(sealing.figures(args.seconds, people=1000))  # issue 18: sealed vs plain
         write_results(once + medians(runs))
     figures = once + medians(runs)
     figures += growth(figures)

@@ -16,6 +16,7 @@ from cli import audit as audit_cli
 from cli import clients as clients_cli
 from cli import notifications as notifications_cli
 from cli import projections as projections_cli
+from cli import retention as retention_cli
 from cli import seed as seed_cli
 from cli.startup import load_settings, open_container, require_migrated, where
 
@@ -26,6 +27,7 @@ app.command(name="seed")(seed_cli.seed)
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(notifications_cli.agencies_app, name="agencies")
 app.add_typer(notifications_cli.subscriptions_app, name="subscriptions")
+app.add_typer(retention_cli.app, name="retention")
 
 
 @app.callback()
@@ -60,10 +62,17 @@ def stderr_logger(*_: Any) -> Any:
 def migrate(revision: str = "head") -> None:
     """Create or upgrade every table (the event store's included)."""
     from infra import migrations  # noqa: PLC0415 (cli/startup.py)
+    from infra.plaintext import plaintext_participants  # noqa: PLC0415
 
     settings = load_settings()
     migrations.upgrade(settings, revision)
     typer.echo(f"migrated to {revision} ({where(settings)})")
+    if plain := plaintext_participants(settings):
+        typer.echo(
+            f"note: {plain} participants were recorded before personal data was encrypted; "
+            'forgetting them is refused (README: "Existing stores" says what to do)',
+            err=True,
+        )
 
 
 @app.command()

@@ -12,7 +12,8 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from cli.startup import refuse, where
-from infra.keys import load_keys
+from infra.keyring import MissingKeyEncryptionKey
+from infra.keys import load_keys, open_keyring
 from infra.private_files import LooseFile
 from infra.settings import Settings
 
@@ -40,8 +41,9 @@ class AnnouncingServer(uvicorn.Server):
 def serve_api(settings: Settings, host: str, port: int, workers: int) -> None:
     try:
         load_keys(settings)  # generated once here, not raced by the workers
-    except LooseFile as loose:
-        refuse(str(loose))
+        open_keyring(settings).engine.dispose()  # the KEK too; refused if it is gone
+    except (LooseFile, MissingKeyEncryptionKey) as unusable:
+        refuse(str(unusable))
     listening = listen(host, port)
     url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
     announcement = [

@@ -67,11 +67,12 @@ def require_migrated(settings: Settings) -> None:
 def open_container(settings: Settings | None = None) -> Container:
     """The service's parts, on a store checked as above."""
     from composition.bootstrap import build  # noqa: PLC0415
+    from infra.keyring import MissingKeyEncryptionKey  # noqa: PLC0415
     from infra.private_files import LooseFile  # noqa: PLC0415
 
     settings = settings or load_settings()
     require_migrated(settings)
     try:
         return build(settings)
-    except LooseFile as loose:  # a key file others may read
-        refuse(str(loose))
+    except (LooseFile, MissingKeyEncryptionKey) as unusable:  # a key file loose, or gone
+        refuse(str(unusable))

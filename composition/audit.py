@@ -16,6 +16,7 @@ from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
 from infra.keys import Keys
 from infra.read_batches import ReadBatches
+from infra.receipt_store import ReceiptStore
 from infra.settings import Settings
 from infra.signing import CheckpointSigner
 from services.audit.as_of import participant_exists
@@ -45,6 +46,7 @@ def build_audit(
         return store.mapper.to_domain_event(record.stored_event())
 
     signer = CheckpointSigner(keys.audit_seed)
+    receipts = ReceiptStore(sql)
     events = StoredEvents(sql)
     chain = ChainStore(sql)
     seals = ReadSeals(signer)
@@ -62,7 +64,7 @@ def build_audit(
         verifier=Verifier(events, chain, signer, decode, ReadVerifier(ReadBatches(sql), seals)),
         access_log=access_log,
         disclosures=disclosures,
-        history=HistoryService(index, events, decode, reader_for),
+        history=HistoryService(index, events, decode, reader_for, receipts.is_kept),
         accounting=Accounting(access_log, sql, index, events, decode, exists),
         authentication=authentication,
         clients=ClientLifecycle(clients, authentication, clock),

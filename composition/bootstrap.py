@@ -22,6 +22,7 @@ from infra.eventstore import LeadStore, open_store
 from infra.keys import load_keys
 from infra.private_files import private_sqlite
 from infra.rate_limits import RateLimits
+from infra.receipt_store import ReceiptStore
 from infra.settings import Settings
 from infra.tokens import Tokens
 from projections.engine import Projector
@@ -29,6 +30,8 @@ from projections.faults import with_fault
 from projections.retry import retried_after_upgrade
 from services.container import Container
 from services.context import RequestContext
+from services.forgetting.forget import ForgettingService
+from services.forgetting.retention import RetentionReview
 from services.legal_coordination.listing import LegalMatterListing
 from services.legal_coordination.matters import LegalMatterService
 from services.legal_coordination.missed import MissedDiversionService
@@ -154,4 +157,8 @@ def build(
         notifications=build_notifications(
             settings, keys, store, sql, reader.event_reader, audit.disclosures
         ),
+        forgetting=ForgettingService(
+            repository, uow, store.keyring, ReceiptStore(sql), audit.signer
+        ),
+        retention=RetentionReview(sql, repository.terms, clock),
     )

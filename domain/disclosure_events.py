@@ -43,6 +43,8 @@ EVENT_SECTIONS: dict[type[Any], Section] = {
     Caseloads.ParticipantAssigned: S.PARTICIPATION,
     Caseloads.ParticipantReleased: S.PARTICIPATION,
     IdentifierClaim.Claimed: S.IDENTIFIERS,
+    IdentifierClaim.Released: S.IDENTIFIERS,
+    IdentifierClaim.Reclaimed: S.IDENTIFIERS,
     C.Opened: S.PARTICIPATION,
     C.MatterLinked: S.LEGAL,
     C.InformationShared: S.SHARES,

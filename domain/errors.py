@@ -35,6 +35,10 @@ class NotFound(DomainError):
     """Raised when an aggregate the command names does not exist (or is not visible)."""
 
 
+class ParticipantForgotten(DomainError):
+    """Raised when a command or a read names a participant who was forgotten (a 410)."""
+
+
 class Forbidden(DomainError):
     """Raised when the caller's role or agency may not do this to this participant."""
 
@@ -45,6 +49,19 @@ class IdentifierSystemNotYours(Forbidden):
 
 class StateConflict(DomainError):
     """Raised when the rules forbid the command in the aggregate's current state."""
+
+
+class AlreadyForgotten(StateConflict):
+    """Raised when forgetting is asked for a participant who was forgotten already."""
+
+
+class RecordNotSealed(StateConflict):
+    """Raised when forgetting is asked for a participant recorded before personal data was
+    encrypted: destroying a key would not remove their data (README: "Existing stores")."""
+
+
+class ApproverIsRequester(InvalidInput):
+    """Raised when forgetting names the person asking for it as its approver."""
 
 
 class CaseloadFull(StateConflict):

@@ -57,9 +57,26 @@ class IdentifierClaim(LeadAggregate):
         participant_id: UUID
         scope: str = SITE_WIDE
 
+    class Released(LeadAggregate.Event):
+        """The participant it named was forgotten: the identifier is free to claim again."""
+
+        identifier: Identifier
+        participant_id: UUID  # who let it go (their key seals the identifier)
+
+        def apply(self, aggregate: IdentifierClaim) -> None:
+            aggregate.participant_id = None
+
+    class Reclaimed(LeadAggregate.Event):
+        identifier: Identifier
+        participant_id: UUID
+
+        def apply(self, aggregate: IdentifierClaim) -> None:
+            aggregate.identifier = self.identifier
+            aggregate.participant_id = self.participant_id
+
     def __init__(self, identifier: Identifier, participant_id: UUID) -> None:
         self.identifier = identifier
-        self.participant_id = participant_id
+        self.participant_id: UUID | None = participant_id  # None: released
 
     @classmethod
     def claim(
@@ -74,4 +91,23 @@ class IdentifierClaim(LeadAggregate):
             meta=stamp.meta,
             occurred_at=stamp.recorded_at,
             timestamp=stamp.recorded_at,
+        )
+
+    def release(self, stamp: Stamp) -> None:
+        assert self.participant_id is not None
+        self._emit(
+            self.Released,
+            stamp,
+            stamp.recorded_at,
+            identifier=self.identifier,
+            participant_id=self.participant_id,
+        )
+
+    def reclaim(self, identifier: Identifier, participant_id: UUID, stamp: Stamp) -> None:
+        self._emit(
+            self.Reclaimed,
+            stamp,
+            stamp.recorded_at,
+            identifier=identifier,
+            participant_id=participant_id,
         )

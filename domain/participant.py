@@ -10,7 +10,15 @@ from domain import alerts, consent
 from domain.alerts import alert_key
 from domain.base import LeadAggregate, Meta, Stamp
 from domain.doors import Door
-from domain.errors import DischargeNotAllowed, Forbidden, InvalidInput, StateConflict
+from domain.errors import (
+    AlreadyForgotten,
+    ApproverIsRequester,
+    DischargeNotAllowed,
+    Forbidden,
+    InvalidInput,
+    ParticipantForgotten,
+    StateConflict,
+)
 from domain.participant_state import Engagement, NonReturn, ReferralState, RoiState, Status
 from domain.values import (
     Demographics,
@@ -27,6 +35,7 @@ NON_ENGAGEMENT_REASONS = frozenset({"sustained_non_engagement", "no_behavior_cha
 SAFETY_REASONS = frozenset({"staff_safety", "program_safety"})
 DISCHARGE_REASONS = NON_ENGAGEMENT_REASONS | SAFETY_REASONS
 EXTENSION_REASONS = frozenset({"specific_reason", "incapacitated"})
+FORGETTING_REASONS = frozenset({"court_order", "retention_expired", "participant_request"})
 
 
 class Participant(LeadAggregate):
@@ -199,6 +208,19 @@ class Participant(LeadAggregate):
 
         def apply(self, aggregate: Participant) -> None:
             aggregate.non_return_violations += 1
+
+    class Forgotten(LeadAggregate.Event):
+        """The person's data key is destroyed: no personal data here, and none readable in
+        the stream's earlier events from now on."""
+
+        reason: str
+        reference: str
+        approved_by: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.forgotten = True
+
+    forgotten = False  # an attribute of the class: snapshots from before forgetting lack it
 
     def __init__(
         self,
@@ -611,6 +633,29 @@ class Participant(LeadAggregate):
             case_manager_id=case_manager_id,
             minutes_after_referral=round(minutes, 1),
         )
+
+    def forget(self, reason: str, reference: str, approved_by: str, stamp: Stamp) -> None:
+        """Two people forget: the one asking (the stamp's actor) and another who approves."""
+        if self.forgotten:
+            raise AlreadyForgotten(f"participant {self.id} was forgotten already")
+        if reason not in FORGETTING_REASONS:
+            raise InvalidInput(f"unknown reason {reason!r}", field="reason")
+        if approved_by.strip() == stamp.meta.actor.strip():
+            raise ApproverIsRequester(
+                "the approver must be another person than the one asking", field="approved_by"
+            )
+        self._emit(
+            self.Forgotten,
+            stamp,
+            stamp.recorded_at,
+            reason=reason,
+            reference=reference,
+            approved_by=approved_by,
+        )
+
+    def check_not_forgotten(self) -> None:
+        if self.forgotten:
+            raise ParticipantForgotten(f"participant {self.id} was forgotten")
 
     # ----- queries ------------------------------------------------------------------------
 

@@ -89,6 +89,9 @@ class PolicyTerms:
     roi_expiry_reminder_days: int = 14
     identifier_systems: tuple[IdentifierSystem, ...] = ()
     liaison_prosecutor_agencies: tuple[str, ...] = ()  # decide on diverted charges
+    # Days after discharge (or after the last referral of someone never enrolled) when a
+    # record is due for review (issue 18); None: the site reviews none.
+    retention_days_after_discharge: int | None = None
 
     def is_divertible(self, code: str) -> bool:
         return any(charge.code == code for charge in self.divertible_charges)

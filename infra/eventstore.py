@@ -9,13 +9,16 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import Application, ProjectorFunction, project_aggregate
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.caseloads import Caseloads
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from infra.events_table.log import EventLog
+from infra.keyring import Keyring
+from infra.keys import open_keyring
 from infra.observability import EVENTS_WRITTEN
+from infra.sealing import SealingMapper
 from infra.settings import Settings
 from infra.transcodings import register_domain_transcodings, with_encodable_keys
 
@@ -33,6 +36,19 @@ class LeadStore(Application[UUID]):
     }
     # True where saves are held in memory: readers that bypass the library must not.
     writes_behind: ClassVar[bool] = False
+
+    def __init__(self, env: dict[str, str] | None = None, keyring: Keyring | None = None) -> None:
+        """`keyring` None: personal data is stored in plain text (benchmarks compare both)."""
+        self.keyring = keyring
+        super().__init__(env=env)
+
+    def close(self) -> None:
+        super().close()
+        if self.keyring is not None:
+            self.keyring.engine.dispose()  # its pool, or a test run exhausts the server's
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return SealingMapper(self.construct_transcoder(), self.keyring)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
@@ -107,5 +123,6 @@ def store_environment(settings: Settings) -> dict[str, str]:
     )
 
 
-def open_store(settings: Settings) -> LeadStore:
-    return LeadStore(env=store_environment(settings))
+def open_store(settings: Settings, *, sealed: bool = True) -> LeadStore:
+    keyring = open_keyring(settings) if sealed else None
+    return LeadStore(env=store_environment(settings), keyring=keyring)

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # Audit (issue 5): the checkpoint signing key is base64 of a raw 32-byte Ed25519 private
     # key, never derived from the token secret (a token signer must not sign checkpoints).
     audit_signing_key: SecretStr | None = None
+    # Forgetting (issue 18): base64 of the 32-byte key that wraps every person's data key;
+    # unset, it is generated into `data_dir` on the first start. Without it, nothing personal
+    # in the store can be read: back it up apart from the database (README: "Keys").
+    key_encryption_key: SecretStr | None = None
     audit_flush_records: int = Field(default=100, ge=1, le=10_000)
     audit_flush_ms: int = Field(default=200, ge=10, le=60_000)
     # AC-7 by delay: failed token requests from one (client, address) pair past the free ones
@@ -110,6 +114,13 @@ class Settings(BaseSettings):
             if len(raw) != 32:
                 msg = "must be urlsafe base64 of 32 random bytes"
                 raise ValueError(msg)
+        return value
+
+    @field_validator("key_encryption_key")
+    @classmethod
+    def an_aes_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            raw_key(value.get_secret_value())
         return value
 
     @field_validator("metrics_token")
@@ -198,3 +209,15 @@ def audit_seed(text: str) -> bytes:
         msg = "must be base64 of a raw 32-byte Ed25519 private key"
         raise ValueError(msg)
     return seed
+
+
+def raw_key(text: str) -> bytes:
+    """The 32 bytes of an AES-256 key, from its base64."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        msg = "must be base64 of a random 32-byte key"
+        raise ValueError(msg)
+    return key

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import Repository
 
 from infra.eventstore import STORE_NAME, LeadStore, snapshot_of
+from infra.keyring import Keyring
 from infra.observability import EVENTS_WRITTEN
 
 FLUSH_AT = 5_000  # events; about 0.2 s per flush on PostgreSQL
@@ -46,13 +47,18 @@ class WriteBehindStore(LeadStore):
     name = STORE_NAME  # the library names tables after each class: this one shares LeadStore's
     writes_behind = True
 
-    def __init__(self, env: dict[str, str], hold_at_most: int = HOLD_AT_MOST) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        hold_at_most: int = HOLD_AT_MOST,
+        keyring: Keyring | None = None,
+    ) -> None:
         self.hold_at_most = hold_at_most
         self.held: OrderedDict[UUID, Any] = OrderedDict()  # least recently used first
         self.pending: list[Any] = []
         self.due_snapshot: set[UUID] = set()
         self.stored_head = 0
-        super().__init__(env=env)
+        super().__init__(env=env, keyring=keyring)
 
     def construct_repository(self) -> Repository[UUID]:
         return HeldFirstRepository(self)

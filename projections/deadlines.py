@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 
 from domain.participant import Participant
 from projections.engine import BatchProjection, Item
+from projections.forgetting import purge
 from projections.sql import Row, load_rows, save_rows
 from projections.tables import intake_deadlines
 
@@ -76,6 +77,7 @@ class IntakeDeadlines(BatchProjection):
             P.IntakeDeadlineExtended,
             P.IntakeDeadlineExpired,
             P.Enrolled,
+            P.Forgotten,
         )
     )
 
@@ -85,6 +87,7 @@ class IntakeDeadlines(BatchProjection):
         for _, event in items:
             fold(rows, event)
         save_rows(conn, intake_deadlines, rows.written(), "referral_id", known)
+        purge(conn, items, intake_deadlines.c.participant_id)
 
 
 def load(conn: Connection, events: list[Any]) -> list[Row]:

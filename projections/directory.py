@@ -17,6 +17,7 @@ from domain.participant_state import Status
 from domain.values import Demographics, Person
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
+from projections.forgetting import FORGOTTEN_TOPIC, purge
 from projections.relations import EVENTS as RELATION_EVENTS
 from projections.relations import apply_relations, participant_relations
 from projections.sql import Row, load_by_key, save_rows
@@ -151,9 +152,14 @@ def finish(row: Row) -> Row:
 class DirectoryProjection(BatchProjection):
     name = "participant_directory"
     tables = (participant_directory, participant_relations)
-    topics = frozenset(get_topic(cls) for cls in (*FOLDS, *RELATION_EVENTS))
+    topics = frozenset(get_topic(cls) for cls in (*FOLDS, *RELATION_EVENTS)) | {FORGOTTEN_TOPIC}
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        self.fold_batch(conn, items)
+        purge(conn, items, participant_directory.c.participant_id)
+        purge(conn, items, participant_relations.c.participant_id)
+
+    def fold_batch(self, conn: Connection, items: list[Item]) -> None:
         apply_relations(conn, [item for item in items if type(item[1]) in RELATION_EVENTS])
         items = [item for item in items if type(item[1]) in FOLDS]
         touched = {e.originator_id for _, e in items if not isinstance(e, P.Referred)}

@@ -12,7 +12,9 @@ from sqlalchemy import Connection
 
 from domain.legal_matter import EVENT_OF, LegalMatter, office_of
 from domain.legal_rules import queue_reason
+from domain.participant import Participant
 from projections.engine import BatchProjection, Item
+from projections.forgetting import FORGOTTEN_TOPIC, purge
 from projections.sql import Row, load_by_key, save_rows
 from projections.tables import liaison_queue
 
@@ -29,7 +31,7 @@ EVENTS: tuple[type[Any], ...] = (
 class LiaisonQueueProjection(BatchProjection):
     name = "liaison_queue"
     tables = (liaison_queue,)
-    topics = frozenset(get_topic(cls) for cls in EVENTS)
+    topics = frozenset(get_topic(cls) for cls in EVENTS) | {FORGOTTEN_TOPIC}
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         """The same rules for a whole batch (rebuilds): each matter's row loaded once,
@@ -38,6 +40,8 @@ class LiaisonQueueProjection(BatchProjection):
         rows = load_by_key(conn, liaison_queue, "matter_id", moved)
         known, changed = set(rows), set()
         for _, event in items:
+            if isinstance(event, Participant.Forgotten):
+                continue
             if isinstance(event, M.Opened):
                 rows[event.originator_id] = opened_row(event)
             elif isinstance(event, M.Moved) and event.originator_id in rows:
@@ -45,6 +49,7 @@ class LiaisonQueueProjection(BatchProjection):
             changed.add(event.originator_id)
         written = [rows[matter] for matter in changed if matter in rows]
         save_rows(conn, liaison_queue, written, "matter_id", known)
+        purge(conn, items, liaison_queue.c.participant_id)
 
 
 def opened_row(event: Any) -> Row:

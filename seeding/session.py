@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.eventstore import open_store, store_environment
+from infra.keys import open_keyring
 from infra.settings import Settings
 from infra.write_behind import WriteBehindStore
 from seeding.plan import Step, plan_site
@@ -73,7 +74,7 @@ def seed_store(
     if on_steps:
         on_steps(len(steps))
     clock = SettableClock(plan.start)
-    store = WriteBehindStore(env=store_environment(settings))
+    store = WriteBehindStore(env=store_environment(settings), keyring=open_keyring(settings))
     container = build(settings, clock=clock, store=store)
     try:
         seeder = SiteSeeder(container, clock)

@@ -29,6 +29,8 @@ from services.audit.history import HistoryService
 from services.audit.replays import ReplayAudit
 from services.audit.sealer import Sealer
 from services.audit.verifier import Verifier
+from services.forgetting.forget import ForgettingService
+from services.forgetting.retention import RetentionReview
 from services.legal_coordination.matters import LegalMatterService
 from services.legal_coordination.missed import MissedDiversionService
 from services.legal_coordination.sharing import CoordinationService
@@ -110,6 +112,8 @@ class Container:
     rate_limits: RateLimits | None
     background: BackgroundJobs
     notifications: Notifications
+    forgetting: ForgettingService
+    retention: RetentionReview
 
     def close(self) -> None:
         self.audit.close()

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from domain.base import Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.errors import NotFound, PreconditionFailed
-from domain.identifiers import IdentifierClaim, identifier_index_id
+from domain.identifiers import SITE_WIDE, IdentifierClaim, identifier_index_id
 from domain.legal_matter import LegalMatter
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
@@ -69,13 +69,30 @@ class Repository(Loader):
         return self.site.read(others)
 
     def participant(self, participant_id: UUID, expected_version: int | None = None) -> Participant:
-        return self.load(Participant, participant_id, expected_version)
+        """The participant as now; a forgotten one is refused (410) for reads and writes."""
+        found = self.load(Participant, participant_id, expected_version)
+        found.check_not_forgotten()
+        return found
 
     def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:
         """The participants claims on the identifier name, in each of these scopes."""
         claims = (self.unsnapshotted(identifier_index_id(identifier, s)) for s in scopes)
         found = (c.participant_id for c in claims if isinstance(c, IdentifierClaim))
-        return list(dict.fromkeys(found))
+        return list(dict.fromkeys(owner for owner in found if owner is not None))
+
+    def claims_of(self, participant: Participant) -> list[IdentifierClaim]:
+        """The claims that name the participant now (each identifier in either scope)."""
+        ids = {
+            identifier_index_id(identifier, scope)
+            for identifier, agency in participant.identifier_records()
+            for scope in (SITE_WIDE, agency)
+        }
+        found = (self.unsnapshotted(claim_id) for claim_id in ids)
+        return [
+            c
+            for c in found
+            if isinstance(c, IdentifierClaim) and c.participant_id == participant.id
+        ]
 
     def unsnapshotted(self, aggregate_id: UUID) -> object | None:
         """A claim or a record, read without the snapshot look-up (see SiteReads)."""

@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.base import Stamp
-from domain.errors import DomainError
+from domain.errors import DomainError, ParticipantForgotten
 from infra.clock import Clock
 from infra.eventstore import LeadStore
 from services.answers import decode, encode
@@ -114,6 +114,8 @@ class UnitOfWork:
             return None
         assert isinstance(record, IdempotencyRecord)
         record.check_same_request(ctx.fingerprint)
+        if record.answer is None:  # sealed with the key of a person since forgotten
+            raise ParticipantForgotten("the first answer was about a participant since forgotten")
         position = self.store.table.position_of(record_id)
         outcome = Outcome(decode(record.answer, answer_type), position, replayed=True)
         if self.on_replay is not None:

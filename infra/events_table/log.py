@@ -17,7 +17,11 @@ from eventsourcing.persistence import StoredEvent
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from infra.events_table.dialects import of_store
+from infra.events_table.dialects import (
+    POSTGRES_SNAPSHOTS_TABLE,
+    SQLITE_SNAPSHOTS_TABLE,
+    of_store,
+)
 
 if TYPE_CHECKING:
     from infra.eventstore import LeadStore
@@ -105,6 +109,26 @@ class EventLog:
     def head(self) -> int:
         """The global position of the newest event (0 when the store is empty)."""
         return int(self.recorder.max_notification_id() or 0)
+
+    def first_state(self, aggregate_id: UUID) -> bytes:
+        """The stored state of the aggregate's first event (as stored: maybe sealed)."""
+        d = self.dialect
+        sql = (
+            f"SELECT state FROM {d.table} "  # noqa: S608 (constants)
+            f"WHERE originator_id = {d.mark} AND originator_version = 1"
+        )
+        stream = aggregate_id if d.postgres else aggregate_id.hex
+        return bytes(self.rows(sql, (stream,))[0][0])
+
+    def drop_snapshots(self, aggregate_id: UUID) -> None:
+        """Forgetting: a snapshot is one person's state, sealed whole; it is not in the hash
+        chain (events are), so it goes rather than stay unreadable."""
+        d = self.dialect
+        table = POSTGRES_SNAPSHOTS_TABLE if d.postgres else SQLITE_SNAPSHOTS_TABLE
+        sql = f"DELETE FROM {table} WHERE originator_id = {d.mark}"  # noqa: S608 (constants)
+        stream = aggregate_id if d.postgres else aggregate_id.hex
+        with self.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(sql, (stream,))
 
     def rows(self, sql: str, params: tuple[Any, ...], *, binary: bool = False) -> list[Any]:
         """One query on one of the store's own connections; rows as tuples."""

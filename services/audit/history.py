@@ -17,14 +17,21 @@ from services.views.history import HistoryEvent, HistoryPage
 from services.views.sections import Disclosure, Shown
 
 FLAGS = {"missing": False, "undecodable": False, "withheld": False}  # always in an item
+Forgotten = Callable[[UUID], bool]
 # The caller's reader of this participant's events; NotFound if it may not know of them.
 ReaderFor = Callable[[Viewer, UUID], EventReader]
 
 
 class HistoryService:
     def __init__(
-        self, index: ParticipantIndex, events: StoredEvents, decode: Decode, reader_for: ReaderFor
+        self,
+        index: ParticipantIndex,
+        events: StoredEvents,
+        decode: Decode,
+        reader_for: ReaderFor,
+        forgotten: Forgotten,
     ) -> None:
+        self.forgotten = forgotten
         self.index = index
         self.events = events
         self.decode = decode
@@ -38,6 +45,7 @@ class HistoryService:
         more = len(positions) > limit
         positions = positions[:limit]
         found = {record.position: record for record in self.events.at(positions)}
+        forgotten = self.forgotten(participant_id)
         shown: set[Section] = set()
         items = []
         for position in positions:
@@ -50,7 +58,9 @@ class HistoryService:
             event = decoded(record, self.decode)
             section = reader.shows(event)
             item: dict[str, Any] = FLAGS | describe_event(record, event)
-            if section is None:
+            if forgotten:  # the shape stays; the data went with the key
+                item |= {"data": None, "forgotten": True}
+            elif section is None:
                 item = {k: v for k, v in item.items() if k != "data"} | {"withheld": True}
             else:
                 shown.add(section)

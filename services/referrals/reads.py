@@ -104,10 +104,9 @@ class ParticipantReader:
         scopes = lookup_scopes(identifier, caller.agency, terms)
         if caller.full_view and terms.system_agency(identifier.system) is None:
             scopes += [SITE_WIDE, *sorted(self.every_agency())]  # before scoping, too
-        found = [
-            self.shown(caller, self.repository.participant(owner), None)
-            for owner in self.repository.claimed(identifier, dict.fromkeys(scopes))
-        ]
+        owners = self.repository.claimed(identifier, dict.fromkeys(scopes))
+        current = [self.repository.load(Participant, owner) for owner in owners]
+        found = [self.shown(caller, p, None) for p in current if not p.forgotten]
         shown = [each for each in found if each is not None]
         views = [each.answer[0] for each in shown]
         return Shown(views, tuple(d for each in shown for d in each.disclosures))

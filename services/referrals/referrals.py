@@ -75,7 +75,7 @@ class ReferralService(WriteService):
                 participant.refer_again(
                     referral_id, referral, accepted, terms, policy_version, stamp, new
                 )
-            claims = [IdentifierClaim.claim(i, participant.id, stamp, scopes[i]) for i in new]
+            claims = [self.claim(reading.others, i, participant.id, stamp, scopes[i]) for i in new]
             answer = referral_recorded(ctx.caller, participant, referral_id, stamp.recorded_at)
             return Decision([participant, *claims], answer)
 
@@ -126,6 +126,22 @@ class ReferralService(WriteService):
         if len(owners) > 1:
             raise IdentifierConflict("the identifiers belong to different participants")
         return self.repository.participant(owners.pop()) if owners else None
+
+    def claim(
+        self,
+        read: dict[UUID, object],
+        identifier: Identifier,
+        participant_id: UUID,
+        stamp: Stamp,
+        scope: str,
+    ) -> IdentifierClaim:
+        """A new claim, or the released claim of a forgotten participant taken again."""
+        claim_id = identifier_index_id(identifier, scope)
+        found = read[claim_id] if claim_id in read else self.repository.unsnapshotted(claim_id)
+        if isinstance(found, IdentifierClaim) and found.participant_id is None:
+            found.reclaim(identifier, participant_id, stamp)
+            return found
+        return IdentifierClaim.claim(identifier, participant_id, stamp, scope)
 
     def owner_of(self, identifier: Identifier, scope: str = SITE_WIDE) -> UUID | None:
         found = self.repository.claimed(identifier, [scope])

@@ -23,6 +23,9 @@ class HistoryEvent(BaseModel):
     withheld: bool = Field(
         default=False, description="the caller may not see this event's data: it is absent"
     )
+    forgotten: bool = Field(
+        default=False, description="the participant was forgotten: `data` is null for good"
+    )
     occurred_at: str | None = None
     recorded_at: str | None = None
     actor: str | None = None

@@ -101,6 +101,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): EVERYONE,
     ("GET", "/v1/subscriptions/{subscription_id}/deliveries"): EVERYONE,
     ("GET", "/v1/notifications"): EVERYONE,
+    # Forgetting (issue 18): the project manager asks (an auditor approves, named in the body).
+    ("POST", f"{P}/forget"): frozenset({"project_manager"}),
+    ("GET", "/v1/audit/forgotten"): AUDITOR,
+    ("GET", "/v1/retention/due"): frozenset({"project_manager"}),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -29,6 +29,7 @@ OPERATION_IDS = frozenset(
         "revokeRoi", "shareInformation", "signRoi", "token", "verify", "verifyAgainst",
         "createSubscription", "listSubscriptions", "getSubscription", "deleteSubscription",
         "rotateSubscriptionSecret", "listDeliveries", "listNotifications",
+        "forgetParticipant", "forgettingReceipts", "dueForRetentionReview",
     }
 )  # fmt: skip
 OPERATION_IDS |= {  # issue 16: what the toolkit asks for

@@ -50,9 +50,11 @@ def assert_bad_at(report: dict[str, Any], position: int) -> None:
 
 
 def edited(state: bytes) -> bytes:
-    """A plausible edit: the JSON still decodes, one name differs."""
-    assert b"Test3" in state
-    return state.replace(b"Test3", b"Evil3")
+    """A plausible edit: the JSON still decodes, one readable value differs (names are sealed
+    since issue 18: the time it was recorded is moved back a year instead)."""
+    recorded = b'"timestamp":{"_type_":"datetime_iso","_data_":"2026'
+    assert recorded in state
+    return state.replace(recorded, recorded[:-1] + b"5")
 
 
 def test_an_untouched_store_verifies(sealed: Container) -> None:

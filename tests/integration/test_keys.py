@@ -3,6 +3,7 @@ service's user may read, and read back on every later start; the data files are 
 
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli.main import app as leadctl_app
 from composition.bootstrap import build
-from infra.keys import AUDIT_KEY_FILE, TOKEN_SECRET_FILE, load_keys
+from infra.keys import AUDIT_KEY_FILE, KEK_FILE, TOKEN_SECRET_FILE, load_keys, open_keyring
 from infra.migrations import upgrade
 from infra.private_files import LooseFile
 from infra.settings import Settings
@@ -113,3 +114,35 @@ def test_leadctl_refuses_a_loose_key_file_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "chmod 600" in result.stderr
+
+
+def test_the_key_encryption_key_is_generated_private_and_reused(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    first = open_keyring(settings)
+    assert mode(settings.data_dir / KEK_FILE) == 0o600
+    assert open_keyring(settings).kek_id == first.kek_id
+
+
+def test_leadctl_refuses_a_store_whose_key_encryption_key_is_gone_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """Data keys made, then the KEK file lost: no new KEK is made over them, no start."""
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    load_keys(settings)
+    open_keyring(settings).make_keys(1)
+    (settings.data_dir / KEK_FILE).unlink()
+    env = {"LEAD_DATABASE_URL": settings.database_url, "LEAD_DATA_DIR": str(settings.data_dir)}
+    result = CliRunner().invoke(leadctl_app, ["clients", "list"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "key-encryption key is missing" in result.stderr
+    assert not (settings.data_dir / KEK_FILE).exists()  # none was made in its place
+    other = base64.b64encode(bytes(32)).decode()
+    result = CliRunner().invoke(
+        leadctl_app, ["clients", "list"], env=env | {"LEAD_KEY_ENCRYPTION_KEY": other}
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "another key-encryption key" in result.stderr

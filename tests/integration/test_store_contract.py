@@ -18,6 +18,7 @@ from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID
 from domain.values import PolicyTerms
 from infra.eventstore import LeadStore, open_store, store_environment
+from infra.keys import open_keyring
 from infra.settings import Settings
 from services.container import Container
 from services.context import Viewer
@@ -44,7 +45,8 @@ AUDITOR = Viewer(client_id="audit-auditor", agency="audit", role="auditor")
 @pytest.fixture
 def events_only(settings: Settings) -> Iterator[LeadStore]:
     """The same database read without snapshots: aggregates rebuilt from events alone."""
-    store = LeadStore(env=store_environment(settings) | {"IS_SNAPSHOTTING_ENABLED": "n"})
+    env = store_environment(settings) | {"IS_SNAPSHOTTING_ENABLED": "n"}
+    store = LeadStore(env=env, keyring=open_keyring(settings))
     assert store.snapshots is None
     yield store
     store.close()

@@ -68,6 +68,7 @@ def participant_history() -> Participant:
     p.revoke_roi(T0 + days(60), "no longer", cm_stamp())
     p.discharge(T0 + days(61), "staff_safety", "", SUPERVISOR, TERMS, POLICY_VERSION, cm_stamp())
     p.readmit(T0 + days(70), "back", cm_stamp())
+    p.forget("court_order", "KCSC 26-2-1", "aud-9", stamp(T0 + days(90)))
     return p
 
 
@@ -82,6 +83,8 @@ def other_histories() -> list[Aggregate]:
     policy = SitePolicy.adopt(TERMS, stamp())
     policy.change(replace(TERMS, caseload_max=22), stamp())
     claim = IdentifierClaim.claim(PERSON.identifiers[0], participant_id, stamp())
+    claim.release(stamp())
+    claim.reclaim(PERSON.identifiers[0], uuid4(), stamp())
     record = IdempotencyRecord.accept("c", "k", "fp", "done", {"ids": ["a"], "n": 1}, stamp())
     return [caseloads, policy, claim, record]
 

@@ -1,0 +1,1 @@
+"""Forgetting a participant and reviewing retention (issue 18)."""
