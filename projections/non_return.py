@@ -30,6 +30,7 @@ from domain.participant import Participant
 from domain.places import Place, bounding_box, within
 from infra.tables import metadata
 from projections.engine import BatchProjection, Item
+from projections.forgetting import FORGOTTEN, FORGOTTEN_TOPIC, purge
 from projections.sql import Row, upsert_many
 
 P = Participant
@@ -70,9 +71,13 @@ class NonReturnRequests(BatchProjection):
     tables = (non_return_requests,)
     topics = frozenset(
         get_topic(cls) for cls in (P.Referred, P.ReferredAgain, P.NonReturnExceptionGranted)
-    )
+    ) | {FORGOTTEN_TOPIC}
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        self.fold(conn, [item for item in items if not isinstance(item[1], FORGOTTEN)])
+        purge(conn, items, non_return_requests.c.participant_id)
+
+    def fold(self, conn: Connection, items: list[Item]) -> None:
         made = [row for _, event in items if not lifted(event) and (row := request_row(event))]
         upsert_many(conn, non_return_requests, made, keys=["referral_id"])
         table = non_return_requests
