@@ -16,6 +16,7 @@ from api.middleware import RequestMiddleware
 from api.routes import audit as audit_routes
 from api.routes import auth, legal, notifications, ops, participants, queues, referrals, staff
 from api.routes import compliance as compliance_routes
+from api.routes import duplicates as duplicate_routes
 from api.routes import evaluation as evaluation_routes
 from api.routes import forgetting as forgetting_routes
 from api.routes import problems as problem_routes
@@ -78,6 +79,7 @@ def create_app(container: Container, *, background: bool | None = None) -> FastA
     app.include_router(compliance_routes.router)
     app.include_router(notifications.router)
     app.include_router(forgetting_routes.router)
+    app.include_router(duplicate_routes.router)
     app.add_middleware(DeniedAudit)
     app.add_middleware(JsonMemberLimit, max_members=container.settings.max_json_members)
     app.add_middleware(RequestMiddleware, max_body_bytes=container.settings.max_body_bytes)

@@ -256,6 +256,13 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
             },
         )
     },
+    "linkDuplicate": {
+        "link": example("The same person", {"note": "same person: confirmed with photo ID"})
+    },
+    "dismissDuplicate": {
+        "dismiss": example("Not the same person", {"note": "different people: met both"})
+    },
+    "unlink": {"unlink": example("Undo a link", {"note": "linked in error: twins"})},
     "verifyAgainst": {
         "checkpoint": example(
             "A checkpoint kept outside the database (`GET /v1/audit/checkpoint`)",

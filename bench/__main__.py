@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from bench import notifications, sealing, site, write
+from bench import duplicates, notifications, sealing, site, write
 from bench.harness import Figure, postgres_database, print_table, write_results
 from infra.observability import configure_logging
 
@@ -26,6 +26,8 @@ def main() -> None:
         with postgres_database() as settings:
             seeded, measured = site.measure_site(settings, participants, 5, label, args.runs)
         once += seeded
+        with postgres_database() as settings:  # the candidate search, on keys of that size
+            once += duplicates.search_figures(settings, participants, label)
         for run, figures in zip(runs, measured, strict=True):
             run.extend(figures)
         write_results(once + medians(runs))  # so far: a long run that fails keeps its figures

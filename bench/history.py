@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
@@ -50,6 +50,7 @@ ROLE_OF = {
 CM = Meta("cm-1", "bench", "reach", "case_manager")
 SUP = Meta("sup-1", "bench", "reach", "supervisor")
 DEFENSE = Meta("pd-1", "bench", "tdo", "defense")
+BORN = date(1980, 1, 1)
 
 
 def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -109,7 +110,9 @@ class History:
         at = NOW - timedelta(days=rng.uniform(330, 1100))
         meta = Meta(f"actor-{n % 97}", "bench", "agency", ROLE_OF.get(door, "prosecutor"))
         accepted = rng.random() > (0.3 if door == "prosecutor" else 0.05)
-        person = Person("Given", f"Family{n}", None, (Identifier("bench", f"{self.run}-{n}"),))
+        # Every 50th person shares a birth date and nearly a name: possible duplicates too.
+        born = BORN + timedelta(days=n % 50)
+        person = Person("Given", f"Family{n}", born, (Identifier("bench", f"{self.run}-{n}"),))
         p = Participant.refer(
             uuid4(),
             person,

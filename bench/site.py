@@ -15,6 +15,7 @@ from uuid import UUID
 
 import httpx
 
+from bench.duplicates import quality_figures
 from bench.harness import SECRET, Figure, bench_token, served
 from composition.bootstrap import build
 from domain.base import Meta, Stamp
@@ -178,6 +179,7 @@ def measure_site(
             Figure(f"seed_{label}", seeded.events_per_second, "ev/s"),
             Figure(f"seed_{label}_minutes", (seeded.seconds + seeded.catch_up_seconds) / 60, "min"),
             Figure(f"store_events_{label}", container.store.table.head(), "count"),
+            *quality_figures(container.sql, seeded.same_person, label),
         ]
         repeated = [
             [

@@ -98,7 +98,7 @@ def build(
     referrals = ReferralService(repository, uow, clock, skew)
     projector = Projector(store, sql, with_fault(projections(), settings.test_fault_projection))
     read_side = build_read_side(
-        Wiring(async_sql, sql, store, uow, projector, reader, clock, repository.terms)
+        Wiring(async_sql, sql, store, uow, projector, reader, clock, repository.terms, repository)
     )
     liaison_queue = LiaisonQueue(async_sql, read_side.freshness, clock, repository.terms)
     # The deadline worker waits for its own read model only: no other view can hold it up.
@@ -148,6 +148,7 @@ def build(
             read_side.compliance,
             RecordReads(repository, legal, clock, records),
             NonReturnFinder(async_sql, read_side.freshness, repository, records, clock),
+            read_side.duplicates,
         ),
         deadlines=deadlines,
         audit=audit,

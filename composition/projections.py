@@ -6,6 +6,7 @@ from projections.capacity import CapacityProjection
 from projections.compliance import ComplianceProjection
 from projections.deadlines import IntakeDeadlines
 from projections.directory import DirectoryProjection
+from projections.duplicates import DuplicateCandidates
 from projections.engine import Projection
 from projections.evaluation import EvaluationProjection
 from projections.evaluation_missed import MissedDiversionFigures
@@ -25,4 +26,5 @@ def projections() -> list[Projection]:
         ComplianceProjection(),
         NonReturnRequests(),
         MissedDiversionFigures(),
+        DuplicateCandidates(),
     ]

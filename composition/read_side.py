@@ -15,8 +15,10 @@ from services.container import ReadSide
 from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
 from services.read_side.directory import ParticipantDirectory, Terms
+from services.read_side.duplicates import DuplicateQueue, DuplicateReviews
 from services.read_side.evaluation import EvaluationView
 from services.referrals.reads import ParticipantReader
+from services.repository import Repository
 from services.unit_of_work import UnitOfWork
 
 
@@ -30,6 +32,7 @@ class Wiring:
     reader: ParticipantReader
     clock: Clock
     terms: Terms
+    repository: Repository
 
 
 def build_read_side(wiring: Wiring) -> ReadSide:
@@ -44,4 +47,6 @@ def build_read_side(wiring: Wiring) -> ReadSide:
         ),
         compliance=ComplianceView(engine, freshness),
         reviews=ComplianceReviews(wiring.store, wiring.uow, wiring.sql),
+        duplicates=DuplicateQueue(engine, freshness),
+        duplicate_reviews=DuplicateReviews(wiring.repository, wiring.uow, wiring.clock, wiring.sql),
     )

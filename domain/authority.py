@@ -32,6 +32,7 @@ class Command(StrEnum):
     REQUEST_REPORT = "request_report"
     ANSWER_REPORT_REQUEST = "answer_report_request"
     RECORD_WARM_HANDOFF = "record_warm_handoff"
+    LINK_RECORDS = "link_records"  # link, or unlink, two records of the same person
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ WHO_MAY: dict[Command, tuple[Authority, ...]] = {
     Command.ANSWER_REPORT_REQUEST: (case_management,),
     # The officer who hands the person over, or case management receiving them.
     Command.RECORD_WARM_HANDOFF: (case_management, referring_agency),
+    Command.LINK_RECORDS: (case_management,),
 }
 
 

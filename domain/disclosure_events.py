@@ -72,6 +72,7 @@ class EventReader:
     matters: frozenset[UUID]  # the legal matters the caller may see
     terms: PolicyTerms
     legal_status: bool = False  # a ROI in force releases the legal status to the caller
+    linked_records: tuple[UUID, ...] = ()  # later records of the person: their events show too
 
     def shows(self, event: object) -> Section | None:
         """The section whose data the event shows this caller; None: its data is withheld."""

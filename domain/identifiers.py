@@ -13,7 +13,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain.base import LeadAggregate, Stamp
 from domain.disclosure import CASE_MANAGEMENT_ROLES, Caller
 from domain.errors import IdentifierSystemNotYours
-from domain.values import Identifier, PolicyTerms
+from domain.sameness import name_key
+from domain.values import Identifier, Person, PolicyTerms
 
 SITE_WIDE = ""  # the scope of a registered system's identifiers
 
@@ -23,6 +24,16 @@ def identifier_index_id(identifier: Identifier, scope: str = SITE_WIDE) -> UUID:
         return uuid5(NAMESPACE_URL, f"lead:identifier:{identifier.system}\x1f{identifier.value}")
     key = f"{scope}\x1f{identifier.system}\x1f{identifier.value}"
     return uuid5(NAMESPACE_URL, f"lead:agency-identifier:{key}")
+
+
+def variant_index_id(identifier: Identifier, scope: str, person: Person) -> UUID:
+    """The claim of an identifier by a record whose names or birth date disagreed with the
+    record the identifier belongs to: the next referral written the same way joins that
+    record, instead of opening yet another one."""
+    born = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    names = f"{name_key(person.given_name)}\x1f{name_key(person.family_name)}\x1f{born}"
+    key = f"{scope}\x1f{identifier.system}\x1f{identifier.value}\x1f{names}"
+    return uuid5(NAMESPACE_URL, f"lead:identifier-variant:{key}")
 
 
 def claim_scope(identifier: Identifier, agency: str, terms: PolicyTerms) -> str:
@@ -80,11 +91,17 @@ class IdentifierClaim(LeadAggregate):
 
     @classmethod
     def claim(
-        cls, identifier: Identifier, participant_id: UUID, stamp: Stamp, scope: str = SITE_WIDE
+        cls,
+        identifier: Identifier,
+        participant_id: UUID,
+        stamp: Stamp,
+        scope: str = SITE_WIDE,
+        claim_id: UUID | None = None,
     ) -> IdentifierClaim:
+        """`claim_id`: a variant's (see `variant_index_id`), else the identifier's own."""
         return cls._create(
             cls.Claimed,
-            id=identifier_index_id(identifier, scope),
+            id=claim_id or identifier_index_id(identifier, scope),
             identifier=identifier,
             participant_id=participant_id,
             scope=scope,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -39,6 +40,12 @@ FORGETTING_REASONS = frozenset({"court_order", "retention_expired", "participant
 
 
 class Participant(LeadAggregate):
+    # Unlinked until a link says otherwise (set only by the link events, so a snapshot of a
+    # record never linked, or taken before links existed, reads back the same). A list, as
+    # the snapshots' JSON gives it back.
+    linked_to: UUID | None = None
+    linked_records: Sequence[UUID] = ()
+
     class Referred(LeadAggregate.Created):
         person: Person
         referral_id: UUID
@@ -48,6 +55,8 @@ class Participant(LeadAggregate):
         intake_deadline: datetime | None
         non_return_until: datetime | None
         policy_version: int
+        # Records an identifier matched whose names or date of birth disagree: not merged.
+        identifier_matches: tuple[UUID, ...] = ()
 
     class ReferredAgain(LeadAggregate.Event):
         referral_id: UUID
@@ -193,6 +202,40 @@ class Participant(LeadAggregate):
         def apply(self, aggregate: Participant) -> None:
             aggregate.referral(self.referral_id).handed_off_at = self.occurred_at
 
+    class LinkedInto(LeadAggregate.Event):
+        """This (later) record is the same person as `into`, and shows under it."""
+
+        into: UUID
+        candidate_id: UUID
+        note: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.linked_to = self.into
+
+    class LinkUndone(LeadAggregate.Event):
+        into: UUID
+        candidate_id: UUID
+        note: str
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.linked_to = None
+
+    class RecordLinked(LeadAggregate.Event):
+        """A later record of the same person now shows under this one."""
+
+        record: UUID
+        candidate_id: UUID
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.linked_records = [*aggregate.linked_records, self.record]
+
+    class RecordUnlinked(LeadAggregate.Event):
+        record: UUID
+        candidate_id: UUID
+
+        def apply(self, aggregate: Participant) -> None:
+            aggregate.linked_records = [r for r in aggregate.linked_records if r != self.record]
+
     class NonReturnExceptionGranted(LeadAggregate.Event):
         referral_id: UUID
         agreed_by: str
@@ -233,7 +276,9 @@ class Participant(LeadAggregate):
         non_return_until: datetime | None,
         policy_version: int,
         meta: Meta,
+        identifier_matches: tuple[UUID, ...] = (),
     ) -> None:
+        del identifier_matches  # the candidate search reads it on the event
         self.person = person
         self.demographics: Demographics = referral.demographics
         self.referrals: list[ReferralState] = []
@@ -273,6 +318,7 @@ class Participant(LeadAggregate):
         terms: PolicyTerms,
         policy_version: int,
         stamp: Stamp,
+        identifier_matches: tuple[UUID, ...] = (),
     ) -> Participant:
         check_texts(referral, person)
         status, decline_reason, deadline, non_return = _outcome(
@@ -289,6 +335,7 @@ class Participant(LeadAggregate):
             intake_deadline=deadline,
             non_return_until=non_return,
             policy_version=policy_version,
+            identifier_matches=identifier_matches,
             meta=stamp.meta,
             occurred_at=referral.referred_at,
             timestamp=stamp.recorded_at,
@@ -343,6 +390,46 @@ class Participant(LeadAggregate):
             event.meta,
         )
         self.referrals.append(replace(state, identifiers=tuple(event.identifiers)))
+
+    # ----- the same person on two records -------------------------------------------------
+
+    def link_into(self, earlier: Participant, candidate: UUID, note: str, stamp: Stamp) -> None:
+        """This later record shows under `earlier` from now on; both records stay whole."""
+        self.check_may_be_linked()
+        if earlier.linked_to is not None:
+            raise StateConflict(f"that record is linked into {earlier.linked_to}; link into it")
+        self._emit(
+            self.LinkedInto,
+            stamp,
+            stamp.recorded_at,
+            into=earlier.id,
+            candidate_id=candidate,
+            note=note,
+        )
+        earlier._emit(
+            earlier.RecordLinked, stamp, stamp.recorded_at, record=self.id, candidate_id=candidate
+        )
+
+    def check_may_be_linked(self) -> None:
+        if self.linked_to is not None:
+            raise StateConflict(f"this record is already linked into {self.linked_to}")
+        if self.linked_records:
+            raise StateConflict("other records are linked into this one; unlink them first")
+
+    def undo_link(self, earlier: Participant, candidate: UUID, note: str, stamp: Stamp) -> None:
+        if self.linked_to != earlier.id:
+            raise StateConflict("this record is not linked")
+        self._emit(
+            self.LinkUndone,
+            stamp,
+            stamp.recorded_at,
+            into=earlier.id,
+            candidate_id=candidate,
+            note=note,
+        )
+        earlier._emit(
+            earlier.RecordUnlinked, stamp, stamp.recorded_at, record=self.id, candidate_id=candidate
+        )
 
     # ----- enrollment --------------------------------------------------------------------
 

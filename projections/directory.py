@@ -44,6 +44,7 @@ participant_directory = Table(
     Column("open_deadlines", JSON, nullable=False),  # referral id -> deadline, while open
     Column("last_accepted_referral_id", Uuid, nullable=True),
     Column("last_accepted_status", Text, nullable=True),
+    Column("linked_to", Uuid, nullable=True, index=True),  # the earlier record of the person
 )
 
 
@@ -71,6 +72,7 @@ def on_referred(row: Row, event: Any) -> None:
         "open_deadlines": {},
         "last_accepted_referral_id": None,
         "last_accepted_status": None,
+        "linked_to": None,
     }
     on_referred_again(row, event)
 
@@ -132,6 +134,8 @@ FOLDS: dict[type[Any], Callable[[Row, Any], None]] = {
     P.CaseManagerAssigned: lambda row, e: row.update(case_manager_id=e.case_manager_id),
     P.Discharged: lambda row, e: row.update(discharged_at=e.occurred_at, case_manager_id=None),
     P.Readmitted: lambda row, _: row.update(discharged_at=None),
+    P.LinkedInto: lambda row, e: row.update(linked_to=e.into),
+    P.LinkUndone: lambda row, _: row.update(linked_to=None),
 }
 
 

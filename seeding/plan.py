@@ -31,8 +31,36 @@ DOORS = (
     ("community", 0.17),
     ("prosecutor", 0.05),
 )
-GIVEN = ("Avery", "Jordan", "Riley", "Casey", "Morgan", "Quinn", "Rowan", "Sage", "Emery")
-FAMILY = ("Example", "Sample", "Testcase", "Placeholder", "Synthetic", "Fictional")
+GIVEN = (
+    "Avery", "Jordan", "Riley", "Casey", "Morgan", "Quinn", "Rowan", "Sage", "Emery", "Alex",
+    "Blake", "Cameron", "Dakota", "Drew", "Elliot", "Finley", "Harper", "Hayden", "Jamie",
+    "Jesse", "Kendall", "Logan", "Marlowe", "Micah", "Noel", "Parker", "Peyton", "Reese",
+    "Robin", "Sawyer", "Shiloh", "Skyler", "Sydney", "Taylor", "Teagan", "Tatum", "Wren",
+    "Ainsley", "Briar", "Carmen", "Dorian", "Ezra", "Gale", "Imani", "Joss", "Kai", "Lane",
+    "Milan",
+)  # fmt: skip
+# Fictional surnames, syllable by syllable: 600 of them, so blocks stay realistic in size.
+FAMILY = tuple(
+    head + tail
+    for head in (
+        "Ash", "Bar", "Bel", "Bran", "Cal", "Car", "Dal", "Dun", "El", "Fair", "Fen", "Gar",
+        "Hal", "Har", "Hol", "Kel", "Lang", "Mar", "Mor", "Nor", "Pem", "Ral", "Red", "Ros",
+        "Stan", "Thorn", "Wal", "Wes", "Whit", "Win",
+    )
+    for tail in (
+        "by", "combe", "dale", "den", "field", "ford", "gate", "ham", "hurst", "ley", "lin",
+        "low", "mere", "more", "ridge", "stead", "ton", "well", "wick", "worth",
+    )
+)  # fmt: skip
+# How a person referred again may be written down by whoever refers them (seeded share).
+VARIANTS = (
+    ("exact", 0.45),
+    ("spelling", 0.25),
+    ("birth_date_typo", 0.1),
+    ("case_accents_spacing", 0.1),
+    ("no_birth_date", 0.05),  # the referrer did not know it
+    ("spelling_and_typo", 0.05),  # two slips: only a `possible` pair
+)
 
 
 @dataclass
@@ -46,6 +74,7 @@ class PersonPlan:
     ethnicity: str
     gender: str
     participant_id: UUID | None = None
+    participant_ids: list[UUID] = field(default_factory=list)  # every record: ground truth
     share_ids: list[UUID] = field(default_factory=list)
     matter_ids: list[UUID] = field(default_factory=list)
 
@@ -107,6 +136,7 @@ class Planner:
             intake_days = min(intake_days, 44)
         if rng.random() < 0.12:
             self.legal(who, referred)
+            self.again(who, referred)
             return  # never engages
         intake = referred + timedelta(days=intake_days)
         self.add(intake, "intake", who)
@@ -114,9 +144,17 @@ class Planner:
         self.add(intake + timedelta(days=rng.uniform(3, 5)), "assign", who)
         self.engagement(who, intake + timedelta(days=5))
         self.legal(who, referred)
-        if rng.random() < 0.1:
+        self.again(who, referred)
+
+    def again(self, who: PersonPlan, referred: datetime) -> None:
+        """About one in seven is referred again, through any door, written down as that referrer
+        writes it (a spelling variant, a typo in the birth date, another case or accents)."""
+        rng = self.rng
+        if rng.random() < 0.15:
             later = referred + timedelta(days=rng.uniform(60, 900))
-            self.add(later, "refer", who, door=pick(rng, DOORS), charge=rng.choice(DIVERTIBLE))
+            door, charge = pick(rng, DOORS), rng.choice(DIVERTIBLE)
+            written = written_as(rng, who, pick(rng, VARIANTS))
+            self.add(later, "refer", who, door=door, charge=charge, **written)
 
     def toolkit(self, who: PersonPlan, referred: datetime, door: str) -> None:
         """Issue 16's facts, from a generator of the person's own so the rest of the history
@@ -184,6 +222,40 @@ class Planner:
                 who,
                 cites_share=rng.random() < 0.2,
             )
+
+
+def written_as(rng: random.Random, who: PersonPlan, variant: str) -> dict[str, Any]:
+    """The person's name and birth date as a second referrer records them."""
+    given, family = who.given_name, who.family_name
+    born: date | None = who.date_of_birth
+    if variant in ("spelling", "spelling_and_typo"):
+        if rng.random() < 0.5:
+            family = misspelled(rng, family)
+        else:
+            given = misspelled(rng, given)
+    if variant in ("birth_date_typo", "spelling_and_typo"):
+        day = who.date_of_birth.day
+        day = day // 10 * 10 + rng.choice([d for d in range(10) if d != day % 10])
+        born = who.date_of_birth.replace(day=min(max(day, 1), 28))
+    elif variant == "no_birth_date":
+        born = None
+    elif variant == "case_accents_spacing":
+        given = rng.choice((given.upper(), f" {given} ", given.replace("e", "é", 1)))
+    return {"variant": variant, "given_name": given, "family_name": family, "date_of_birth": born}
+
+
+def misspelled(rng: random.Random, name: str) -> str:
+    """One slip after the first two letters: a letter dropped, doubled, swapped or changed."""
+    at = rng.randrange(2, len(name) - 1) if len(name) > 3 else 1
+    slip = rng.choice(("drop", "double", "swap", "vowel"))
+    if slip == "drop":
+        return name[:at] + name[at + 1 :]
+    if slip == "double":
+        return name[: at + 1] + name[at:]
+    if slip == "swap":
+        return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    vowel = rng.choice([v for v in "aeiouy" if v != name[at]])
+    return name[:at] + vowel + name[at + 1 :]
 
 
 def plan_site(

@@ -182,13 +182,15 @@ class SiteSeeder:
         # Each agency identifies people in its own system (only police hold the registered
         # `pd<site>-person`): a person a partner referred first is a new record to the police.
         person = Person(
-            who.given_name,
-            who.family_name,
-            who.date_of_birth,
+            step.data.get("given_name", who.given_name),
+            step.data.get("family_name", who.family_name),
+            step.data.get("date_of_birth", who.date_of_birth),
             (Identifier(f"{agency}-{system}", who.identifier),),
         )
         out = self.c.referrals.refer(as_role(role, agency), ReferralCommand(person, referral))
         who.participant_id = out.result.participant_id
+        if who.participant_id not in who.participant_ids:
+            who.participant_ids.append(who.participant_id)
 
     def do_extend(self, step: Step, who: PersonPlan) -> None:
         deadline = step.at + timedelta(days=5 + step.data["days"])

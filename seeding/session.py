@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from composition.bootstrap import build
 from infra.clock import SettableClock
@@ -49,6 +50,8 @@ class SeedReport:
     seconds: float  # playing the histories
     catch_up_seconds: float  # read models, after
     outcomes: Counter[str] = field(default_factory=Counter)
+    # Ground truth for the duplicate search: the records of each person who has several.
+    same_person: list[tuple[UUID, ...]] = field(default_factory=list)
 
     @property
     def events_per_second(self) -> float:
@@ -80,6 +83,7 @@ def seed_store(
         seeder = SiteSeeder(container, clock)
         began, first = time.perf_counter(), store.table.head()
         seeder.prepare(plan.sites, plan.participants_per_site)
+        people = list({id(step.person): step.person for step in steps}.values())
         outcomes = seeder.run(steps, progress)
         store.flush(final=True)
         played = time.perf_counter()
@@ -89,6 +93,7 @@ def seed_store(
             played - began,
             time.perf_counter() - played,
             outcomes,
+            [tuple(p.participant_ids) for p in people if len(p.participant_ids) > 1],
         )
     finally:
         container.close()

@@ -53,7 +53,8 @@ class Gate:
         terms: PolicyTerms | None = None,
     ) -> ParticipantRecord:
         terms = terms if terms is not None else self.repository.policy_terms()[0]
-        return self.records.record(ctx.caller, participant, terms, at)
+        linked = self.repository.same_person(participant)
+        return self.records.record(ctx.caller, participant, terms, at, None, linked)
 
     def matter(
         self, ctx: RequestContext, matter_id: UUID, at: datetime, terms: PolicyTerms

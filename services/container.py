@@ -40,6 +40,7 @@ from services.notifications.subscriptions import SubscriptionService
 from services.read_side.capacity import CapacityView
 from services.read_side.compliance import ComplianceReviews, ComplianceView
 from services.read_side.directory import ParticipantDirectory
+from services.read_side.duplicates import DuplicateQueue, DuplicateReviews
 from services.read_side.evaluation import EvaluationView
 from services.reads import ParticipantReads
 from services.referrals.caseload import CaseloadService
@@ -75,6 +76,8 @@ class ReadSide:
     directory: ParticipantDirectory
     compliance: ComplianceView
     reviews: ComplianceReviews
+    duplicates: DuplicateQueue
+    duplicate_reviews: DuplicateReviews
 
 
 @dataclass(frozen=True)

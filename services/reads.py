@@ -17,9 +17,11 @@ from services.context import Viewer
 from services.legal_coordination.queue import LiaisonQueue, QueueQuery
 from services.read_side.compliance import ComplianceView, FlagSearch
 from services.read_side.directory import DirectorySearch, ParticipantDirectory
+from services.read_side.duplicates import CandidateSearch, DuplicateQueue
 from services.referrals.non_return_reads import NonReturnFinder, NonReturnPage
 from services.referrals.reads import ParticipantReader, Viewed
 from services.referrals.record_reads import RecordReads
+from services.views.duplicates import CandidatePage
 from services.views.flags import FlagPage
 from services.views.history import HistoryPage
 from services.views.listing import ParticipantPage
@@ -46,6 +48,7 @@ class ParticipantReads:
         flags: ComplianceView,
         parts: RecordReads,
         non_return: NonReturnFinder,
+        duplicates: DuplicateQueue,
     ) -> None:
         self.accounting = accounting
         self.reader = reader
@@ -55,6 +58,7 @@ class ParticipantReads:
         self.flag_view = flags
         self.parts = parts
         self.non_return = non_return
+        self.duplicate_queue = duplicates
 
     def accounted(self, viewer: Viewer, shown: Shown[T]) -> T:
         self.accounting.record(viewer, shown.disclosures)
@@ -100,3 +104,7 @@ class ParticipantReads:
     ) -> NonReturnPage:
         found = await self.non_return.at_place(viewer, place, min_position)
         return await self.accounted_off_loop(viewer, found)
+
+    async def possible_duplicates(self, viewer: Viewer, search: CandidateSearch) -> CandidatePage:
+        page = await self.duplicate_queue.page(viewer, search)
+        return await self.accounted_off_loop(viewer, page)

@@ -74,6 +74,12 @@ class Repository(Loader):
         found.check_not_forgotten()
         return found
 
+    def same_person(self, participant: Participant) -> tuple[Participant, ...]:
+        """The other records of the same person: the earlier record a later one is linked
+        into, or the later records linked into an earlier one."""
+        linked = (participant.linked_to,) if participant.linked_to else participant.linked_records
+        return tuple(self.participant(other) for other in linked)
+
     def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:
         """The participants claims on the identifier name, in each of these scopes."""
         claims = (self.unsnapshotted(identifier_index_id(identifier, s)) for s in scopes)

@@ -131,3 +131,14 @@ class FlagReviewed:
     flag_id: UUID
     status: str
     review_id: UUID
+
+
+@dataclass(frozen=True)
+class DuplicateDecided:
+    """A possible duplicate linked, dismissed or unlinked: `earlier_id` is the record a link
+    points to, `later_id` the one linked into it."""
+
+    candidate_id: UUID
+    status: str
+    earlier_id: UUID
+    later_id: UUID

@@ -78,6 +78,8 @@ VIEW_FIELDS = {
     "intake_deadline": "participation",
     "roi": "participation",
     "rois": "participation",
+    "linked_to": "participation",  # issue 19: the same person's records
+    "linked_records": "participation",
     "non_return": "non_return",
     "referrals": "referrals",
     "legal_matters": "legal",

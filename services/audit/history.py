@@ -41,7 +41,9 @@ class HistoryService:
         self, viewer: Viewer, participant_id: UUID, after: int, limit: int
     ) -> Shown[HistoryPage]:
         reader = self.reader_for(viewer, participant_id)
-        positions = self.index.positions(participant_id, after, limit + 1)
+        # A later record linked into this one: its events show here too, in global order.
+        also = reader.linked_records
+        positions = self.index.positions(participant_id, after, limit + 1, also=also)
         more = len(positions) > limit
         positions = positions[:limit]
         found = {record.position: record for record in self.events.at(positions)}

@@ -4,7 +4,7 @@ write has answered, without scanning the store per request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, select
@@ -31,15 +31,24 @@ class ParticipantIndex:
         self.decode = decode
 
     def positions(
-        self, participant_id: UUID, after: int, limit: int, *, disclosures: bool = False
+        self,
+        participant_id: UUID,
+        after: int,
+        limit: int,
+        *,
+        disclosures: bool = False,
+        also: Collection[UUID] = (),
     ) -> list[int]:
-        """Up to `limit` positions of the participant's events after `after`, in order."""
+        """Up to `limit` positions of the participant's events after `after`, in order;
+        `also`: other records whose events count as this participant's (linked ones)."""
         table = participant_events
+        wanted = {participant_id, *also}
         with self.engine.connect() as conn:
             indexed = self.indexed_to(conn)
             query = (
                 select(table.c.position)
-                .where(table.c.participant_id == participant_id)
+                .distinct()
+                .where(table.c.participant_id.in_(wanted))
                 .where(table.c.position > after, table.c.position <= indexed)
                 .order_by(table.c.position)
                 .limit(limit)
@@ -48,7 +57,7 @@ class ParticipantIndex:
                 query = query.where(table.c.disclosure.is_(True))
             found = [int(p) for p in conn.execute(query).scalars()]
             if len(found) < limit:
-                tail = self.tail(conn, participant_id, max(after, indexed), disclosures)
+                tail = self.tail(conn, wanted, max(after, indexed), disclosures)
                 found += tail[: limit - len(found)]
         return found
 
@@ -60,9 +69,7 @@ class ParticipantIndex:
         ).scalar()
         return int(position or 0)
 
-    def tail(
-        self, conn: Connection, participant_id: UUID, after: int, disclosures: bool
-    ) -> list[int]:
+    def tail(self, conn: Connection, wanted: set[UUID], after: int, disclosures: bool) -> list[int]:
         records = self.events.after(after, TAIL_LIMIT + 1)
         if len(records) > TAIL_LIMIT:
             raise HistoryBehind("the participant index is catching up; try again shortly")
@@ -80,6 +87,6 @@ class ParticipantIndex:
             )
             if owner is not None:
                 founded[getattr(event, "originator_id")] = owner  # noqa: B009
-            if participant_id in named and (disclosure or not disclosures):
+            if named & wanted and (disclosure or not disclosures):
                 found.append(record.position)
         return found

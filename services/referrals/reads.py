@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
+from eventsourcing.persistence import MapperDeserialisationError
+
 from domain.disclosure import Caller, RoiCategory, Section
 from domain.disclosure_events import EventReader
 from domain.errors import Forbidden, NotFound
@@ -61,7 +63,9 @@ class ParticipantReader:
     ) -> Shown[Viewed] | None:
         terms, _ = self.repository.policy_terms()
         at = as_of or self.clock.now()
-        record = self.records.record(caller, participant, terms, at, as_of)
+        # As known at a moment, a record stands alone: links are read as they are now.
+        linked = self.repository.same_person(participant) if as_of is None else ()
+        record = self.records.record(caller, participant, terms, at, as_of, linked)
         built = disclose(ParticipantView, participant_values(record), record.visible())
         if not built.shown:
             return None
@@ -76,14 +80,26 @@ class ParticipantReader:
         if caller.full_view:
             if not participant_exists(self.repository.store, participant_id):
                 raise NotFound(f"participant {participant_id} not found")
-            return EventReader(caller, frozenset(Section), frozenset(), terms)
+            later = self.linked_records(participant_id)
+            return EventReader(caller, frozenset(Section), frozenset(), terms, linked_records=later)
         participant = self.repository.participant(participant_id)
-        record = self.records.record(caller, participant, terms, self.clock.now())
+        linked = self.repository.same_person(participant)
+        record = self.records.record(caller, participant, terms, self.clock.now(), None, linked)
         visible = record.visible()
         if not visible:
             raise NotFound(f"participant {participant_id} not found")
         legal_status = record.relation.covers(RoiCategory.LEGAL_STATUS)
-        return EventReader(caller, visible, record.visible_matter_ids(), terms, legal_status)
+        matters = record.visible_matter_ids()
+        ids = tuple(other.id for other in record.linked)
+        return EventReader(caller, visible, matters, terms, legal_status, ids)
+
+    def linked_records(self, participant_id: UUID) -> tuple[UUID, ...]:
+        """The later records linked into this one. A record the store can no longer decode
+        (tampered with) has none: its history must still list every event, flagged."""
+        try:
+            return tuple(self.repository.participant(participant_id).linked_records)
+        except MapperDeserialisationError:
+            return ()
 
     def as_known_at(self, participant_id: UUID, as_of: datetime) -> Participant:
         """Events recorded up to `as_of`, and no later ones: what the record said then.

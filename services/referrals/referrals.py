@@ -19,14 +19,25 @@ from domain.identifiers import (
     claim_scope,
     identifier_index_id,
     lookup_scopes,
+    variant_index_id,
 )
 from domain.participant import Participant
+from domain.sameness import agree
 from domain.values import Identifier, Person, PolicyTerms, Referral
 from services.context import Outcome, RequestContext
 from services.results import ReferralRecorded
 from services.unit_of_work import Decision
 from services.views.referral import referral_recorded
 from services.write_service import WriteService
+
+
+@dataclass(frozen=True)
+class Found:
+    """The participant a referral's identifiers point to, and how they were found."""
+
+    participant: Participant
+    owners: dict[Identifier, UUID | None]
+    scopes: dict[Identifier, str]
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,13 @@ class ReferralService(WriteService):
             accepted = assess_capacity(reading.caseload_counts(), terms).accepts(referral.door)
             owners = {i: self.owner(reading.others, i, ctx.agency, terms) for i in scopes}
             participant = self.find_participant(ctx, command, owners, stamp.recorded_at)
+            matches: tuple[UUID, ...] = ()
+            variants: list[IdentifierClaim] = []
+            if command.participant_id is None and participant is not None:
+                found = Found(participant, owners, scopes)
+                participant, matches, variants = self.unless_disagreeing(
+                    found, command.person, new_participant_id, stamp
+                )
             new = tuple(i for i, owner in owners.items() if owner is None)
             if participant is None:
                 participant = Participant.refer(
@@ -70,12 +88,14 @@ class ReferralService(WriteService):
                     terms,
                     policy_version,
                     stamp,
+                    matches,
                 )
             else:
                 participant.refer_again(
                     referral_id, referral, accepted, terms, policy_version, stamp, new
                 )
             claims = [self.claim(reading.others, i, participant.id, stamp, scopes[i]) for i in new]
+            claims += variants
             answer = referral_recorded(ctx.caller, participant, referral_id, stamp.recorded_at)
             return Decision([participant, *claims], answer)
 
@@ -143,9 +163,53 @@ class ReferralService(WriteService):
             return found
         return IdentifierClaim.claim(identifier, participant_id, stamp, scope)
 
+    def unless_disagreeing(
+        self, found: Found, person: Person, new_id: UUID, stamp: Stamp
+    ) -> tuple[Participant | None, tuple[UUID, ...], list[IdentifierClaim]]:
+        """The participant the identifiers found, if its names and birth date agree; else
+        the record an earlier referral written this same way opened; else none (a new
+        record, which the identifier matched `found`, and which claims this variant)."""
+        if not disagrees(found.participant, person):
+            return found.participant, (), []
+        matched_id = found.participant.id
+        matched = self.variant_claims(person, found.owners, found.scopes, matched_id)
+        known = self.variant_owner(matched)
+        if known is not None:
+            return known, (), []
+        variants = [
+            IdentifierClaim.claim(i, new_id, stamp, found.scopes[i], claim_id)
+            for i, claim_id in matched.items()
+        ]
+        return None, (matched_id,), variants
+
+    @staticmethod
+    def variant_claims(
+        person: Person,
+        owners: dict[Identifier, UUID | None],
+        scopes: dict[Identifier, str],
+        owner: UUID,
+    ) -> dict[Identifier, UUID]:
+        """The variant claim ids of the identifiers that matched `owner`, for this person."""
+        matched = [i for i, found in owners.items() if found == owner]
+        return {i: variant_index_id(i, scopes[i], person) for i in matched}
+
+    def variant_owner(self, variants: dict[Identifier, UUID]) -> Participant | None:
+        """The record an earlier referral written this same way opened, if any."""
+        for claim_id in variants.values():
+            if (owner := claim_owner(self.repository.unsnapshotted(claim_id))) is not None:
+                return self.repository.participant(owner)
+        return None
+
     def owner_of(self, identifier: Identifier, scope: str = SITE_WIDE) -> UUID | None:
         found = self.repository.claimed(identifier, [scope])
         return found[0] if found else None
+
+
+def disagrees(participant: Participant | None, person: Person) -> bool:
+    """An identifier matched a participant whose names or date of birth are not this
+    person's: one typo, or one hostile agency, must not join two people's records — the
+    referral goes to a new participant and the pair is a possible duplicate."""
+    return participant is not None and not agree(participant.person, person)
 
 
 def claim_owner(claim: object | None) -> UUID | None:

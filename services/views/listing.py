@@ -28,6 +28,9 @@ class ParticipantSummary(Sectioned):
     status: Annotated[ParticipantStatus, In(S.PARTICIPATION)] = absent()
     case_manager_id: Annotated[UUID | None, In(S.PARTICIPATION)] = absent()
     intake_deadline: Annotated[datetime | None, In(S.PARTICIPATION)] = absent()
+    linked_to: Annotated[UUID | None, In(S.PARTICIPATION)] = (
+        absent()
+    )  # the same person's earlier record
     person: PersonOut | None = None
     demographics: Annotated[DemographicsOut | None, In(S.CASE_RECORD)] = absent()
     referred_at: Annotated[datetime, In(S.CASE_RECORD)] = absent()
@@ -63,6 +66,7 @@ def summary(row: Row, caller: Caller, kinds: set[str], terms: PolicyTerms) -> Bu
         "status": row["status"],
         "case_manager_id": row["case_manager_id"],
         "intake_deadline": row["intake_deadline"],
+        "linked_to": row["linked_to"],
         "person": {
             "given_name": row["given_name"],
             "family_name": row["family_name"],

@@ -44,6 +44,10 @@ class ParticipantView(Sectioned):
     intake_deadline: Annotated[datetime | None, In(S.PARTICIPATION)] = absent()
     roi: Annotated[RoiSummary | None, In(S.PARTICIPATION)] = absent()
     rois: Annotated[list[RoiOut], In(S.PARTICIPATION)] = absent()
+    # The same person on two records: the earlier one this record shows under, and the
+    # later ones linked into this record.
+    linked_to: Annotated[UUID | None, In(S.PARTICIPATION)] = absent()
+    linked_records: Annotated[list[UUID], In(S.PARTICIPATION)] = absent()
     progress: Annotated[ProgressOut, In(S.PROGRESS)] = absent()
     person: PersonOut | None = None
     demographics: Annotated[DemographicsOut, In(S.CASE_RECORD)] = absent()
@@ -71,6 +75,8 @@ def participant_values(record: ParticipantRecord) -> dict[str, Any]:
         "intake_deadline": p.intake_deadline,
         "roi": lambda: roi_summary(record),
         "rois": lambda: [roi_out(roi) for roi in rows.rois(p.rois, at)],
+        "linked_to": p.linked_to,
+        "linked_records": list(p.linked_records),
         "progress": {"working_with_participant": p.status == Status.ENROLLED},
         "person": {
             "given_name": p.person.given_name,
@@ -85,7 +91,7 @@ def participant_values(record: ParticipantRecord) -> dict[str, Any]:
         "enrolled_at": p.enrolled_at,
         "discharge": discharge(p),
         "non_return": lambda: non_return(p, at),
-        "referrals": lambda: [referral_out(r) for r in rows.referrals(p.referrals)],
+        "referrals": lambda: [referral_out(r) for r in rows.referrals(record.referrals())],
         "legal_matters": record.matter_views,
         "plan": None
         if p.intake_completed_at is None

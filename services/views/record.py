@@ -5,11 +5,12 @@ table lets this caller see of them. Reads and commands both start from here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.consent import categories_for
 from domain.coordination import Coordination, Share
 from domain.disclosure import DEFENSE, Caller, Relation, Section, visible_sections
 from domain.disclosure_rows import Rows
@@ -32,6 +33,12 @@ class ParticipantRecord:
     shares: tuple[Share, ...]
     rows: Rows
     coordination: Coordination | None = None
+    # The later records linked into this one: their referrals show under it too.
+    linked: tuple[Participant, ...] = ()
+
+    def referrals(self) -> list[Any]:
+        found = [r for p in (self.participant, *self.linked) for r in p.referrals]
+        return sorted(found, key=lambda r: r.referred_at)
 
     @property
     def relation(self) -> Relation:
@@ -68,14 +75,26 @@ class RecordReader:
         terms: PolicyTerms,
         at: datetime,
         as_of: datetime | None = None,
+        same_person: tuple[Participant, ...] = (),
     ) -> ParticipantRecord:
-        """The record as the caller may read it at `at` (as known at `as_of` if given)."""
+        """The record as the caller may read it at `at` (as known at `as_of` if given).
+        `same_person`: the other records linked with this one. The later records' legal
+        matters and referrals show under the earlier; a ROI in force on any of them covers
+        the person on every record (consent is the person's, not the record's)."""
         coordination = self.listing.record(participant, as_of)
+        linked = same_person if participant.linked_records else ()
         matters = tuple(self.listing.matters(participant, coordination, as_of))
+        for later in linked:
+            matters += tuple(self.listing.matters(later, self.listing.record(later), None))
         shares = tuple(coordination.shares) if coordination else ()
         watched = (
             caller.role == DEFENSE and self.watched is not None and self.watched(participant.id)
         )
         found = Record([matter_ref(m, terms) for m in matters], shares, watched)
-        rows = Rows(caller, relation_of(caller, participant, found, at))
-        return ParticipantRecord(participant, at, terms, matters, shares, rows, coordination)
+        relation = relation_of(caller, participant, found, at)
+        consented = [categories_for(other.rois, caller.agency, at) for other in same_person]
+        relation = replace(relation, roi_categories=relation.roi_categories.union(*consented))
+        rows = Rows(caller, relation)
+        return ParticipantRecord(
+            participant, at, terms, matters, shares, rows, coordination, linked=linked
+        )

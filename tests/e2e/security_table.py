@@ -88,6 +88,16 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
         {"project_manager", "defense"}
     ),
     ("GET", "/v1/metrics/evaluation"): frozenset({"project_manager", "auditor"}),
+    ("GET", "/v1/possible-duplicates"): frozenset(
+        {"case_manager", "supervisor", "project_manager"}
+    ),
+    ("POST", "/v1/possible-duplicates/{candidate_id}/link"): frozenset(
+        {"case_manager", "supervisor"}
+    ),
+    ("POST", "/v1/possible-duplicates/{candidate_id}/dismiss"): frozenset(
+        {"case_manager", "supervisor"}
+    ),
+    ("POST", f"{P}/unlink"): frozenset({"case_manager", "supervisor"}),
     ("GET", "/v1/audit/verify"): AUDITOR,
     ("POST", "/v1/audit/verify"): AUDITOR,
     ("GET", "/v1/audit/checkpoint"): AUDITOR,

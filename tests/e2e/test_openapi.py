@@ -30,6 +30,7 @@ OPERATION_IDS = frozenset(
         "createSubscription", "listSubscriptions", "getSubscription", "deleteSubscription",
         "rotateSubscriptionSecret", "listDeliveries", "listNotifications",
         "forgetParticipant", "forgettingReceipts", "dueForRetentionReview",
+        "possibleDuplicates", "linkDuplicate", "dismissDuplicate", "unlink",
     }
 )  # fmt: skip
 OPERATION_IDS |= {  # issue 16: what the toolkit asks for

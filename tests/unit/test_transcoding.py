@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper, UUIDAsHex
 
 from domain.caseloads import Caseloads
+from domain.duplicates import DuplicateReview
 from domain.identifiers import IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SitePolicy
@@ -28,6 +29,7 @@ from tests.unit.builders import (
     cm_stamp,
     days,
     hours,
+    refer,
     refer_again,
     stamp,
 )
@@ -68,6 +70,11 @@ def participant_history() -> Participant:
     p.revoke_roi(T0 + days(60), "no longer", cm_stamp())
     p.discharge(T0 + days(61), "staff_safety", "", SUPERVISOR, TERMS, POLICY_VERSION, cm_stamp())
     p.readmit(T0 + days(70), "back", cm_stamp())
+    later, earlier = refer(), refer()
+    later.link_into(p, uuid4(), "same person", cm_stamp())
+    later.undo_link(p, uuid4(), "twins", cm_stamp())
+    p.link_into(earlier, uuid4(), "same person", cm_stamp())
+    p.undo_link(earlier, uuid4(), "twins", cm_stamp())
     p.forget("court_order", "KCSC 26-2-1", "aud-9", stamp(T0 + days(90)))
     return p
 
@@ -86,7 +93,11 @@ def other_histories() -> list[Aggregate]:
     claim.release(stamp())
     claim.reclaim(PERSON.identifiers[0], uuid4(), stamp())
     record = IdempotencyRecord.accept("c", "k", "fp", "done", {"ids": ["a"], "n": 1}, stamp())
-    return [caseloads, policy, claim, record]
+    review = DuplicateReview.start(uuid4(), participant_id, uuid4(), cm_stamp())
+    review.link("same", cm_stamp())
+    review.unlink("not", cm_stamp())
+    review.dismiss("different people", cm_stamp())
+    return [caseloads, policy, claim, record, review]
 
 
 def event_classes(aggregate: Aggregate) -> set[type]:

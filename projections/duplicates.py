@@ -1,0 +1,231 @@
+"""The review queue of possible duplicates: on every new participant record, the candidate
+search compares it with the earlier records that share a blocking key, and keeps each pair it
+grades (with its reasons); the decisions on a pair (link, dismiss, unlink) set its status.
+
+Per batch: one SELECT for every record the batch's referrals block with, then each referral in
+order, searched in memory and then added, so a referral finds the ones before it in the same
+batch. A pair is keyed by its candidate id: replay leaves the same rows."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Index,
+    Table,
+    Text,
+    Uuid,
+    or_,
+    select,
+    update,
+)
+
+from domain.duplicates import DuplicateReview, Grade, Review, candidate_id
+from domain.participant import Participant
+from infra.tables import metadata
+from projections.duplicate_match import Keys, Match, grade, keys_of, stored_keys
+from projections.engine import BatchProjection, Item
+from projections.sql import Row, chunks, insert_missing
+
+MAX_PER_REFERRAL = 16  # the best candidates a referral raises; seq = position * 16 + rank
+RANK = {Grade.CERTAIN: 0, Grade.PROBABLE: 1, Grade.POSSIBLE: 2}
+
+duplicate_keys = Table(
+    "duplicate_keys",
+    metadata,
+    Column("participant_id", Uuid, primary_key=True),
+    Column("first_position", BigInteger, nullable=False),
+    Column("given_name", Text, nullable=False),  # normalised
+    Column("family_name", Text, nullable=False),
+    Column("date_of_birth", Date, nullable=True, index=True),
+    Column("surname_block", Text, nullable=False, index=True),  # Soundex:initial
+    Column("year_initial", Text, nullable=True, index=True),
+)
+
+possible_duplicates = Table(
+    "possible_duplicates",
+    metadata,
+    Column("candidate_id", Uuid, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),  # the queue's order
+    Column("earlier_id", Uuid, nullable=False, index=True),
+    Column("later_id", Uuid, nullable=False, index=True),
+    Column("grade", Text, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", Text, nullable=True),
+    Column("note", Text, nullable=True),
+    Index("ix_possible_duplicates_status_grade", "status", "grade"),
+)
+
+DECISIONS = {
+    DuplicateReview.Linked: Review.LINKED,
+    DuplicateReview.Dismissed: Review.DISMISSED,
+    DuplicateReview.Unlinked: Review.UNLINKED,
+}
+
+
+def keys_from_row(row: Row) -> Keys:
+    return stored_keys(
+        row["participant_id"],
+        row["first_position"],
+        row["given_name"],
+        row["family_name"],
+        row["date_of_birth"],
+    )
+
+
+def row_from_keys(keys: Keys) -> Row:
+    return {
+        "participant_id": keys.participant_id,
+        "first_position": keys.position,
+        "given_name": keys.given,
+        "family_name": keys.family,
+        "date_of_birth": keys.date_of_birth,
+        "surname_block": keys.surname_block,
+        "year_initial": keys.year_initial,
+    }
+
+
+class Blocks:
+    """Earlier records in memory, by blocking key."""
+
+    def __init__(self, records: Iterable[Keys] = ()) -> None:
+        self.by_id: dict[UUID, Keys] = {}
+        self.by_block: dict[tuple[str, object], list[Keys]] = {}
+        for keys in records:
+            self.add(keys)
+
+    def add(self, keys: Keys) -> None:
+        if keys.participant_id in self.by_id:
+            return
+        self.by_id[keys.participant_id] = keys
+        for block in blocks_of(keys):
+            self.by_block.setdefault(block, []).append(keys)
+
+    def sharing_a_block(self, keys: Keys) -> dict[UUID, Keys]:
+        found = {k.participant_id: k for b in blocks_of(keys) for k in self.by_block.get(b, [])}
+        found.pop(keys.participant_id, None)
+        return found
+
+
+def blocks_of(keys: Keys) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = [("surname", keys.surname_block)]
+    if keys.date_of_birth is not None:
+        found.append(("born", keys.date_of_birth))
+    if keys.year_initial is not None:
+        found.append(("year", keys.year_initial))
+    return found
+
+
+def load_blocks(conn: Connection, wanted: Collection[Keys], ids: Collection[UUID]) -> Blocks:
+    """Every stored record that shares a block with one of `wanted`, or is one of `ids`."""
+    t = duplicate_keys
+    found = Blocks()
+    for group in chunks(wanted, 300):
+        born = {k.date_of_birth for k in group if k.date_of_birth is not None}
+        years = {k.year_initial for k in group if k.year_initial is not None}
+        where = or_(
+            t.c.surname_block.in_({k.surname_block for k in group}),
+            t.c.date_of_birth.in_(born),
+            t.c.year_initial.in_(years),
+        )
+        found_rows(conn, select(*KEY_COLUMNS).where(where), found)
+    for group in chunks(ids, 500):
+        found_rows(conn, select(*KEY_COLUMNS).where(t.c.participant_id.in_(group)), found)
+    return found
+
+
+KEY_COLUMNS = tuple(
+    duplicate_keys.c[name]
+    for name in ("participant_id", "first_position", "given_name", "family_name", "date_of_birth")
+)
+
+
+def found_rows(conn: Connection, statement: Any, into: Blocks) -> None:
+    """Plain tuples, not mappings: a search reads about a hundred rows at 100x."""
+    for participant_id, position, given, family, born in conn.execute(statement):
+        into.add(stored_keys(participant_id, position, given, family, born))
+
+
+def search(blocks: Blocks, keys: Keys, matched: Iterable[UUID]) -> list[tuple[Keys, Match]]:
+    """The candidates for one new record, best first: those sharing a block, and those an
+    identifier matched (whatever their names and date of birth)."""
+    others = blocks.sharing_a_block(keys)
+    by_identifier = {m for m in matched if m in blocks.by_id}
+    for m in by_identifier:
+        others[m] = blocks.by_id[m]
+    found = []
+    for other_id, other in others.items():
+        match = grade(keys, other, identifier_match=other_id in by_identifier)
+        if match is not None:
+            found.append((other, match))
+    found.sort(key=lambda pair: (RANK[pair[1].grade], pair[0].position))
+    return found[:MAX_PER_REFERRAL]
+
+
+def candidate_rows(event: Any, keys: Keys, found: list[tuple[Keys, Match]]) -> list[Row]:
+    return [
+        {
+            "candidate_id": candidate_id(event.originator_id, other.participant_id),
+            "seq": keys.position * MAX_PER_REFERRAL + rank,
+            "earlier_id": other.participant_id,
+            "later_id": event.originator_id,
+            "grade": str(match.grade),
+            "reasons": list(match.reasons),
+            "raised_at": event.timestamp,
+            "status": Review.OPEN,
+            "decided_at": None,
+            "decided_by": None,
+            "note": None,
+        }
+        for rank, (other, match) in enumerate(found)
+    ]
+
+
+class DuplicateCandidates(BatchProjection):
+    name = "possible_duplicates"
+    tables = (duplicate_keys, possible_duplicates)
+    topics = frozenset(get_topic(cls) for cls in (Participant.Referred, *DECISIONS))
+
+    def apply_batch(self, conn: Connection, items: list[Item]) -> None:
+        referrals = [(p, e) for p, e in items if isinstance(e, Participant.Referred)]
+        new = [(keys_of(e.originator_id, p, e.person), e) for p, e in referrals]
+        matched = {m for _, e in referrals for m in e.identifier_matches}
+        blocks = load_blocks(conn, [k for k, _ in new], matched)
+        rows: list[Row] = []
+        for keys, event in new:
+            rows += candidate_rows(event, keys, search(blocks, keys, event.identifier_matches))
+            blocks.add(keys)
+        if new:
+            keys_rows = [row_from_keys(k) for k, _ in new]
+            insert_missing(conn, duplicate_keys, keys_rows, ["participant_id"])
+        if rows:
+            insert_missing(conn, possible_duplicates, rows, ["candidate_id"])
+        for _, event in items:
+            if type(event) in DECISIONS:
+                self.decided(conn, event)
+
+    @staticmethod
+    def decided(conn: Connection, event: Any) -> None:
+        t = possible_duplicates
+        conn.execute(
+            update(t)
+            .where(t.c.candidate_id == event.candidate_id)
+            .values(
+                status=DECISIONS[type(event)],
+                decided_at=event.timestamp,
+                decided_by=event.meta.actor,
+                note=event.note,
+            )
+        )
