@@ -34,6 +34,7 @@ from domain.participant import Participant
 from infra.tables import metadata
 from projections.duplicate_match import Keys, Match, grade, keys_of, stored_keys
 from projections.engine import BatchProjection, Item
+from projections.forgetting import FORGOTTEN_TOPIC, purge
 from projections.sql import Row, chunks, insert_missing
 
 MAX_PER_REFERRAL = 16  # the best candidates a referral raises; seq = position * 16 + rank
@@ -196,7 +197,9 @@ def candidate_rows(event: Any, keys: Keys, found: list[tuple[Keys, Match]]) -> l
 class DuplicateCandidates(BatchProjection):
     name = "possible_duplicates"
     tables = (duplicate_keys, possible_duplicates)
-    topics = frozenset(get_topic(cls) for cls in (Participant.Referred, *DECISIONS))
+    topics = frozenset(get_topic(cls) for cls in (Participant.Referred, *DECISIONS)) | {
+        FORGOTTEN_TOPIC
+    }
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         referrals = [(p, e) for p, e in items if isinstance(e, Participant.Referred)]
@@ -215,6 +218,9 @@ class DuplicateCandidates(BatchProjection):
         for _, event in items:
             if type(event) in DECISIONS:
                 self.decided(conn, event)
+        # A forgotten person's names and birth date go; their pairs (and notes) with them.
+        t = possible_duplicates
+        purge(conn, items, duplicate_keys.c.participant_id, t.c.earlier_id, t.c.later_id)
 
     @staticmethod
     def decided(conn: Connection, event: Any) -> None:

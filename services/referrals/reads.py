@@ -11,7 +11,7 @@ from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.disclosure import Caller, RoiCategory, Section
 from domain.disclosure_events import EventReader
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, NotFound, ParticipantForgotten
 from domain.identifiers import SITE_WIDE, check_may_use, lookup_scopes
 from domain.participant import Participant
 from domain.roles import Role
@@ -98,7 +98,7 @@ class ParticipantReader:
         (tampered with) has none: its history must still list every event, flagged."""
         try:
             return tuple(self.repository.participant(participant_id).linked_records)
-        except MapperDeserialisationError:
+        except (MapperDeserialisationError, ParticipantForgotten):
             return ()
 
     def as_known_at(self, participant_id: UUID, as_of: datetime) -> Participant:
