@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy import Engine
 
 from infra.clock import SystemClock
@@ -30,11 +32,17 @@ def build_notifications(
     def decode(record: RawEvent) -> object:
         return store.mapper.to_domain_event(record.stored_event())
 
+    def participant_of(record_id: UUID) -> UUID | None:
+        """A coordination record's or legal matter's participant, named by its first event."""
+        for opened in store.events.get(record_id, lte=1):
+            return getattr(opened, "participant_id", None)
+        return None
+
     # Subscriptions keep operational time, not business time: leases, retries and the 24
     # hours of a rotation run on the system clock, in every process alike.
     system = SystemClock()
     rows = Subscriptions(sql, SecretBox(keys.webhook_key))
-    events = NotificationLog(StoredEvents(sql), decode)
+    events = NotificationLog(StoredEvents(sql), decode, participant_of)
     audience = Audience(reader_for)
     urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)
     terms = DeliveryTerms(

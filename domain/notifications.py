@@ -14,10 +14,14 @@ from enum import StrEnum
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from domain.coordination import Coordination
+from domain.disclosure import Caller, Relation, Section, visible_sections
+from domain.golden_rule import Raised, raised_by
 from domain.legal_matter import LegalMatter
+from domain.missed_diversion import MissedDiversion
 from domain.participant import Participant
 
-P = Participant
+P, C = Participant, Coordination
 
 
 class NotificationType(StrEnum):
@@ -40,12 +44,18 @@ Data = dict[str, Any]  # ids, times, booleans and short reasons only
 
 @dataclass(frozen=True)
 class Notice:
-    """What one event tells a partner: the type, whose record it is about, the thin data."""
+    """What one event tells a partner: the type, whose record it is about, the thin data.
+    `record_id`: the event names only its record (a coordination record, a legal matter),
+    whose first event names the participant; the log fills `participant_id` in from it.
+    `section`: told as that section is, not as the event's place in the history (a flag:
+    as the Golden Rule view is)."""
 
     type: NotificationType
-    participant_id: UUID
+    participant_id: UUID | None
     occurred_at: datetime
     data: Data = field(default_factory=dict)
+    record_id: UUID | None = None
+    section: Section | None = None
 
 
 def referred(event: Any) -> Notice | None:
@@ -99,8 +109,49 @@ def hold_due(event: Any) -> Notice:
     return notice(N.HOLD_REVIEW_DUE, event, event.participant_id, data)
 
 
+def report_requested(event: Any) -> Notice:
+    """Case management must act (answer it); a request to report violations names its flag."""
+    data = {"request_id": event.request_id, "kind": event.kind, "flags": flags(event)}
+    return on_record(N.REPORT_REQUEST_MADE, event, data)
+
+
+def flag_raised(event: Any) -> Notice | None:
+    """Told as the Golden Rule view is (defense's watch, the project manager's, auditors'):
+    the rule, the flag's id to read it by, how it reads; a missed diversion names no one."""
+    raised = flags(event)
+    if not raised:
+        return None
+    data = {"flags": raised}
+    if isinstance(event, Coordination.Event | LegalMatter.Event):
+        return on_record(N.GOLDEN_RULE_FLAG_RAISED, event, data, Section.GOLDEN_RULE)
+    return Notice(
+        N.GOLDEN_RULE_FLAG_RAISED, None, event.occurred_at, data, None, Section.GOLDEN_RULE
+    )
+
+
+def flags(event: Any) -> list[Data]:
+    return [flag_data(raised) for raised in raised_by(event)]
+
+
+def flag_data(raised: Raised) -> Data:
+    return {"flag_id": raised.flag_id, "rule": raised.rule, "status": raised.status}
+
+
+def flag_section(caller: Caller) -> Section | None:
+    """Who is told of a flag: who may read it in the Golden Rule view, where a flag is the
+    watch itself (`services/read_side/compliance.py`)."""
+    shown = visible_sections(caller, Relation(watched=True))
+    return Section.GOLDEN_RULE if Section.GOLDEN_RULE in shown else None
+
+
 def notice(kind: NotificationType, event: Any, participant_id: UUID, data: Data) -> Notice:
     return Notice(kind, participant_id, event.occurred_at, data)
+
+
+def on_record(
+    kind: NotificationType, event: Any, data: Data, section: Section | None = None
+) -> Notice:
+    return Notice(kind, None, event.occurred_at, data, event.originator_id, section)
 
 
 MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
@@ -113,13 +164,31 @@ MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
     P.IntakeDeadlineApproaching: intake_near,
     P.RoiExpiring: roi_expiring,
     LegalMatter.HoldReviewDue: hold_due,
+    C.ReportRequested: report_requested,
+    C.InformationShared: flag_raised,
+    C.InformationShareRefused: flag_raised,
+    C.AdverseActionRecorded: flag_raised,
+    LegalMatter.ChargeFiled: flag_raised,
+    MissedDiversion.Recorded: flag_raised,
 }
 
 
+# An event that makes a second notification (a request to report violations raises a flag):
+# a subscription is sent one message per event, the first it subscribes to and may see.
+ALSO: dict[type[Any], Callable[[Any], Notice | None]] = {C.ReportRequested: flag_raised}
+
+
+def notices_of(event: object) -> list[Notice]:
+    """The notifications an event makes, most telling first (most events make none)."""
+    makers = (MAKERS.get(type(event)), ALSO.get(type(event)))
+    made = [make(event) for make in makers if make is not None]
+    return [each for each in made if each is not None]
+
+
 def notice_of(event: object) -> Notice | None:
-    """The notification an event makes, if any (most events make none)."""
-    make = MAKERS.get(type(event))
-    return make(event) if make is not None else None
+    """The first notification an event makes, if any."""
+    made = notices_of(event)
+    return made[0] if made else None
 
 
 def webhook_id(subscription_id: UUID, position: int) -> str:

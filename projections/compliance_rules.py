@@ -17,8 +17,6 @@ from typing import Any
 
 from domain.compliance import (
     ACTION_ON_LEAD_INFORMATION,
-    ACTION_WITHOUT_BASIS,
-    CASE_MANAGER_SUBPOENAED,
     DIVERTED_CHARGE_FILED,
     LATE_DATED_SHARE,
     MISSED_DIVERSION,
@@ -30,8 +28,9 @@ from domain.compliance import (
     VIOLATION_REPORT_REQUESTED,
     FlagReview,
 )
-from domain.coordination import VIOLATION_REPORT, Coordination
+from domain.coordination import Coordination
 from domain.doors import POST_FILING_DOORS, PRIORITY_DOORS
+from domain.golden_rule import charge_source, raised_by
 from domain.legal_matter import LegalMatter
 from domain.legal_rules import (
     MatterKind,
@@ -44,7 +43,6 @@ from projections.compliance_state import ComplianceState
 from projections.engine import Item
 
 C, M, P = Coordination, LegalMatter, Participant
-SUBPOENA = "case_manager_subpoena"
 KEPT_DECLINES = 20  # the declines a crowding-out flag cites, most recent last
 
 
@@ -58,76 +56,70 @@ def on_matter_opened(state: ComplianceState, item: Item) -> None:
     state.add_link(event.originator_id, event.participant_id, event.kind)
 
 
+def raise_each(
+    state: ComplianceState, item: Item, participant: Any, details: dict[str, Any]
+) -> None:
+    """The flags the event raises by itself (`domain/golden_rule.py`: the one rule), each
+    with the events behind it and its detail."""
+    position, event = item
+    for raised in raised_by(event):
+        cite = CITED.get(raised.rule)
+        events = [*(cite(state, event) if cite is not None else []), position]
+        state.raise_flag(
+            raised.rule,
+            raised.source,
+            item,
+            participant_id=participant,
+            events=events,
+            status=raised.status,
+            detail=details.get(raised.rule, {}),
+        )
+
+
+def cited_shares(state: ComplianceState, event: Any) -> list[int]:
+    refs = event.basis.lead_information_refs
+    return sorted(state.shares[r]["position"] for r in refs if r in state.shares)
+
+
+CITED: dict[str, Callable[[ComplianceState, Any], list[int]]] = {
+    ACTION_ON_LEAD_INFORMATION: cited_shares
+}
+
+
+def basis_detail(basis: Basis) -> dict[str, Any]:
+    return {
+        ACTION_ON_LEAD_INFORMATION: {
+            "exceptional_circumstances": basis.exceptional_circumstances,
+            "independent_source_claimed": bool(basis.independent_source),
+        }
+    }
+
+
 def on_shared(state: ComplianceState, item: Item) -> None:
     position, event = item
     participant = state.link(event.originator_id)["participant_id"]
     state.add_share(event.share_id, participant, position)
-    if event.roi_revoked_at is not None:
-        state.raise_flag(
-            LATE_DATED_SHARE,
-            event.share_id,
-            item,
-            participant_id=participant,
-            events=[position],
-            status=NEEDS_REVIEW,
-            detail={
-                "recipient_agency": event.recipient_agency,
-                "category": event.category,
-                "roi_id": str(event.roi_id),
-                "revoked_at": event.roi_revoked_at.isoformat(),
-            },
-        )
+    revoked = event.roi_revoked_at
+    detail = {
+        "recipient_agency": event.recipient_agency,
+        "category": event.category,
+        "roi_id": str(event.roi_id),
+        "revoked_at": revoked.isoformat() if revoked is not None else None,
+    }
+    raise_each(state, item, participant, {LATE_DATED_SHARE: detail})
 
 
 def on_share_refused(state: ComplianceState, item: Item) -> None:
-    position, event = item
+    _, event = item
     participant = state.link(event.originator_id)["participant_id"]
     detail = {"recipient_agency": event.recipient_agency, "category": event.category}
-    state.raise_flag(
-        SHARED_OUTSIDE_ROI,
-        event.attempt_id,
-        item,
-        participant_id=participant,
-        events=[position],
-        detail=detail | {"reason": event.reason},
-    )
-
-
-def check_basis(state: ComplianceState, item: Item, participant: Any, source: object) -> None:
-    position, event = item
-    basis: Basis = event.basis
-    cited = [state.shares[r]["position"] for r in basis.lead_information_refs if r in state.shares]
-    if basis.lead_information_refs or basis.exceptional_circumstances:
-        state.raise_flag(
-            ACTION_ON_LEAD_INFORMATION,
-            source,
-            item,
-            participant_id=participant,
-            events=[*sorted(cited), position],
-            status=NEEDS_REVIEW,
-            detail={
-                "exceptional_circumstances": basis.exceptional_circumstances,
-                "independent_source_claimed": bool(basis.independent_source),
-            },
-        )
-    elif not basis.declared:
-        state.raise_flag(
-            ACTION_WITHOUT_BASIS, source, item, participant_id=participant, events=[position]
-        )
+    raise_each(state, item, participant, {SHARED_OUTSIDE_ROI: detail | {"reason": event.reason}})
 
 
 def on_adverse_action(state: ComplianceState, item: Item) -> None:
-    position, event = item
+    _, event = item
     participant = state.link(event.originator_id)["participant_id"]
-    check_basis(state, item, participant, event.action_id)
-    if event.kind == SUBPOENA:
-        state.raise_flag(
-            CASE_MANAGER_SUBPOENAED,
-            event.action_id,
-            item,
-            participant_id=participant,
-            events=[position],
-        )
+    raise_each(state, item, participant, basis_detail(event.basis))
     if event.kind == "charge_filed" and event.matter_id in state.links:
         filed(state, item, event.matter_id, event.action_id)
 
@@ -135,34 +127,21 @@ def on_adverse_action(state: ComplianceState, item: Item) -> None:
 def on_report_requested(state: ComplianceState, item: Item) -> None:
     """A case manager asked to report violations is a flag on its face, whatever the answer
     (Golden Rule 1: case managers are not to be turned against participants)."""
-    position, event = item
-    if event.kind != VIOLATION_REPORT:
-        return
-    state.raise_flag(
-        VIOLATION_REPORT_REQUESTED,
-        event.request_id,
-        item,
-        participant_id=state.link(event.originator_id)["participant_id"],
-        events=[position],
-        detail={"requested_by": event.meta.agency, "role": event.meta.role},
-    )
+    _, event = item
+    participant = state.link(event.originator_id)["participant_id"]
+    detail = {"requested_by": event.meta.agency, "role": event.meta.role}
+    raise_each(state, item, participant, {VIOLATION_REPORT_REQUESTED: detail})
 
 
 def on_missed_diversion(state: ComplianceState, item: Item) -> None:
     """A diversion-eligible arrest booked instead: open on its face (recorded by defense or
     the project manager); it names no participant."""
-    position, event = item
-    state.raise_flag(
-        MISSED_DIVERSION,
-        event.originator_id,
-        item,
-        participant_id=None,
-        events=[position],
-        detail={
-            "arresting_agency": event.arresting_agency,
-            "charges": [charge.code for charge in event.charges],
-        },
-    )
+    _, event = item
+    detail = {
+        "arresting_agency": event.arresting_agency,
+        "charges": [charge.code for charge in event.charges],
+    }
+    raise_each(state, item, None, {MISSED_DIVERSION: detail})
 
 
 def filed(state: ComplianceState, item: Item, matter_id: Any, source: object) -> None:
@@ -205,9 +184,9 @@ def on_referred_for_filing(state: ComplianceState, item: Item) -> None:
 
 def on_charge_filed(state: ComplianceState, item: Item) -> None:
     _, event = item
-    source = f"{event.originator_id}:{event.originator_version}"
-    check_basis(state, item, state.link(event.originator_id)["participant_id"], source)
-    filed(state, item, event.originator_id, source)
+    participant = state.link(event.originator_id)["participant_id"]
+    raise_each(state, item, participant, basis_detail(event.basis))
+    filed(state, item, event.originator_id, charge_source(event))
 
 
 def on_enrolled_with_matter(state: ComplianceState, item: Item) -> None:

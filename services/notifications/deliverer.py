@@ -165,21 +165,21 @@ class Deliverer:
             if time.monotonic() > renew_by:  # a slow receiver must not outlast the lease
                 self.rows.advance(subscription_id, self.owner, row.position)
                 return 0
-            wanted = each.notice.type in row.types
-            section = audience.section(viewer, each) if wanted else None
-            if section is None:
+            chosen = audience.choose(viewer, each, row.types)
+            if chosen is None:
                 row = replace(row, position=each.position)  # done with it: not for them
                 continue
-            answer = refused or self.send(row, each, sender)
-            attempt = self.attempt(row, each, answer)
+            sent, section = chosen
+            answer = refused or self.send(row, sent, sender)
+            attempt = self.attempt(row, sent, answer)
             if not answer.acknowledged:
                 self.rows.record_attempt(subscription_id, attempt)
                 self.failed(row, answer)
                 return 0
             if not self.rows.acknowledged(subscription_id, self.owner, attempt):
                 return self.terms.poll_seconds  # the lease is gone: another deliverer has it
-            self.recorder.record(viewer, [told(each, section)])
-            row, delivered = self.acknowledged(row, each), delivered + 1
+            self.recorder.record(viewer, told(sent, section))
+            row, delivered = self.acknowledged(row, sent), delivered + 1
         self.rows.advance(subscription_id, self.owner, last)
         if delivered:
             self.rows.prune(subscription_id, KEEP_ATTEMPTS)

@@ -5,8 +5,8 @@ only to the agencies the disclosure table lets read the event it comes from: the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -16,13 +16,14 @@ from eventsourcing.utils import get_topic
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
 from domain.errors import NotFound
-from domain.notifications import MAKERS, Notice, feed_id, notice_of
+from domain.notifications import MAKERS, Notice, feed_id, flag_section, notices_of
 from infra.events_table.records import RawEvent, StoredEvents
 from services.context import Viewer
 from services.jsonable import jsonable
 from services.views.sections import Disclosure, Shown
 
 Decode = Callable[[RawEvent], object]
+ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordination's) person
 ReaderFor = Callable[[Viewer, UUID], EventReader]
 TOPICS = frozenset(get_topic(cls) for cls in MAKERS)
 PAGE = 1000
@@ -36,6 +37,11 @@ class Found:
     recorded_at: datetime
     notice: Notice
     event: object
+    more: tuple[Notice, ...] = ()  # what else the event makes (a flag beside a request)
+
+    def each(self) -> list[Found]:
+        """The notifications the event makes, in order: one is sent to a reader."""
+        return [self, *(replace(self, notice=other, more=()) for other in self.more)]
 
     def body(self) -> dict[str, Any]:
         """The webhook body and the feed item's core: `{type, timestamp, data}`."""
@@ -54,9 +60,11 @@ class NotificationLog:
     """The notifications after a position, a page of the log at a time; only events that can
     make one are decoded."""
 
-    def __init__(self, events: StoredEvents, decode: Decode) -> None:
+    def __init__(self, events: StoredEvents, decode: Decode, participant_of: ParticipantOf) -> None:
         self.events = events
         self.decode = decode
+        self.participant_of = participant_of
+        self.people: dict[UUID, UUID | None] = {}  # records never change their participant
 
     def after(self, position: int, limit: int = PAGE) -> tuple[list[Found], int]:
         """The notifications in the next `limit` events, and the last position read."""
@@ -66,11 +74,23 @@ class NotificationLog:
             if record.topic not in TOPICS:
                 continue
             event = self.decode(record)
-            notice = notice_of(event)
-            if notice is not None:
-                recorded = getattr(event, "timestamp", notice.occurred_at)
-                found.append(Found(record.position, recorded, notice, event))
+            notices = [self.named(notice) for notice in notices_of(event)]
+            if notices:
+                first, *more = notices
+                recorded = getattr(event, "timestamp", first.occurred_at)
+                found.append(Found(record.position, recorded, first, event, tuple(more)))
         return found, (records[-1].position if records else position)
+
+    def named(self, notice: Notice) -> Notice:
+        """The participant of a notice whose event names only its record."""
+        record = notice.record_id
+        if record is None:
+            return notice
+        if record not in self.people:
+            if len(self.people) > 50_000:
+                self.people.clear()
+            self.people[record] = self.participant_of(record)
+        return replace(notice, participant_id=self.people[record])
 
     def head(self) -> int:
         return self.events.head()
@@ -88,10 +108,28 @@ class Audience:
     def batch(self) -> Audience:
         return Audience(self.reader_for)
 
+    def choose(
+        self, viewer: Viewer, found: Found, types: Collection[str] | None = None
+    ) -> tuple[Found, Section] | None:
+        """The first notification of the event the reader wants (`types`; None: all) and
+        may be told, with the section it is told as; None: nothing of it for this reader."""
+        for each in found.each():
+            if types is not None and each.notice.type not in types:
+                continue
+            section = self.section(viewer, each)
+            if section is not None:
+                return each, section
+        return None
+
     def section(self, viewer: Viewer, found: Found) -> Section | None:
-        key = (viewer.agency, viewer.role, found.notice.participant_id)
+        if found.notice.section == Section.GOLDEN_RULE:
+            return flag_section(viewer.caller)
+        participant_id = found.notice.participant_id
+        if participant_id is None:
+            return None
+        key = (viewer.agency, viewer.role, participant_id)
         if key not in self.readers:
-            self.readers[key] = self.reader(viewer, found.notice.participant_id)
+            self.readers[key] = self.reader(viewer, participant_id)
         reader = self.readers[key]
         return reader.shows(found.event) if reader is not None else None
 
@@ -144,16 +182,21 @@ class NotificationFeed:
                 late = position > after and time.monotonic() > deadline
                 if len(items) == limit or late:
                     return ended(at_head=False)
-                section, position = audience.section(viewer, each), each.position
-                if section is not None:
+                chosen, position = audience.choose(viewer, each), each.position
+                if chosen is not None:
+                    shown, section = chosen
                     item_id = feed_id(viewer.agency, each.position)
-                    items.append(FeedItem(item_id, each.position, each.body()))
-                    disclosures.append(told(each, section))
+                    items.append(FeedItem(item_id, each.position, shown.body()))
+                    disclosures.extend(told(shown, section))
             position = last
             if time.monotonic() > deadline:
                 return ended(at_head=False)
 
 
-def told(found: Found, section: Section) -> Disclosure:
+def told(found: Found, section: Section) -> list[Disclosure]:
+    """A notification discloses the participant it names (a missed diversion names none)."""
+    participant_id = found.notice.participant_id
+    if participant_id is None:
+        return []
     detail = f"notification {found.notice.type} at {found.position}"
-    return Disclosure(found.notice.participant_id, frozenset({section}), detail)
+    return [Disclosure(participant_id, frozenset({section}), detail)]

@@ -2,12 +2,16 @@
 reader (role, agency), over webhooks and the pull feed. Expected from the disclosure table
 (DOMAIN.md, "Who sees what"), not from the code: the site's staff and auditors see all; the
 referring agency what it may see of its own people; the office holding a matter its matter; a
-stranger nothing, except police while a non-return request is in force."""
+stranger nothing, except police while a non-return request is in force. Golden Rule flags are
+told as the Golden Rule view reads them: to defense, the project manager and auditors; one
+event is one message to a reader (a request to report violations is told to those who may see
+the request as the request, to defense as the flag it raises)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -24,6 +28,7 @@ from tests.e2e.helpers import (
     social_contact,
 )
 from tests.e2e.notify_site import NotifySite, notify_site
+from tests.e2e.test_missed_diversions import missed
 
 pytestmark = pytest.mark.e2e
 TYPES = [
@@ -32,6 +37,8 @@ TYPES = [
     "intake_deadline.expired",
     "legal_matter.opened",
     "non_return.violation_reported",
+    "report_request.made",
+    "golden_rule.flag_raised",
 ]
 FULL = [("case_manager", "lead-cm"), ("auditor", "audit"), ("project_manager", "pcg")]
 TIED = [("police", "spd"), ("prosecutor", "kcpao"), ("community_partner", "cbo")]
@@ -54,19 +61,34 @@ TOLD = {
     ("intake_deadline.expired", "P2"): {"spd", "kcpao"},
     ("referral.declined", "P3"): {"cbo"},
 }
+# spd asked case management to report P1's violations (the request, and a flag); spd booked P2
+# with no basis declared (a flag); pdx recorded a missed diversion (a flag naming no one).
+TOLD[("report_request.made", "P1")] = {"spd"}
+# Told to exactly these agencies, whatever the role.
+FLAG_READERS = {"pdx", "audit", "pcg"}
+EXACT = {
+    ("golden_rule.flag_raised", "P1"): {"pdx"},  # audit and pcg are told the request instead
+    ("golden_rule.flag_raised", "P2"): FLAG_READERS,
+    ("golden_rule.flag_raised", None): FLAG_READERS,
+}
 # Webhooks are sent at once, while P2's non-return request is in force: any police agency
 # may see it then. The feed is read a month later, when it no longer is.
 TOLD_AT_ONCE = {("non_return.violation_reported", "P2"): {"tpd"}}
-PERSONAL = ("Test", "Person", "1985-03-02", "P-0000", "housing", "3rd Ave", "Pine St", "corner")
+PERSONAL = (
+    *("Test", "Person", "1985-03-02", "P-0000", "housing", "3rd Ave", "Pine St", "corner"),
+    *("hearing", "officer", "jail"),  # the request's, the missed diversion's, the booking's notes
+)
+Key = tuple[str, str | None]
 
 
-def expected(agency: str, role: str, *, at_once: bool) -> set[tuple[str, str]]:
+def expected(agency: str, role: str, *, at_once: bool) -> set[Key]:
     full = (role, agency) in FULL
-    return {
+    told: set[Key] = {
         key
         for key, agencies in TOLD.items()
         if full or agency in agencies or (at_once and agency in TOLD_AT_ONCE.get(key, set()))
     }
+    return told | {key for key, agencies in EXACT.items() if agency in agencies}
 
 
 @pytest.fixture
@@ -94,11 +116,31 @@ async def make_the_site_happen(site: NotifySite) -> dict[str, str]:
     declined = await refer(http, container, community, "community_partner", "cbo")
     assert declined["status"] == "declined"
     people["P3"] = declined["participant_id"]
+    await golden_rule_events(site, people)
     site.caught_up()  # told while the non-return request is in force
     container.clock.advance(timedelta(days=31))  # type: ignore[attr-defined]
     assert container.deadlines.tick() == 1  # P2's deadline (P1 enrolled)
     site.caught_up()
     return people
+
+
+async def golden_rule_events(site: NotifySite, people: dict[str, str]) -> None:
+    http, container, spd = site.http, site.container, headers_for(site.container, "police", "spd")
+    asked = await http.post(
+        f"/v1/participants/{people['P1']}/report-requests",
+        json={"requested_at": at(minutes=-2), "kind": "violation_report", "note": "hearing"},
+        headers=spd,
+    )
+    assert asked.status_code == 201, asked.text
+    booked = await http.post(
+        f"/v1/participants/{people['P2']}/adverse-actions",
+        json={"kind": "booking", "taken_at": at(minutes=-3), "note": "held at the jail"},
+        headers=spd,
+    )
+    assert booked.status_code == 201, booked.text
+    pdx = headers_for(container, "defense", "pdx")
+    recorded = await http.post("/v1/missed-diversions", json=missed(), headers=pdx)
+    assert recorded.status_code == 201, recorded.text
 
 
 async def fill_the_caseloads(site: NotifySite) -> None:
@@ -116,9 +158,10 @@ async def fill_the_caseloads(site: NotifySite) -> None:
     container.projector.run_until_caught_up()
 
 
-def told(items: list[dict[str, object]], people: dict[str, str]) -> set[tuple[str, str]]:
-    person = {pid: name for name, pid in people.items()}
-    return {(str(i["type"]), person[str(i["data"]["participant_id"])]) for i in items}  # type: ignore[index]
+def told(items: list[dict[str, Any]], people: dict[str, str]) -> set[Key]:
+    person: dict[str | None, str | None] = {pid: name for name, pid in people.items()}
+    person[None] = None  # a missed diversion names no one
+    return {(str(i["type"]), person[i["data"]["participant_id"]]) for i in items}
 
 
 async def test_each_notification_reaches_exactly_the_agencies_that_may_see_it(
@@ -138,8 +181,8 @@ async def test_each_notification_reaches_exactly_the_agencies_that_may_see_it(
         feed = await site.http.get("/v1/notifications", headers=headers)
         assert feed.status_code == 200, feed.text
         assert told(feed.json()["items"], people) == expected(agency, role, at_once=False)
-        cases += len(TOLD)
-    assert cases == len(READERS) * len(TOLD) == 66
+        cases += len(TOLD) + len(EXACT)
+    assert cases == len(READERS) * (len(TOLD) + len(EXACT)) == 110
     bodies = " ".join(r.body.decode() for r in site.receiver.received)
     assert not [word for word in PERSONAL if word in bodies]
 

@@ -10,19 +10,29 @@ from uuid import uuid4
 import pytest
 
 from domain import alerts
+from domain.coordination import Coordination, ShareCheck
+from domain.golden_rule import RAISERS
+from domain.legal_values import Basis
 from domain.notifications import (
+    ALSO,
     MAKERS,
     NotificationType,
     backoff_seconds,
+    flag_raised,
     new_secret,
+    notice_of,
+    notices_of,
     webhook_id,
 )
-from tests.unit.builders import T0
+from projections.compliance_rules import FOLDS
+from projections.compliance_state import ComplianceState
+from tests.unit.builders import T0, stamp
 
 pytestmark = pytest.mark.unit
 DAYS = [1, 7, 14]
 # (offset from the deadline in hours, due?) for a threshold of d days: due from d days before
 # the deadline up to (not including) the deadline itself.
+PERSON, SHARE = uuid4(), uuid4()
 OFFSETS = [(-1e6, False), (-1, True), (0, False), (1, False)]
 
 
@@ -70,5 +80,62 @@ def test_secrets_are_standard_webhooks_secrets_of_enough_randomness() -> None:
 
 def test_the_catalogue_produces_every_type_but_those_without_an_event_yet() -> None:
     produced = {maker.__name__ for maker in MAKERS.values()}
-    assert len(MAKERS) == 9 and len(produced) == 8
+    assert len(MAKERS) == 15 and len(produced) == 10
     assert len(NotificationType) == 11
+    # Every event that raises a flag by itself makes the flag's notification: one rule.
+    assert {kind for kind, make in MAKERS.items() if make is flag_raised} | set(ALSO) == set(
+        RAISERS
+    )
+
+
+BASES = {
+    "independent": Basis(independent_source="officer saw it"),
+    "none": Basis(),
+    "lead": Basis(lead_information_refs=(SHARE,)),
+    "lead_and_independent": Basis(independent_source="see file", lead_information_refs=(SHARE,)),
+    "exceptional": Basis(exceptional_circumstances="threat to life"),
+}
+KINDS = ["booking", "case_manager_subpoena"]
+
+
+def test_a_flag_is_told_exactly_when_the_compliance_view_raises_it_as_a_matrix() -> None:
+    """The notification and the compliance view ask the same rule (`domain/golden_rule.py`):
+    for each basis and kind of adverse action, the flags told are the flags the view raises,
+    with the same ids and statuses; and nothing of the note or the basis text is told."""
+    cases = 0
+    for (name, basis), kind in product(BASES.items(), KINDS):
+        state, record = ComplianceState(), Coordination.open(PERSON, stamp())
+        record.share(SHARE, ShareCheck(uuid4()), ("spd", "engagement"), "summary", T0, stamp())
+        record.record_adverse_action(uuid4(), kind, None, basis, "held at the jail", T0, stamp())
+        *before, acted = record.collect_events()
+        for position, event in enumerate((*before, acted), start=1):
+            FOLDS[type(event)](state, (position, event))
+        viewed = {(f["flag_id"], f["rule"], f["status"]) for f in state.flags.values()}
+        notice = notice_of(acted)
+        told = {
+            (f["flag_id"], f["rule"], f["status"]) for f in (notice.data["flags"] if notice else [])
+        }
+        assert told == viewed, (name, kind)
+        assert bool(viewed) == (name != "independent" or kind != "booking"), (name, kind)
+        if notice is not None:
+            assert notice.type == NotificationType.GOLDEN_RULE_FLAG_RAISED
+            assert (notice.participant_id, notice.record_id) == (None, record.id)
+            words = str(notice.data)
+            assert "jail" not in words and "officer" not in words and "threat" not in words
+        cases += 1
+    assert cases == len(BASES) * len(KINDS) == 10
+
+
+def test_a_request_to_report_violations_is_told_as_the_request_and_as_its_flag() -> None:
+    record = Coordination.open(PERSON, stamp())
+    for kind in ("violation_report", "progress_report"):
+        record.request_report(uuid4(), kind, "hearing on the 14th", T0, stamp())
+    _, violation, progress = record.collect_events()
+    request, flag = notices_of(violation)
+    assert request.type == NotificationType.REPORT_REQUEST_MADE
+    assert flag.type == NotificationType.GOLDEN_RULE_FLAG_RAISED
+    assert request.data["flags"] == flag.data["flags"] and len(flag.data["flags"]) == 1
+    assert request.section is None and flag.section == "golden_rule"
+    [only] = notices_of(progress)
+    assert (only.type, only.data["flags"]) == (NotificationType.REPORT_REQUEST_MADE, [])
+    assert "hearing" not in str(request.data) + str(only.data)
