@@ -47,15 +47,17 @@ class Notice:
     """What one event tells a partner: the type, whose record it is about, the thin data.
     `record_id`: the event names only its record (a coordination record, a legal matter),
     whose first event names the participant; the log fills `participant_id` in from it.
-    `section`: told as that section is, not as the event's place in the history (a flag:
-    as the Golden Rule view is)."""
+    `audience`: who is told, when it is told as a view reads it rather than as the event's
+    place in the history shows it (a flag: as the Golden Rule view; a pair: as the queue).
+    `names`: other participants it names (each told is a disclosure of them too)."""
 
     type: NotificationType
     participant_id: UUID | None
     occurred_at: datetime
     data: Data = field(default_factory=dict)
     record_id: UUID | None = None
-    section: Section | None = None
+    audience: Callable[[Caller], Section | None] | None = None
+    names: tuple[UUID, ...] = ()
 
 
 def referred(event: Any) -> Notice | None:
@@ -123,10 +125,8 @@ def flag_raised(event: Any) -> Notice | None:
         return None
     data = {"flags": raised}
     if isinstance(event, Coordination.Event | LegalMatter.Event):
-        return on_record(N.GOLDEN_RULE_FLAG_RAISED, event, data, Section.GOLDEN_RULE)
-    return Notice(
-        N.GOLDEN_RULE_FLAG_RAISED, None, event.occurred_at, data, None, Section.GOLDEN_RULE
-    )
+        return on_record(N.GOLDEN_RULE_FLAG_RAISED, event, data, flag_section)
+    return Notice(N.GOLDEN_RULE_FLAG_RAISED, None, event.occurred_at, data, audience=flag_section)
 
 
 def flags(event: Any) -> list[Data]:
@@ -149,9 +149,12 @@ def notice(kind: NotificationType, event: Any, participant_id: UUID, data: Data)
 
 
 def on_record(
-    kind: NotificationType, event: Any, data: Data, section: Section | None = None
+    kind: NotificationType,
+    event: Any,
+    data: Data,
+    audience: Callable[[Caller], Section | None] | None = None,
 ) -> Notice:
-    return Notice(kind, None, event.occurred_at, data, event.originator_id, section)
+    return Notice(kind, None, event.occurred_at, data, event.originator_id, audience)
 
 
 MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {

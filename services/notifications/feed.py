@@ -16,7 +16,7 @@ from eventsourcing.utils import get_topic
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
 from domain.errors import NotFound
-from domain.notifications import MAKERS, Notice, feed_id, flag_section, notices_of
+from domain.notifications import MAKERS, Notice, feed_id, notices_of
 from infra.events_table.records import RawEvent, StoredEvents
 from services.context import Viewer
 from services.jsonable import jsonable
@@ -122,8 +122,8 @@ class Audience:
         return None
 
     def section(self, viewer: Viewer, found: Found) -> Section | None:
-        if found.notice.section == Section.GOLDEN_RULE:
-            return flag_section(viewer.caller)
+        if found.notice.audience is not None:  # told as a view reads it (flags, a queue)
+            return found.notice.audience(viewer.caller)
         participant_id = found.notice.participant_id
         if participant_id is None:
             return None
@@ -195,8 +195,6 @@ class NotificationFeed:
 
 def told(found: Found, section: Section) -> list[Disclosure]:
     """A notification discloses the participant it names (a missed diversion names none)."""
-    participant_id = found.notice.participant_id
-    if participant_id is None:
-        return []
+    named = (found.notice.participant_id, *found.notice.names)
     detail = f"notification {found.notice.type} at {found.position}"
-    return [Disclosure(participant_id, frozenset({section}), detail)]
+    return [Disclosure(each, frozenset({section}), detail) for each in named if each is not None]

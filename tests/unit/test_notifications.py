@@ -19,6 +19,7 @@ from domain.notifications import (
     NotificationType,
     backoff_seconds,
     flag_raised,
+    flag_section,
     new_secret,
     notice_of,
     notices_of,
@@ -135,7 +136,7 @@ def test_a_request_to_report_violations_is_told_as_the_request_and_as_its_flag()
     assert request.type == NotificationType.REPORT_REQUEST_MADE
     assert flag.type == NotificationType.GOLDEN_RULE_FLAG_RAISED
     assert request.data["flags"] == flag.data["flags"] and len(flag.data["flags"]) == 1
-    assert request.section is None and flag.section == "golden_rule"
+    assert request.audience is None and flag.audience is flag_section
     [only] = notices_of(progress)
     assert (only.type, only.data["flags"]) == (NotificationType.REPORT_REQUEST_MADE, [])
     assert "hearing" not in str(request.data) + str(only.data)
