@@ -11,6 +11,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from domain import text
 from domain.base import LeadAggregate, Stamp
 from domain.errors import InvalidInput, StateConflict
+from domain.roles import Role
+
+# Who reads the review queue (API.md, "Possible duplicates"), and is told of a new pair.
+QUEUE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROJECT_MANAGER)
 
 NOTE_MAX = text.REVIEW_NOTE.max_length  # a reviewer's note, as on a compliance flag
 

@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.coordination import Coordination
 from domain.disclosure import Caller, Relation, Section, visible_sections
+from domain.duplicates import QUEUE_ROLES, candidate_id
 from domain.golden_rule import Raised, raised_by
 from domain.legal_matter import LegalMatter
 from domain.missed_diversion import MissedDiversion
@@ -176,9 +177,40 @@ MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
 }
 
 
+def duplicate_found(event: Any) -> Notice | None:
+    """A new record an identifier matched while its names or date of birth disagree: a pair
+    in the possible-duplicates queue, told as the queue reads it (case management and the
+    project manager), naming both records and nothing about the person. Pairs the candidate
+    search grades without a shared identifier are found by a projection, not an event: they
+    are in the queue only."""
+    earlier = tuple(getattr(event, "identifier_matches", ()))
+    if not earlier:
+        return None
+    later = event.originator_id
+    pairs = [
+        {"candidate_id": candidate_id(other, later), "participant_ids": [other, later]}
+        for other in earlier
+    ]
+    data = {"candidates": pairs, "reason": "same_identifier"}
+    return Notice(
+        N.POSSIBLE_DUPLICATE_FOUND, later, event.occurred_at, data, None, queue_section, earlier
+    )
+
+
+def queue_section(caller: Caller) -> Section | None:
+    """Who is told of a pair: who may read the possible-duplicates queue, where a pair shows
+    the identity section of both records (`services/read_side/duplicates.py`)."""
+    shown = visible_sections(caller, Relation())
+    allowed = caller.role in QUEUE_ROLES and Section.IDENTITY in shown
+    return Section.IDENTITY if allowed else None
+
+
 # An event that makes a second notification (a request to report violations raises a flag):
 # a subscription is sent one message per event, the first it subscribes to and may see.
-ALSO: dict[type[Any], Callable[[Any], Notice | None]] = {C.ReportRequested: flag_raised}
+ALSO: dict[type[Any], Callable[[Any], Notice | None]] = {
+    C.ReportRequested: flag_raised,
+    P.Referred: duplicate_found,
+}
 
 
 def notices_of(event: object) -> list[Notice]:

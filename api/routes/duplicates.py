@@ -14,6 +14,7 @@ from api.responses import problems
 from api.schemas import ReviewNote, StrictBody
 from api.shown import shown
 from api.written import Written, written
+from domain.duplicates import QUEUE_ROLES
 from services.context import RequestContext, Viewer
 from services.read_side.duplicates import CandidateSearch
 from services.views.duplicates import CandidatePage, GradeName, ReviewStatus
@@ -36,7 +37,7 @@ class DuplicateWritten(Written):
 @router.get("/v1/possible-duplicates", response_model=CandidatePage, responses=problems(503))
 async def possible_duplicates(
     container: ContainerDep,
-    viewer: Annotated[Viewer, Depends(viewer_for("case_manager", "supervisor", "project_manager"))],
+    viewer: Annotated[Viewer, Depends(viewer_for(*QUEUE_ROLES))],
     grade: Annotated[GradeName | None, Query()] = None,
     status: Annotated[ReviewStatus | None, Query()] = None,
     participant_id: Annotated[UUID | None, Query()] = None,

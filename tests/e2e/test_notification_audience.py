@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     arrest_diversion,
     at,
     enroll,
+    person,
     refer,
     set_policy,
     social_contact,
@@ -39,6 +40,7 @@ TYPES = [
     "non_return.violation_reported",
     "report_request.made",
     "golden_rule.flag_raised",
+    "possible_duplicate.found",
 ]
 FULL = [("case_manager", "lead-cm"), ("auditor", "audit"), ("project_manager", "pcg")]
 TIED = [("police", "spd"), ("prosecutor", "kcpao"), ("community_partner", "cbo")]
@@ -70,13 +72,15 @@ EXACT = {
     ("golden_rule.flag_raised", "P1"): {"pdx"},  # audit and pcg are told the request instead
     ("golden_rule.flag_raised", "P2"): FLAG_READERS,
     ("golden_rule.flag_raised", None): FLAG_READERS,
+    # spd referred P1 again with a typo in the given name: a new record P4 (a pair with P1).
+    ("possible_duplicate.found", "P4"): {"lead-cm", "pcg"},  # who reads the queue
 }
 # Webhooks are sent at once, while P2's non-return request is in force: any police agency
 # may see it then. The feed is read a month later, when it no longer is.
 TOLD_AT_ONCE = {("non_return.violation_reported", "P2"): {"tpd"}}
 PERSONAL = (
     *("Test", "Person", "1985-03-02", "P-0000", "housing", "3rd Ave", "Pine St", "corner"),
-    *("hearing", "officer", "jail"),  # the request's, the missed diversion's, the booking's notes
+    *("hearing", "officer", "jail", "Tset"),  # notes, and the name's typo
 )
 Key = tuple[str, str | None]
 
@@ -103,6 +107,10 @@ async def make_the_site_happen(site: NotifySite) -> dict[str, str]:
     people = {}
     people["P1"] = (await refer(http, container, arrest_diversion(1)))["participant_id"]
     await enroll(http, container, people["P1"])
+    typo = social_contact(1, person=person(1) | {"given_name": "Tset1"})
+    again = await refer(http, container, typo)
+    assert (again["status"], again["participant_id"] != people["P1"]) == ("referred", True)
+    people["P4"] = again["participant_id"]
     people["P2"] = (await refer(http, container, arrest_diversion(2)))["participant_id"]
     violation = await http.post(
         f"/v1/participants/{people['P2']}/non-return/violation",
@@ -182,7 +190,7 @@ async def test_each_notification_reaches_exactly_the_agencies_that_may_see_it(
         assert feed.status_code == 200, feed.text
         assert told(feed.json()["items"], people) == expected(agency, role, at_once=False)
         cases += len(TOLD) + len(EXACT)
-    assert cases == len(READERS) * (len(TOLD) + len(EXACT)) == 110
+    assert cases == len(READERS) * (len(TOLD) + len(EXACT)) == 121
     bodies = " ".join(r.body.decode() for r in site.receiver.received)
     assert not [word for word in PERSONAL if word in bodies]
 
