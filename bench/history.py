@@ -17,7 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 from bench.legal_history import LegalHistory
 from domain.base import Meta, Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
-from domain.identifiers import IdentifierClaim
+from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.missed_diversion import MissedDiversion
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy
@@ -123,7 +123,9 @@ class History:
             1,
             self.stamp(meta, at),
         )
-        claim = IdentifierClaim.claim(person.identifiers[0], p.id, self.stamp(meta, at))
+        claim = IdentifierClaim.claim(
+            person.identifiers[0], p.id, self.stamp(meta, at), SITE_WIDE, uuid4()
+        )
         toolkit = self.toolkit(p, n, meta, at) if accepted else []
         return [p, claim, *toolkit, *(self.care(p, at) if accepted else [])]
 

@@ -20,7 +20,7 @@ from bench.harness import Figure, postgres_database, print_table, sqlite_databas
 from bench.write import META, TERMS, referral
 from composition.bootstrap import build
 from domain.base import Stamp
-from domain.identifiers import IdentifierClaim
+from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.participant import Participant
 from infra.eventstore import LeadStore, open_store, store_environment
 from infra.settings import Settings
@@ -35,7 +35,7 @@ def referral_objects(n: str, stamp: Stamp) -> list[object]:
     participant = Participant.refer(
         uuid4(), person, uuid4(), value, accepted=True, terms=TERMS, policy_version=1, stamp=stamp
     )
-    claim = IdentifierClaim.claim(person.identifiers[0], participant.id, stamp)
+    claim = IdentifierClaim.claim(person.identifiers[0], participant.id, stamp, SITE_WIDE, uuid4())
     answer = {"participant_id": str(participant.id), "status": "referred"}
     record = IdempotencyRecord.accept("bench", uuid4().hex, "f", "done", answer, stamp)
     return [participant, claim, record]

@@ -15,7 +15,7 @@ import httpx
 from bench.harness import Figure, bench_token, run_wrk, served
 from bench.site import percentile, serve_tree_peak_rss_mb
 from domain.base import Meta, Stamp
-from domain.identifiers import IdentifierClaim
+from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from domain.values import Arrest, Charge, Demographics, Identifier, Location, Person, PolicyTerms
@@ -71,7 +71,9 @@ def library_direct(settings: Settings, seconds: float, threads: int) -> float:
                 policy_version=1,
                 stamp=stamp,
             )
-            claim = IdentifierClaim.claim(person.identifiers[0], participant.id, stamp)
+            claim = IdentifierClaim.claim(
+                person.identifiers[0], participant.id, stamp, SITE_WIDE, uuid4()
+            )
             record = IdempotencyRecord.accept("bench", uuid4().hex, "f", "done", {"a": 1}, stamp)
             store.save(participant, claim, record)
             counts[index] += 1

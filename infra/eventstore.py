@@ -12,6 +12,7 @@ from eventsourcing.application import Application, ProjectorFunction, project_ag
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.caseloads import Caseloads
+from domain.identifiers import LEGACY_CLAIM_IDS, ClaimIds
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from infra.events_table.log import EventLog
@@ -41,6 +42,11 @@ class LeadStore(Application[UUID]):
         """`keyring` None: personal data is stored in plain text (benchmarks compare both)."""
         self.keyring = keyring
         super().__init__(env=env)
+
+    @property
+    def claim_ids(self) -> ClaimIds:
+        """Identifier claim ids: keyed on a sealed store, legacy uuid5 on a plaintext one."""
+        return self.keyring.claim_ids if self.keyring is not None else LEGACY_CLAIM_IDS
 
     def close(self) -> None:
         super().close()

@@ -30,3 +30,12 @@ forgetting_receipts = Table(
     Column("key_id", String(16), nullable=False),
     Column("signature", LargeBinary, nullable=False),
 )
+
+# Which identifier claim keys made the store's claim ids (a fingerprint, never the key): a
+# start with another key would miss every claim and open a second record for each person.
+claim_keys = Table(
+    "claim_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, func, insert, select, text
 
 from domain.errors import ParticipantForgotten
+from domain.identifiers import ClaimIds
 from infra.events_table.dialects import of_engine_name
 from infra.forgetting_tables import data_keys, forgetting_receipts
 
@@ -59,8 +60,13 @@ def unseal(key: AESGCM, blob: bytes, context: bytes) -> bytes:
 
 
 class Keyring:
-    def __init__(self, engine: Engine, kek: bytes, batch: int = BATCH) -> None:
+    def __init__(
+        self, engine: Engine, kek: bytes, batch: int = BATCH, claim_ids: ClaimIds | None = None
+    ) -> None:
         self.engine = engine
+        # Identifier claim ids, keyed by the claim key (infra/keys.py); a random key unless
+        # one is given (tests that open a keyring by hand).
+        self.claim_ids = claim_ids or ClaimIds(os.urandom(32))
         self.kek = AESGCM(kek)
         self.kek_id = kek_id(kek)
         self.batch = batch

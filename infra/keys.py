@@ -6,16 +6,21 @@ on every later one. There is no default: a token signed with anything else is re
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, insert, select
 from sqlalchemy.exc import DBAPIError
 
+from domain.identifiers import ClaimIds
+from infra.forgetting_tables import claim_keys
 from infra.keyring import Keyring, MissingKeyEncryptionKey
+from infra.plaintext import plaintext_participants
 from infra.private_files import create_exclusively, private_dir, read_private
 from infra.settings import Settings, audit_seed, raw_key
 
@@ -24,6 +29,7 @@ TOKEN_SECRET_FILE = "token-signing.key"  # noqa: S105 (a file name)
 AUDIT_KEY_FILE = "audit-signing.key"
 WEBHOOK_KEY_FILE = "webhook-secrets.key"
 KEK_FILE = "data-keys.kek"
+CLAIM_KEY_FILE = "identifier-claims.key"
 
 
 @dataclass(frozen=True, repr=False)
@@ -104,10 +110,64 @@ def keyring_on(engine: Engine, settings: Settings) -> Keyring:
             )
             raise MissingKeyEncryptionKey(msg)
         kek = raw_key(kept_key(path, new_audit_seed, [], []))
-    keyring = Keyring(engine, kek)
+    keyring = Keyring(engine, kek, claim_ids=claim_ids_of(engine, settings))
     if stored_key_count(engine):
         keyring.check_kek()
     return keyring
+
+
+def claim_ids_of(engine: Engine, settings: Settings) -> ClaimIds:
+    """The store's claim ids: keyed by the claim key its claims were made with (refused if
+    that key is gone or another is configured), and looking up legacy ids too while the store
+    holds records from before issue 18."""
+    made_with = claim_key_ids(engine)
+    if settings.identifier_claim_key is not None:
+        key = raw_key(settings.identifier_claim_key.get_secret_value())
+    else:
+        path = settings.data_dir / CLAIM_KEY_FILE
+        if not path.exists() and made_with:
+            msg = (
+                f"the identifier claim key is missing: LEAD_IDENTIFIER_CLAIM_KEY is unset and "
+                f"{path} does not exist, yet the store's identifier claims were made with one; "
+                "restore that file from its backup (README: Keys)"
+            )
+            raise MissingKeyEncryptionKey(msg)
+        key = raw_key(kept_key(path, new_audit_seed, [], []))
+    key_id = claim_key_id(key)
+    if made_with and key_id not in made_with:
+        msg = (
+            "the identifier claim key configured is not the one the store's claims were made "
+            "with: restore LEAD_IDENTIFIER_CLAIM_KEY (or the key file) it had (README: Keys)"
+        )
+        raise MissingKeyEncryptionKey(msg)
+    if not made_with:
+        record_claim_key(engine, key_id)
+    return ClaimIds(key, legacy=plaintext_participants(settings) > 0)
+
+
+def claim_key_id(key: bytes) -> str:
+    return hashlib.sha256(b"lead-claim-key-id\n" + key).hexdigest()[:16]
+
+
+def claim_key_ids(engine: Engine) -> set[str]:
+    """The fingerprints of the claim keys the store was used with (none before migrating)."""
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(select(claim_keys.c.key_id)).scalars())
+    except DBAPIError:
+        return set()
+
+
+def record_claim_key(engine: Engine, key_id: str) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(claim_keys).values(key_id=key_id, created_at=datetime.now(UTC)))
+    except DBAPIError:  # no table yet (before `leadctl migrate`), or another host raced us
+        if key_id not in claim_key_ids(engine):
+            if not claim_key_ids(engine):
+                return
+            msg = "another identifier claim key was recorded for this store at the same time"
+            raise MissingKeyEncryptionKey(msg) from None
 
 
 def keyring_engine(settings: Settings) -> Engine:

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # unset, it is generated into `data_dir` on the first start. Without it, nothing personal
     # in the store can be read: back it up apart from the database (README: "Keys").
     key_encryption_key: SecretStr | None = None
+    # Base64 of the 32-byte HMAC key identifier claim ids are made with (domain/identifiers.py),
+    # so a claim left by a forgotten person cannot be matched to a guessed identifier. Unset,
+    # generated into `data_dir` on the first start; a store whose claims another key made
+    # refuses to start. Hosts sharing a store share it.
+    identifier_claim_key: SecretStr | None = None
     audit_flush_records: int = Field(default=100, ge=1, le=10_000)
     audit_flush_ms: int = Field(default=200, ge=10, le=60_000)
     # AC-7 by delay: failed token requests from one (client, address) pair past the free ones
@@ -116,7 +121,7 @@ class Settings(BaseSettings):
                 raise ValueError(msg)
         return value
 
-    @field_validator("key_encryption_key")
+    @field_validator("key_encryption_key", "identifier_claim_key")
     @classmethod
     def an_aes_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:

@@ -11,7 +11,6 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
-from domain.identifiers import identifier_index_id
 from domain.participant import Participant
 from domain.values import Identifier
 from infra.events_table.dialects import POSTGRES_EVENTS_TABLE
@@ -81,8 +80,9 @@ def events_of(settings: Settings, store: LeadStore, ids: list[UUID]) -> dict[UUI
 
 def referrals_by_identifier(settings: Settings, identifiers: list[str]) -> dict[str, Referrals]:
     """For each identifier: the participant it belongs to and every referral of them."""
-    claims = {identifier_index_id(Identifier(IDENTIFIER_SYSTEM, i)): i for i in identifiers}
     with store_of(settings) as store:
+        ids = store.claim_ids
+        claims = {ids.index_id(Identifier(IDENTIFIER_SYSTEM, i)): i for i in identifiers}
         claimed = events_of(settings, store, list(claims))
         owners = {
             claims[claim_id]: events[0].participant_id for claim_id, events in claimed.items()

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from domain.base import Stamp
 from domain.caseloads import CASELOADS_ID, Caseloads
 from domain.errors import NotFound, PreconditionFailed
-from domain.identifiers import SITE_WIDE, IdentifierClaim, identifier_index_id
+from domain.identifiers import SITE_WIDE, ClaimIds, IdentifierClaim
 from domain.legal_matter import LegalMatter
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy, terms_in_force
@@ -82,16 +82,18 @@ class Repository(Loader):
 
     def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:
         """The participants claims on the identifier name, in each of these scopes."""
-        claims = (self.unsnapshotted(identifier_index_id(identifier, s)) for s in scopes)
+        ids = self.claim_ids
+        claims = (self.unsnapshotted(i) for s in scopes for i in ids.lookup_ids(identifier, s))
         found = (c.participant_id for c in claims if isinstance(c, IdentifierClaim))
         return list(dict.fromkeys(owner for owner in found if owner is not None))
 
     def claims_of(self, participant: Participant) -> list[IdentifierClaim]:
         """The claims that name the participant now (each identifier in either scope)."""
         ids = {
-            identifier_index_id(identifier, scope)
+            claim_id
             for identifier, agency in participant.identifier_records()
             for scope in (SITE_WIDE, agency)
+            for claim_id in self.claim_ids.lookup_ids(identifier, scope)
         }
         found = (self.unsnapshotted(claim_id) for claim_id in ids)
         return [
@@ -99,6 +101,11 @@ class Repository(Loader):
             for c in found
             if isinstance(c, IdentifierClaim) and c.participant_id == participant.id
         ]
+
+    @property
+    def claim_ids(self) -> ClaimIds:
+        """How identifier claim ids are made in this store (keyed: domain/identifiers.py)."""
+        return self.store.claim_ids
 
     def unsnapshotted(self, aggregate_id: UUID) -> object | None:
         """A claim or a record, read without the snapshot look-up (see SiteReads)."""

@@ -14,12 +14,11 @@ from domain.eligibility import DOORS_BY_ROLE, check_eligible
 from domain.errors import Forbidden, IdentifierConflict
 from domain.identifiers import (
     SITE_WIDE,
+    ClaimIds,
     IdentifierClaim,
     check_may_use,
     claim_scope,
-    identifier_index_id,
     lookup_scopes,
-    variant_index_id,
 )
 from domain.participant import Participant
 from domain.sameness import agree
@@ -58,8 +57,12 @@ class ReferralService(WriteService):
         identifiers = command.person.identifiers
         # Whether a system is registered is policy, read below: both possible claims are read
         # in the same round trip, and the policy picks one.
+        ids = self.repository.claim_ids
         candidates = [
-            identifier_index_id(i, s) for i in identifiers for s in (SITE_WIDE, ctx.agency)
+            claim_id
+            for i in identifiers
+            for s in (SITE_WIDE, ctx.agency)
+            for claim_id in ids.lookup_ids(i, s)
         ]
 
         def decide(stamp: Stamp) -> Decision[ReferralRecorded]:
@@ -121,11 +124,19 @@ class ReferralService(WriteService):
         """The participant a claim on the identifier names, from the claims read with the
         site (or, for a scope not read there, the store)."""
         for scope in lookup_scopes(identifier, agency, terms):
-            claim_id = identifier_index_id(identifier, scope)
-            found = read[claim_id] if claim_id in read else self.repository.unsnapshotted(claim_id)
-            if (owner := claim_owner(found)) is not None:
+            if (owner := claim_owner(self.found_claim(read, identifier, scope))) is not None:
                 return owner
         return None
+
+    def found_claim(self, read: dict[UUID, object], identifier: Identifier, scope: str) -> object:
+        """The claim on the identifier in that scope: keyed, else (on a store with legacy
+        records) legacy; from the claims read with the site, else the store."""
+        found: object = None
+        for claim_id in self.repository.claim_ids.lookup_ids(identifier, scope):
+            found = read[claim_id] if claim_id in read else self.repository.unsnapshotted(claim_id)
+            if isinstance(found, IdentifierClaim):
+                return found
+        return found
 
     def find_participant(
         self,
@@ -156,12 +167,12 @@ class ReferralService(WriteService):
         scope: str,
     ) -> IdentifierClaim:
         """A new claim, or the released claim of a forgotten participant taken again."""
-        claim_id = identifier_index_id(identifier, scope)
-        found = read[claim_id] if claim_id in read else self.repository.unsnapshotted(claim_id)
+        found = self.found_claim(read, identifier, scope)
         if isinstance(found, IdentifierClaim) and found.participant_id is None:
             found.reclaim(identifier, participant_id, stamp)
             return found
-        return IdentifierClaim.claim(identifier, participant_id, stamp, scope)
+        claim_id = self.repository.claim_ids.index_id(identifier, scope)
+        return IdentifierClaim.claim(identifier, participant_id, stamp, scope, claim_id)
 
     def unless_disagreeing(
         self, found: Found, person: Person, new_id: UUID, stamp: Stamp
@@ -172,8 +183,9 @@ class ReferralService(WriteService):
         if not disagrees(found.participant, person):
             return found.participant, (), []
         matched_id = found.participant.id
-        matched = self.variant_claims(person, found.owners, found.scopes, matched_id)
-        known = self.variant_owner(matched)
+        ids = self.repository.claim_ids
+        matched = self.variant_claims(ids, person, found.owners, found.scopes, matched_id)
+        known = self.variant_owner(ids, person, found.scopes, matched)
         if known is not None:
             return known, (), []
         variants = [
@@ -184,6 +196,7 @@ class ReferralService(WriteService):
 
     @staticmethod
     def variant_claims(
+        ids: ClaimIds,
         person: Person,
         owners: dict[Identifier, UUID | None],
         scopes: dict[Identifier, str],
@@ -191,13 +204,21 @@ class ReferralService(WriteService):
     ) -> dict[Identifier, UUID]:
         """The variant claim ids of the identifiers that matched `owner`, for this person."""
         matched = [i for i, found in owners.items() if found == owner]
-        return {i: variant_index_id(i, scopes[i], person) for i in matched}
+        return {i: ids.variant_id(i, scopes[i], person) for i in matched}
 
-    def variant_owner(self, variants: dict[Identifier, UUID]) -> Participant | None:
-        """The record an earlier referral written this same way opened, if any."""
-        for claim_id in variants.values():
-            if (owner := claim_owner(self.repository.unsnapshotted(claim_id))) is not None:
-                return self.repository.participant(owner)
+    def variant_owner(
+        self,
+        ids: ClaimIds,
+        person: Person,
+        scopes: dict[Identifier, str],
+        variants: dict[Identifier, UUID],
+    ) -> Participant | None:
+        """The record an earlier referral written this same way opened, if any (its claim
+        keyed, or on a store with legacy records, legacy)."""
+        for identifier in variants:
+            for claim_id in ids.variant_lookup_ids(identifier, scopes[identifier], person):
+                if (owner := claim_owner(self.repository.unsnapshotted(claim_id))) is not None:
+                    return self.repository.participant(owner)
         return None
 
     def owner_of(self, identifier: Identifier, scope: str = SITE_WIDE) -> UUID | None:

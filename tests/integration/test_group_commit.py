@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from composition.bootstrap import build
 from domain.base import Stamp
-from domain.identifiers import IdentifierClaim, identifier_index_id
+from domain.identifiers import SITE_WIDE, IdentifierClaim, legacy_index_id
 from domain.values import Identifier
 from infra.group_commit import GroupCommitRecorder, PendingSave
 from infra.settings import Settings
@@ -45,7 +45,13 @@ def recorder_of(container: Container) -> GroupCommitRecorder:
 
 def claim(value: str) -> IdentifierClaim:
     stamp = Stamp(context("police", "spd").meta, START)
-    return IdentifierClaim.claim(Identifier("spd", value), uuid4(), stamp)
+    return IdentifierClaim.claim(
+        Identifier("spd", value),
+        uuid4(),
+        stamp,
+        SITE_WIDE,
+        legacy_index_id(Identifier("spd", value)),
+    )
 
 
 def pending(container: Container, *aggregates: Aggregate) -> PendingSave:
@@ -55,7 +61,7 @@ def pending(container: Container, *aggregates: Aggregate) -> PendingSave:
 
 def stored_owner(container: Container, value: str) -> object:
     found: IdentifierClaim = container.store.repository.get(
-        identifier_index_id(Identifier("spd", value))
+        legacy_index_id(Identifier("spd", value))
     )
     return found.participant_id
 

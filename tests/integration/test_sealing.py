@@ -17,7 +17,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 from sqlalchemy import Engine, create_engine, insert, text
 
 from domain.coordination import Coordination
-from domain.identifiers import IdentifierClaim
+from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.legal_matter import LegalMatter
 from domain.legal_values import MatterDetails
 from domain.participant import Participant
@@ -77,7 +77,9 @@ def every_event() -> tuple[Participant, list[Any]]:
     events = list(participant.collect_events())
     for other in other_histories():
         events += list(other.collect_events())
-    claim = IdentifierClaim.claim(PERSON.identifiers[0], participant.id, stamp())
+    claim = IdentifierClaim.claim(
+        PERSON.identifiers[0], participant.id, stamp(), SITE_WIDE, uuid4()
+    )
     record = IdempotencyRecord.accept(
         "c",
         "k2",
@@ -174,7 +176,9 @@ def test_another_kek_is_refused(engine: Engine) -> None:
 
 def test_the_claim_keeps_no_identifier_in_clear(engine: Engine) -> None:
     mapper = sealing(engine)
-    claim = IdentifierClaim.claim(Identifier("spd-person", "P-99"), uuid4(), stamp())
+    claim = IdentifierClaim.claim(
+        Identifier("spd-person", "P-99"), uuid4(), stamp(), SITE_WIDE, uuid4()
+    )
     (event,) = claim.collect_events()
     state = mapper.to_stored_event(event).state
     assert b"P-99" not in state

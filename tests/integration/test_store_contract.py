@@ -13,7 +13,6 @@ from uuid import UUID
 import pytest
 
 from domain.caseloads import CASELOADS_ID, Caseloads
-from domain.identifiers import identifier_index_id
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID
 from domain.values import PolicyTerms
@@ -92,7 +91,9 @@ class StoreContract:
             outcomes.append(container.referrals.refer(POLICE, social_contact(n, START)))
             assert outcomes[-1].position == container.store.table.head()
         first = outcomes[0].result.participant_id
-        claim = identifier_index_id(person(1).identifiers[0], "spd")  # unregistered: scoped
+        claim = container.store.claim_ids.index_id(
+            person(1).identifiers[0], "spd"
+        )  # unregistered: scoped
         assert container.store.table.position_of(first) < outcomes[0].position
         assert container.store.table.position_of(claim) <= outcomes[0].position
         for _ in range(3):

@@ -11,9 +11,9 @@ from domain.disclosure import Caller
 from domain.errors import IdentifierSystemNotYours
 from domain.identifiers import (
     SITE_WIDE,
+    ClaimIds,
     check_may_use,
     claim_scope,
-    identifier_index_id,
     lookup_scopes,
 )
 from domain.roles import ROLES
@@ -22,15 +22,14 @@ from domain.values import Identifier, IdentifierSystem, PolicyTerms
 pytestmark = pytest.mark.unit
 
 TERMS = PolicyTerms(identifier_systems=(IdentifierSystem("spd-person", "spd"),))
+IDS = ClaimIds(b"k" * 32)
 SPD_ID, SSN = Identifier("spd-person", "P-2000"), Identifier("ssn", "123-45-6789")
 
 
 def test_an_unregistered_identifier_is_a_different_claim_per_agency() -> None:
-    ids = {identifier_index_id(SSN, claim_scope(SSN, agency, TERMS)) for agency in ("spd", "cbo")}
+    ids = {IDS.index_id(SSN, claim_scope(SSN, agency, TERMS)) for agency in ("spd", "cbo")}
     assert len(ids) == 2
-    assert identifier_index_id(SPD_ID, claim_scope(SPD_ID, "cbo", TERMS)) == identifier_index_id(
-        SPD_ID
-    )
+    assert IDS.index_id(SPD_ID, claim_scope(SPD_ID, "cbo", TERMS)) == IDS.index_id(SPD_ID)
 
 
 def test_a_registered_system_is_also_found_where_its_agency_used_it_before_registering() -> None:

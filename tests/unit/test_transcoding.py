@@ -15,7 +15,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 
 from domain.caseloads import Caseloads
 from domain.duplicates import DuplicateReview
-from domain.identifiers import IdentifierClaim
+from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SitePolicy
 from domain.values import Demographics, Identifier, Person
@@ -89,7 +89,9 @@ def other_histories() -> list[Aggregate]:
     caseloads.reactivate(cm, cm_stamp())
     policy = SitePolicy.adopt(TERMS, stamp())
     policy.change(replace(TERMS, caseload_max=22), stamp())
-    claim = IdentifierClaim.claim(PERSON.identifiers[0], participant_id, stamp())
+    claim = IdentifierClaim.claim(
+        PERSON.identifiers[0], participant_id, stamp(), SITE_WIDE, uuid4()
+    )
     claim.release(stamp())
     claim.reclaim(PERSON.identifiers[0], uuid4(), stamp())
     record = IdempotencyRecord.accept("c", "k", "fp", "done", {"ids": ["a"], "n": 1}, stamp())
