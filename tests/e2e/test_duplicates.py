@@ -5,11 +5,14 @@ events with who, when and why; roles, bad input and the accounting of the queue'
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 
+from domain.identifiers import SITE_WIDE, IdentifierClaim, legacy_variant_id
+from domain.values import Identifier, Person
 from projections.duplicates import DuplicateCandidates
 from projections.rebuild import Rebuilder
 from services.container import Container
@@ -69,6 +72,23 @@ async def view(http: httpx.AsyncClient, container: Container, pid: str) -> dict[
     return found
 
 
+def variant_claims(container: Container, given_name: str) -> dict[str, str | None]:
+    """Who the variant claim of person 1's identifier written with `given_name` names, at its
+    keyed id and at the guessable (uuid5) id claims had before they were keyed."""
+    ids, read = container.store.claim_ids, container.referrals.repository.unsnapshotted
+    identifier = Identifier("spd-person", "P-00001")
+    written = Person(given_name, "Person", date(1985, 3, 2), (identifier,))
+    found: dict[str, str | None] = {"keyed": None, "legacy": None}
+    for scope in (SITE_WIDE, "spd"):
+        for kind, claim_id in (
+            ("keyed", ids.variant_id(identifier, scope, written)),
+            ("legacy", legacy_variant_id(identifier, scope, written)),
+        ):
+            if isinstance(claim := read(claim_id), IdentifierClaim):
+                found[kind] = str(claim.participant_id)
+    return found
+
+
 async def test_an_identifier_match_merges_when_names_and_birth_date_agree_after_normalising(
     http: httpx.AsyncClient, container: Container
 ) -> None:
@@ -99,6 +119,7 @@ async def test_the_same_typo_again_joins_the_record_it_opened_not_a_third(
     third = (await refer(http, container, referred_as(1, given_name="TSET1")))["participant_id"]
     assert third == second != first
     assert len((await view(http, container, second))["referrals"]) == 2
+    assert variant_claims(container, "Tset1") == {"keyed": second, "legacy": None}
     fourth = (await refer(http, container, referred_as(1)))["participant_id"]
     assert fourth == first  # the right spelling still finds the record that holds the claim
     assert len(await candidates(http, container)) == 1
