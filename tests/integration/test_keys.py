@@ -13,7 +13,14 @@ from typer.testing import CliRunner
 
 from cli.main import app as leadctl_app
 from composition.bootstrap import build
-from infra.keys import AUDIT_KEY_FILE, KEK_FILE, TOKEN_SECRET_FILE, load_keys, open_keyring
+from infra.keys import (
+    AUDIT_KEY_FILE,
+    CLAIM_KEY_FILE,
+    KEK_FILE,
+    TOKEN_SECRET_FILE,
+    load_keys,
+    open_keyring,
+)
 from infra.migrations import upgrade
 from infra.private_files import LooseFile
 from infra.settings import Settings
@@ -146,3 +153,47 @@ def test_leadctl_refuses_a_store_whose_key_encryption_key_is_gone_in_one_line(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "another key-encryption key" in result.stderr
+
+
+def test_the_identifier_claim_key_is_generated_private_and_reused(tmp_path: Path) -> None:
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    first = open_keyring(settings)
+    assert mode(settings.data_dir / CLAIM_KEY_FILE) == 0o600
+    assert first.claim_ids.key is not None and not first.claim_ids.legacy
+    assert open_keyring(settings).claim_ids.key == first.claim_ids.key
+    configured = base64.b64encode(first.claim_ids.key).decode()
+    (settings.data_dir / CLAIM_KEY_FILE).unlink()
+    by_env = fresh(tmp_path, identifier_claim_key=SecretStr(configured))
+    assert open_keyring(by_env).claim_ids.key == first.claim_ids.key  # the setting, no file
+    assert not (settings.data_dir / CLAIM_KEY_FILE).exists()
+
+
+def test_leadctl_refuses_a_store_whose_identifier_claim_key_is_gone_or_another(
+    tmp_path: Path,
+) -> None:
+    """A new claim key over claims made with another would miss every one of them: a lost
+    file, or another key configured, and the service does not start (one line)."""
+    settings = fresh(tmp_path)
+    upgrade(settings)
+    load_keys(settings)
+    open_keyring(settings)  # the key is made and the store records its fingerprint
+    (settings.data_dir / CLAIM_KEY_FILE).unlink()
+    env = {"LEAD_DATABASE_URL": settings.database_url, "LEAD_DATA_DIR": str(settings.data_dir)}
+    result = CliRunner().invoke(leadctl_app, ["clients", "list"], env=env)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "identifier claim key is missing" in result.stderr
+    assert not (settings.data_dir / CLAIM_KEY_FILE).exists()  # none was made in its place
+    other = base64.b64encode(bytes(32)).decode()
+    result = CliRunner().invoke(
+        leadctl_app, ["clients", "list"], env=env | {"LEAD_IDENTIFIER_CLAIM_KEY": other}
+    )
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "not the one the store's claims were made with" in result.stderr
+
+
+def test_a_claim_key_that_is_not_a_32_byte_key_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="32-byte key"):
+        fresh(tmp_path, identifier_claim_key=SecretStr("short"))
