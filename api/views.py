@@ -73,6 +73,21 @@ class StageCounts(BaseModel):
     )
 
 
+class PeopleCounts(BaseModel):
+    """People at each stage: distinct persons, a record linked into an earlier one counted as
+    that person (issue 19); counts above are of referrals."""
+
+    referred: Count
+    declined: Count
+    enrolled: Count
+    intake_expired: Count
+    discharged: Count
+    readmitted: Count
+    handed_off: Count
+    handed_off_within_30m: Count
+    engaged_30d: Count
+
+
 class StageRates(BaseModel):
     """Each stage among those referred; null when nobody was."""
 
@@ -96,6 +111,7 @@ class DaysToIntake(BaseModel):
 
 class Figures(BaseModel):
     counts: StageCounts
+    people: PeopleCounts
     rates: StageRates
     days_to_intake: DaysToIntake
 

@@ -10,8 +10,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.directory import participant_directory as directory
 from projections.evaluation import evaluation_referrals as t
-from projections.evaluation_queries import MISSED, RETAINED, STAGES, EvaluationQuery, Group
+from projections.evaluation_queries import (
+    MISSED,
+    RETAINED,
+    STAGES,
+    EvaluationQuery,
+    Group,
+    stage_flags,
+)
 
 
 def column(dimension: str, period: str) -> ColumnElement[Any]:
@@ -83,4 +91,33 @@ async def groups_from_rows(
         for value, count in histograms[key].items():
             overall[value] = overall.get(value, 0) + count
     totals.intakes, totals.median_days = sum(overall.values()), median_days(overall)
+    await add_people(conn, query, groups, totals)
     return list(groups.values()), totals
+
+
+async def add_people(
+    conn: AsyncConnection,
+    query: EvaluationQuery,
+    groups: dict[tuple[str, ...], Group],
+    totals: Group,
+) -> None:
+    """People per stage, as sets in Python: every row's person (the record it is linked
+    into, else its own) and its stages."""
+    dims = [column(d, query.period) for d in query.by]
+    person = func.coalesce(directory.c.linked_to, t.c.participant_id).label("person")
+    flags = [case((flag, True), else_=False).label(s) for s, flag in stage_flags().items()]
+    joined = t.outerjoin(directory, directory.c.participant_id == t.c.participant_id)
+    rows = select(*dims, person, *flags).select_from(joined)
+    rows = rows.where(*window(query.start, query.end))
+    found: dict[tuple[str, ...], dict[str, set[Any]]] = {}
+    everyone: dict[str, set[Any]] = {stage: set() for stage in STAGES}
+    for row in (await conn.execute(rows)).mappings():
+        key = tuple(str(row[d]) for d in query.by)
+        sets = found.setdefault(key, {stage: set() for stage in STAGES})
+        for stage in STAGES:
+            if row[stage]:
+                sets[stage].add(row["person"])
+                everyone[stage].add(row["person"])
+    for key, sets in found.items():
+        groups[key].people = {stage: len(people) for stage, people in sets.items()}
+    totals.people = {stage: len(people) for stage, people in everyone.items()}

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.directory import participant_directory as directory
 from projections.evaluation import evaluation_referrals as t
 from projections.evaluation_cells import MICROS_PER_DAY
 from projections.evaluation_cells import evaluation_cells as cells
@@ -73,10 +74,13 @@ class Group:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORTED, 0))
     days_total: float = 0.0
     intakes: int = 0
+    # people at each stage: a record linked into an earlier one is that person (issue 19)
+    people: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
     median_days: float | None = None  # of days to intake, to a tenth of a day
 
     def add(self, other: Group) -> None:
-        """Counts and days add up; the intakes' median is the database's to find."""
+        """Counts and days add up; the intakes' median and the people are the database's
+        to find (one person can be in two groups)."""
         for stage, count in other.counts.items():
             self.counts[stage] += count
         self.days_total += other.days_total
@@ -136,6 +140,42 @@ def stage_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]:
         )
         sources.append(summed.where(in_months(cells, where.months)).group_by(*dims))
     return sources
+
+
+def stage_flags() -> dict[str, ColumnElement[Any]]:
+    """Each stage as a condition on a referral row."""
+    return {
+        "referred": t.c.referral_id.is_not(None),
+        "declined": t.c.declined,
+        "enrolled": t.c.enrolled_at.is_not(None),
+        "intake_expired": t.c.intake_expired,
+        "discharged": t.c.discharged_at.is_not(None),
+        "readmitted": t.c.readmitted_at.is_not(None),
+        "handed_off": t.c.handed_off_at.is_not(None),
+        "handed_off_within_30m": t.c.handoff_within_30m,
+        "engaged_30d": t.c.engaged_30d,
+    }
+
+
+async def people_counts(conn: AsyncConnection, query: EvaluationQuery) -> dict[Key, dict[str, int]]:
+    """Per group, the people at each stage: distinct persons, a linked record counted as the
+    earlier record it is linked into (the directory's `linked_to`, as it is now: an unlink
+    makes them two again). Read from the referral rows of the window, not the month cells:
+    distinct counts do not add up across cells."""
+    person = func.coalesce(directory.c.linked_to, t.c.participant_id)
+    dims = dimensions(t, query)
+    people = [
+        func.count(func.distinct(case((flag, person)))).label(stage)
+        for stage, flag in stage_flags().items()
+    ]
+    joined = t.outerjoin(directory, directory.c.participant_id == t.c.participant_id)
+    statement = select(*dims, *people).select_from(joined)
+    statement = statement.where(in_windows([(query.start, query.end)])).group_by(*dims)
+    found: dict[Key, dict[str, int]] = {}
+    for row in (await conn.execute(statement)).mappings():
+        key = tuple(str(row[d]) for d in query.by)
+        found[key] = {stage: int(row[stage] or 0) for stage in STAGES}
+    return found
 
 
 def histogram_sources(query: EvaluationQuery, where: Split) -> list[Select[Any]]:
@@ -244,9 +284,16 @@ async def evaluation_groups(
             if key in groups:
                 groups[key].counts |= counts
         await add_missed(conn, query, groups)
+    for key, people in (await people_counts(conn, query)).items():
+        if key in groups:
+            groups[key].people = people
     totals = Group({})
     for group in groups.values():
         totals.add(group)
+    if query.by:
+        totals.people = (await people_counts(conn, replace(query, by=()))).get((), totals.people)
+    elif () in groups:
+        totals.people = groups[()].people
     if query.by:
         await add_medians(conn, replace(query, by=()), where, {(): totals})
     else:

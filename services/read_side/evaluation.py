@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.errors import InvalidInput
 from infra.clock import Clock
+from projections.directory import DirectoryProjection
 from projections.evaluation import EvaluationProjection
 from projections.evaluation_missed import MissedDiversionFigures
 from projections.evaluation_queries import (
@@ -21,6 +22,7 @@ from projections.evaluation_queries import (
     MISSED,
     PERIODS,
     REPORTED,
+    STAGES,
     EvaluationQuery,
     Group,
     evaluation_groups,
@@ -56,6 +58,7 @@ class EvaluationView:
         check_query(query)
         position = await self.freshness.wait(EvaluationProjection.name, min_position)
         await self.freshness.wait(MissedDiversionFigures.name, min_position)
+        await self.freshness.wait(DirectoryProjection.name, min_position)  # its links
         async with self.engine.connect() as conn:
             groups, totals = await evaluation_groups(conn, query, self.clock.now())
         return EvaluationReport(query, groups, totals, position, role in EXACT_ROLES)
@@ -83,6 +86,7 @@ def figures(group: Group, exact: bool = True) -> dict[str, Any]:
     few = shown(intakes, exact) == SUPPRESSED
     return {
         "counts": {s: shown(n, exact) for s, n in counts.items()},
+        "people": {s: shown(n, exact) for s, n in group.people.items()},
         "rates": {
             s: round(counts[s] / referred, 4) if referred and not {s, "referred"} & hidden else None
             for s in RATED
@@ -120,6 +124,7 @@ def report_csv(report: EvaluationReport) -> str:
     """One line per group: its dimensions, each stage's count and rate, days to intake."""
     header = [*report.query.by, *REPORTED, *(f"{s}_rate" for s in RATED)]
     header += ["intakes", "median_days_to_intake", "mean_days_to_intake"]
+    header += [f"people_{s}" for s in STAGES]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
@@ -134,6 +139,7 @@ def report_csv(report: EvaluationReport) -> str:
                 days["count"],
                 "" if days["median"] is None else days["median"],
                 "" if days["mean"] is None else days["mean"],
+                *(row["people"][s] for s in STAGES),
             ]
         )
     return out.getvalue()

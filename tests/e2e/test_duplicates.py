@@ -388,3 +388,44 @@ async def test_a_note_with_control_characters_is_refused(
     assert (await view(http, container, second)).get("linked_to") is None
     kept = await decide(http, container, f"{URL}/{candidate}/link", "same person:\n\tphoto ID")
     assert kept.status_code == 201  # tab and newline belong in a note
+
+
+async def evaluation(http: httpx.AsyncClient, container: Container, by: str) -> dict[str, Any]:
+    params: dict[str, str | int] = {"by": by, "min_position": head(container)}
+    report = await http.get("/v1/metrics/evaluation", params=params, headers=auditor(container))
+    assert report.status_code == 200, report.text
+    found: dict[str, Any] = report.json()
+    found.pop("position")
+    return found
+
+
+async def test_the_evaluation_counts_a_linked_pair_as_one_person_until_unlinked(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """Referrals stay two (each door referred once); people are one while linked: in the
+    totals, and once in each door's group the person came through."""
+    candidate, _, second = await paired(http, container)
+    before = await evaluation(http, container, "door")
+    assert (before["totals"]["counts"]["referred"], before["totals"]["people"]["referred"]) == (
+        2,
+        2,
+    )
+    assert (await decide(http, container, f"{URL}/{candidate}/link")).status_code == 201
+    linked = await evaluation(http, container, "door")
+    assert (linked["totals"]["counts"]["referred"], linked["totals"]["people"]["referred"]) == (
+        2,
+        1,
+    )
+    doors = {
+        g["door"]: (g["counts"]["referred"], g["people"]["referred"]) for g in linked["groups"]
+    }
+    assert doors == {"social_contact": (1, 1), "community": (1, 1)}
+    csv = await http.get(
+        "/v1/metrics/evaluation",
+        params={"min_position": head(container)},
+        headers=auditor(container) | {"Accept": "text/csv"},
+    )
+    header, line = csv.text.splitlines()
+    assert dict(zip(header.split(","), line.split(","), strict=True))["people_referred"] == "1"
+    assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
+    assert await evaluation(http, container, "door") == before
