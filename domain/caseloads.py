@@ -64,17 +64,47 @@ class Caseloads(LeadAggregate):
         def apply(self, aggregate: Caseloads) -> None:
             aggregate.release_locally(self.participant_id)
 
+    class RecordsLinked(LeadAggregate.Event):
+        """Issue 19: two records are one person, who takes one slot of a caseload."""
+
+        record: UUID  # the later record
+        into: UUID  # the earlier
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.person_of[self.record] = self.into
+
+    class RecordsUnlinked(LeadAggregate.Event):
+        record: UUID
+
+        def apply(self, aggregate: Caseloads) -> None:
+            aggregate.person_of.pop(self.record, None)
+
     def __init__(self) -> None:
         self.names: dict[UUID, str] = {}
         self.assigned: dict[UUID, set[UUID]] = {}
         self.retired: dict[UUID, datetime] = {}
+        self.person_of: dict[UUID, UUID] = {}  # a linked (later) record -> the earlier
 
     def __getattr__(self, name: str) -> Any:
-        """A snapshot taken before case managers could retire has no `retired`: none had."""
-        if name == "retired":
-            self.retired = {}
-            return self.retired
+        """A snapshot taken before case managers could retire has no `retired`: none had;
+        one taken before records could be linked has no `person_of`."""
+        if name in ("retired", "person_of"):
+            setattr(self, name, {})
+            return getattr(self, name)
         raise AttributeError(name)
+
+    def person(self, participant_id: UUID) -> UUID:
+        return self.person_of.get(participant_id, participant_id)
+
+    def people(self, case_manager_id: UUID) -> set[UUID]:
+        """The people a case manager carries: linked records assigned to them are one."""
+        return {self.person(p) for p in self.assigned[case_manager_id]}
+
+    def link_records(self, record: UUID, into: UUID, stamp: Stamp) -> None:
+        self._emit(self.RecordsLinked, stamp, stamp.recorded_at, record=record, into=into)
+
+    def unlink_records(self, record: UUID, stamp: Stamp) -> None:
+        self._emit(self.RecordsUnlinked, stamp, stamp.recorded_at, record=record)
 
     @classmethod
     def open(cls, stamp: Stamp) -> Caseloads:
@@ -88,11 +118,7 @@ class Caseloads(LeadAggregate):
 
     def counts(self) -> dict[UUID, int]:
         """The caseloads of the active case managers: the retired leave the figures."""
-        return {
-            cm: len(participants)
-            for cm, participants in self.assigned.items()
-            if cm not in self.retired
-        }
+        return {cm: len(self.people(cm)) for cm in self.assigned if cm not in self.retired}
 
     def case_manager_of(self, participant_id: UUID) -> UUID | None:
         for cm, participants in self.assigned.items():
@@ -122,8 +148,14 @@ class Caseloads(LeadAggregate):
         if case_manager_id not in self.assigned:
             raise NotFound(f"case manager {case_manager_id} is not registered")
 
-    def check_room(self, case_manager_id: UUID, caseload_max: int) -> None:
-        if len(self.assigned[case_manager_id]) >= caseload_max:
+    def check_room(
+        self, case_manager_id: UUID, caseload_max: int, participant_id: UUID | None = None
+    ) -> None:
+        """Room for one more person; none is needed for a record of a person carried."""
+        people = self.people(case_manager_id)
+        if participant_id is not None and self.person(participant_id) in people:
+            return
+        if len(people) >= caseload_max:
             raise CaseloadFull(
                 f"case manager {case_manager_id} already carries {caseload_max} participants,"
                 " the site's caseload maximum"
@@ -143,7 +175,8 @@ class Caseloads(LeadAggregate):
             return
         if case_manager_id in self.retired:
             raise CaseManagerRetired(f"case manager {case_manager_id} has retired")
-        self.check_room(case_manager_id, caseload_max)
+        self.check_room(case_manager_id, caseload_max, participant_id)
+        after = self.people(case_manager_id) | {self.person(participant_id)}
         self._emit(
             self.ParticipantAssigned,
             stamp,
@@ -151,7 +184,7 @@ class Caseloads(LeadAggregate):
             participant_id=participant_id,
             case_manager_id=case_manager_id,
             previous_case_manager_id=previous,
-            caseload_after=len(self.assigned[case_manager_id]) + 1,
+            caseload_after=len(after),
             policy_version=policy_version,
         )
 

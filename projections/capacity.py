@@ -29,6 +29,7 @@ from domain.caseloads import Caseloads
 from domain.policy import SitePolicy
 from domain.values import PolicyTerms
 from infra.tables import metadata
+from projections.directory import participant_directory as directory
 from projections.engine import BatchProjection, Item
 from projections.sql import Row, delete_many, upsert_many
 
@@ -154,8 +155,16 @@ class CapacityRead:
 
 async def read_capacity(conn: AsyncConnection) -> CapacityRead:
     managers, assignments = capacity_case_managers, capacity_assignments
+    # People, not records: records linked into one person take one slot (issue 19), as the
+    # write side counts them (Caseloads.people).
+    person = func.coalesce(directory.c.linked_to, assignments.c.participant_id)
     counts = (
-        select(assignments.c.case_manager_id, func.count().label("caseload"))
+        select(assignments.c.case_manager_id, func.count(func.distinct(person)).label("caseload"))
+        .select_from(
+            assignments.outerjoin(
+                directory, directory.c.participant_id == assignments.c.participant_id
+            )
+        )
         .group_by(assignments.c.case_manager_id)
         .subquery()
     )

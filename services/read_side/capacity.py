@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.capacity import Capacity
 from domain.values import PolicyTerms
 from projections.capacity import CapacityProjection, read_capacity
+from projections.directory import DirectoryProjection
 from projections.freshness import Freshness
 
 
@@ -60,6 +61,7 @@ class CapacityView:
     async def figures(self, min_position: int | None = None) -> tuple[CapacityFigures, int]:
         """The figures, and the position the view had reached."""
         position = await self.freshness.wait(CapacityProjection.name, min_position)
+        await self.freshness.wait(DirectoryProjection.name, min_position)  # its links
         async with self.engine.connect() as conn:
             read = await read_capacity(conn)
         loads = [CaseManagerLoad(*row[:3]) for row in read.case_managers if row[3] is None]
@@ -68,6 +70,7 @@ class CapacityView:
     async def roster(self, min_position: int | None = None) -> list[RosterEntry]:
         """Every case manager, retired ones too, in registration order."""
         await self.freshness.wait(CapacityProjection.name, min_position)
+        await self.freshness.wait(DirectoryProjection.name, min_position)
         async with self.engine.connect() as conn:
             read = await read_capacity(conn)
         return [RosterEntry(*row) for row in read.case_managers]

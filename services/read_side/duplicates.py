@@ -86,7 +86,9 @@ class DuplicateReviews(WriteService):
             earlier, later = self.records(ctx, pair["earlier_id"], pair["later_id"], stamp)
             review.link(note, stamp)
             later.link_into(earlier, candidate_id, note.strip(), stamp)
-            return Decision([review, earlier, later], decided(review))
+            caseloads = self.repository.caseloads(stamp)  # one person, one slot
+            caseloads.link_records(later.id, earlier.id, stamp)
+            return Decision([review, earlier, later, caseloads], decided(review))
 
         return self.uow.run(ctx, decide, DuplicateDecided)
 
@@ -118,7 +120,9 @@ class DuplicateReviews(WriteService):
             review = self.existing_review(later.id, earlier.id)
             review.unlink(note, stamp)
             later.undo_link(earlier, review.candidate_id, note.strip(), stamp)
-            return Decision([review, earlier, later], decided(review))
+            caseloads = self.repository.caseloads(stamp)
+            caseloads.unlink_records(later.id, stamp)
+            return Decision([review, earlier, later, caseloads], decided(review))
 
         return self.uow.run(ctx, decide, DuplicateDecided)
 

@@ -29,7 +29,7 @@ class CaseloadService(WriteService):
             caseloads.assign(
                 participant.id, case_manager_id, terms.caseload_max, policy_version, stamp
             )
-            caseload = len(caseloads.assigned[case_manager_id])
+            caseload = len(caseloads.people(case_manager_id))
             result = CaseManagerAssigned(
                 participant.id, participant.status, participant.version, case_manager_id, caseload
             )

@@ -429,3 +429,46 @@ async def test_the_evaluation_counts_a_linked_pair_as_one_person_until_unlinked(
     assert dict(zip(header.split(","), line.split(","), strict=True))["people_referred"] == "1"
     assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
     assert await evaluation(http, container, "door") == before
+
+
+async def caseloads(http: httpx.AsyncClient, container: Container) -> dict[str, int]:
+    params = {"min_position": head(container)}
+    response = await http.get("/v1/capacity", params=params, headers=cm(container))
+    assert response.status_code == 200, response.text
+    return {c["name"]: c["caseload"] for c in response.json()["case_managers"]}
+
+
+async def test_a_linked_pair_takes_one_caseload_slot_until_unlinked(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """With a maximum of one, the person's second record joins the case manager carrying the
+    first only while linked; unlinked, both records stay assigned and count two again (over
+    the maximum: an unlink takes nobody off a caseload). Records of one person with two case
+    managers count once for each."""
+    candidate, first, second = await paired(http, container)
+    await set_policy(http, container, caseload_max=1, caseload_average_threshold=1)
+    sup = headers_for(container, "supervisor", "lead-cm")
+    alex, sam = [
+        (await http.post("/v1/case-managers", json={"name": n}, headers=sup)).json()[
+            "case_manager_id"
+        ]
+        for n in ("Alex", "Sam")
+    ]
+
+    async def assign(pid: str, to: str) -> httpx.Response:
+        path = f"/v1/participants/{pid}/case-manager"
+        return await http.post(path, json={"case_manager_id": to}, headers=sup)
+
+    assert (await assign(first, alex)).status_code == 200
+    assert (await assign(second, alex)).status_code == 409  # two people, one slot
+    assert (await decide(http, container, f"{URL}/{candidate}/link")).status_code == 201
+    joined = await assign(second, alex)
+    assert (joined.status_code, joined.json()["caseload"]) == (200, 1), joined.text
+    assert await caseloads(http, container) == {"Alex": 1, "Sam": 0}
+    assert (await assign(second, sam)).status_code == 200
+    assert await caseloads(http, container) == {"Alex": 1, "Sam": 1}
+    assert (await assign(second, alex)).status_code == 200
+    assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
+    assert await caseloads(http, container) == {"Alex": 2, "Sam": 0}
+    assert (await assign(second, sam)).status_code == 200
+    assert await caseloads(http, container) == {"Alex": 1, "Sam": 1}

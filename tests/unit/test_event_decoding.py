@@ -33,7 +33,8 @@ def test_every_aggregate_contributes_its_events() -> None:
 ISSUE_16 = 8  # report requested, answered; case manager retired, reactivated; warm
 # handoff; a missed diversion (with its aggregate's Created and Event)
 ISSUE_18 = 3  # a participant forgotten; an identifier claim released, reclaimed
-ISSUE_19 = 10  # four link events, and DuplicateReview's four (with its Created and Event)
+ISSUE_19 = 12  # four link events, DuplicateReview's four (with its Created and Event), and
+# the caseloads' two (records linked, unlinked: one person, one slot)
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES, ids=lambda cls: cls.__qualname__)

@@ -87,6 +87,8 @@ def other_histories() -> list[Aggregate]:
     caseloads.release(participant_id, cm_stamp())
     caseloads.retire(cm, T0 + days(3), cm_stamp())
     caseloads.reactivate(cm, cm_stamp())
+    caseloads.link_records(uuid4(), participant_id, cm_stamp())
+    caseloads.unlink_records(participant_id, cm_stamp())
     policy = SitePolicy.adopt(TERMS, stamp())
     policy.change(replace(TERMS, caseload_max=22), stamp())
     claim = IdentifierClaim.claim(
