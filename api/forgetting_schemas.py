@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import StrictBody
+from api.schemas import StrictBody, Text
 from services.forgetting.receipts import Receipt
 from services.forgetting.retention import DueForReview
 
@@ -18,10 +18,9 @@ Reason = Literal["court_order", "retention_expired", "participant_request"]
 class ForgetIn(StrictBody):
     reason: Reason
     reference: Annotated[
-        str,
+        Text,
         Field(
             min_length=1,
-            max_length=200,
             description="the order's or the review's reference; no personal data (it is kept)",
         ),
     ]

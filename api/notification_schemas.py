@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas import Text
 from domain.notifications import NotificationType
 from infra.subscriptions import DeliveryRow, SubscriptionRow
 from services.notifications.feed import FeedPage
@@ -18,7 +19,7 @@ class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field(min_length=8, max_length=2000, pattern=r"^[\x21-\x7e]+$")
     types: list[NotificationType] = Field(min_length=1, max_length=len(NotificationType))
-    description: str = Field(default="", max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    description: Text = ""
 
 
 class SubscriptionOut(BaseModel):
