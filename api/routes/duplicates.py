@@ -11,7 +11,7 @@ from pydantic import Field
 from api.audit_deps import viewer_for
 from api.deps import ContainerDep, write_context_for
 from api.responses import problems
-from api.schemas import ReviewNote, StrictBody
+from api.schemas import ReviewNote, StrictBody, Token
 from api.shown import shown
 from api.written import Written, written
 from domain.duplicates import QUEUE_ROLES
@@ -42,7 +42,7 @@ async def possible_duplicates(
     status: Annotated[ReviewStatus | None, Query()] = None,
     participant_id: Annotated[UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[Token | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """Pairs of participant records that may be one person, in the order raised: each

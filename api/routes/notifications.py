@@ -18,6 +18,7 @@ from api.notification_schemas import (
     SubscriptionsOut,
 )
 from api.responses import problems
+from api.schemas import Token
 from domain.errors import InvalidInput
 from services.context import Viewer
 from services.notifications.subscriptions import Made, NewSubscription
@@ -117,7 +118,7 @@ def list_notifications(
     container: ContainerDep,
     viewer: Anyone,
     after: Annotated[int | None, Query(ge=0, description="a position: items after it")] = None,
-    cursor: Annotated[str | None, Query(max_length=20, description="`next` of a page")] = None,
+    cursor: Annotated[Token | None, Query(max_length=20, description="`next` of a page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> FeedOut:
     """The notifications the caller's agency may see, oldest first: the same items the

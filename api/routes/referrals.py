@@ -12,7 +12,7 @@ from api.audit_deps import viewer_for
 from api.conditional import etag, not_modified, unchanged
 from api.deps import ANY_ROLE, ContainerDep, write_context_for
 from api.responses import problems
-from api.schemas import Code, Timestamp, Token
+from api.schemas import Code, Name, Timestamp, Token
 from api.shown import shown
 from api.written import ReferralWritten, written
 from domain.eligibility import REFERRING_ROLES
@@ -66,7 +66,7 @@ async def find_non_return_requests(
     latitude: Annotated[float | None, Query(ge=-90, le=90)] = None,
     longitude: Annotated[float | None, Query(ge=-180, le=180)] = None,
     radius_m: Annotated[float | None, Query(description="at most 5000")] = None,
-    location: Annotated[str | None, Query(max_length=200)] = None,
+    location: Annotated[Name | None, Query()] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     """The 24-hour non-return requests in force now at a place: within `radius_m` (at most

@@ -139,12 +139,19 @@ async def test_names_and_identifiers_are_stored_and_compared_in_nfc(
         ("/v1/participants", {"cursor": "a\x1fb"}, "query.cursor"),
         ("/v1/queues/liaison-prosecutor", {"cursor": "\x00"}, "query.cursor"),
         ("/v1/compliance/golden-rule", {"cursor": "\x7f"}, "query.cursor"),
+        ("/v1/non-return-requests", {"location": "Pine\x00St"}, "query.location"),
+        ("/v1/possible-duplicates", {"cursor": "\x00"}, "query.cursor"),
+        ("/v1/notifications", {"cursor": "1\x00"}, "query.cursor"),
     ],
 )
 async def test_control_characters_in_query_parameters_are_422(
     http: httpx.AsyncClient, container: Container, path: str, params: dict[str, str], field: str
 ) -> None:
-    role = {"/v1/compliance/golden-rule": "defense", "/v1/queues/liaison-prosecutor": "prosecutor"}
+    role = {
+        "/v1/compliance/golden-rule": "defense",
+        "/v1/queues/liaison-prosecutor": "prosecutor",
+        "/v1/non-return-requests": "police",
+    }
     headers = headers_for(container, role.get(path, "case_manager"), "x-agency")
     response = await http.get(path, params=params, headers=headers)
     assert response.status_code == 422, response.text
