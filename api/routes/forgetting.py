@@ -7,19 +7,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
+from api.audit_deps import viewer_for
 from api.deps import ContainerDep, allow, write_context_for
 from api.forgetting_schemas import DueList, ForgetIn, ForgetWritten, ReceiptDocument, ReceiptList
 from api.responses import problems
 from api.security import Caller
 from api.written import written
-from services.context import RequestContext
+from services.context import RequestContext, Viewer
 from services.forgetting.forget import ForgetCommand
 
 router = APIRouter(prefix="/v1", tags=["forgetting"])
 
 ProjectManager = Annotated[RequestContext, Depends(write_context_for("project_manager"))]
 Auditor = Annotated[Caller, Depends(allow("auditor"))]
-Reviewer = Annotated[Caller, Depends(allow("project_manager"))]
 
 
 @router.post(
@@ -49,8 +49,10 @@ def forgetting_receipts(container: ContainerDep, _: Auditor) -> dict[str, Any]:
 
 
 @router.get("/retention/due", response_model=DueList, responses=problems())
-def due_for_retention_review(container: ContainerDep, _: Reviewer) -> DueList:
+def due_for_retention_review(
+    container: ContainerDep, viewer: Annotated[Viewer, Depends(viewer_for("project_manager"))]
+) -> DueList:
     """People whose retention period (`retention_days_after_discharge`) has ended, for the
     project manager to review: listed only, never forgotten without an approval."""
-    days, due = container.retention.due()
+    days, due = container.reads.accounted(viewer, container.retention.listed())
     return DueList.of(days, due)

@@ -12,10 +12,12 @@ from uuid import UUID
 
 from sqlalchemy import Engine, and_, or_, select
 
+from domain.disclosure import Section
 from domain.participant_state import Status
 from domain.values import PolicyTerms
 from infra.clock import Clock
 from projections.directory import participant_directory
+from services.views.sections import Disclosure, Shown
 
 Basis = Literal["discharged", "never_enrolled"]
 NEVER_ENROLLED = (Status.DECLINED, Status.EXPIRED)
@@ -27,6 +29,9 @@ class DueForReview:
     basis: Basis
     since: datetime
     due_at: datetime
+
+
+LISTED_SECTIONS = frozenset({Section.PARTICIPATION, Section.CASE_RECORD})
 
 
 class RetentionReview:
@@ -64,6 +69,15 @@ class RetentionReview:
             due_for(row.participant_id, row.discharged_at, row.last_referred_at, period)
             for row in rows
         ]
+
+    def listed(self) -> Shown[tuple[int | None, list[DueForReview]]]:
+        """`due()` as the project manager's list shows it: each person named is a disclosure
+        that they take part (participation) and of their discharge (the case record)."""
+        days, due = self.due()
+        return Shown(
+            (days, due),
+            tuple(Disclosure(d.participant_id, LISTED_SECTIONS, "retention review") for d in due),
+        )
 
 
 def due_for(

@@ -13,7 +13,7 @@ from cli.main import app as leadctl_app
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import headers_for
-from tests.e2e.audit_helpers import get_json
+from tests.e2e.audit_helpers import all_pages, auditor, get_json
 from tests.e2e.helpers import arrest_diversion, enroll, iso, refer, set_policy
 
 
@@ -57,6 +57,13 @@ async def test_people_past_the_retention_period_are_listed_for_review_only(
     assert [(i["participant_id"], i["basis"]) for i in due["items"]] == [
         (discharged, "discharged")
     ]  # the one still referred is not due
+    reads = await all_pages(
+        http, "/v1/audit/disclosures", auditor(container), participant_id=discharged
+    )
+    listed = [r for r in reads if r["endpoint"] == "GET /v1/retention/due"]
+    assert [(r["actor"], r["categories"]) for r in listed] == [
+        ("pm-1", ["case_record", "participation"])
+    ]  # the one listing that named them, accounted with what it showed
     still = await http.get(f"/v1/participants/{discharged}", headers=pm(container))
     assert still.status_code == 200  # listed, not forgotten
     police = headers_for(container, "police", "spd")
