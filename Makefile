@@ -30,8 +30,9 @@ run: migrate
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# One worker per core; a test file stays on one worker, so its module fixtures are built once.
 test: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 test-unit: install
 	$(BIN)/pytest -q -m unit
