@@ -74,11 +74,17 @@ class Repository(Loader):
         found.check_not_forgotten()
         return found
 
-    def same_person(self, participant: Participant) -> tuple[Participant, ...]:
+    def same_person(
+        self, participant: Participant, as_of: datetime | None = None
+    ) -> tuple[Participant, ...]:
         """The other records of the same person: the earlier record a later one is linked
-        into, or the later records linked into an earlier one."""
+        into, or the later records linked into an earlier one. With `as_of`, `participant` is
+        as known then, and so are the links it records and the records they name."""
         linked = (participant.linked_to,) if participant.linked_to else participant.linked_records
-        return tuple(self.participant(other) for other in linked)
+        if as_of is None:
+            return tuple(self.participant(other) for other in linked)
+        then = (self.find(Participant, other, as_of) for other in linked)
+        return tuple(other for other in then if other is not None)
 
     def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:
         """The participants claims on the identifier name, in each of these scopes."""
@@ -88,12 +94,17 @@ class Repository(Loader):
         return list(dict.fromkeys(owner for owner in found if owner is not None))
 
     def claims_of(self, participant: Participant) -> list[IdentifierClaim]:
-        """The claims that name the participant now (each identifier in either scope)."""
+        """The claims that name the participant now: each identifier in either scope, as the
+        identifier's own claim or as the variant claim a record opened by a disagreeing
+        referral holds (keyed by the names and birth date it was written with)."""
         ids = {
             claim_id
             for identifier, agency in participant.identifier_records()
             for scope in (SITE_WIDE, agency)
-            for claim_id in self.claim_ids.lookup_ids(identifier, scope)
+            for claim_id in [
+                *self.claim_ids.lookup_ids(identifier, scope),
+                *self.claim_ids.variant_lookup_ids(identifier, scope, participant.person),
+            ]
         }
         found = (self.unsnapshotted(claim_id) for claim_id in ids)
         return [

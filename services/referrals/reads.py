@@ -63,8 +63,8 @@ class ParticipantReader:
     ) -> Shown[Viewed] | None:
         terms, _ = self.repository.policy_terms()
         at = as_of or self.clock.now()
-        # As known at a moment, a record stands alone: links are read as they are now.
-        linked = self.repository.same_person(participant) if as_of is None else ()
+        # As known at a moment, the links are those recorded by then (a link has a history).
+        linked = self.repository.same_person(participant, as_of)
         record = self.records.record(caller, participant, terms, at, as_of, linked)
         built = disclose(ParticipantView, participant_values(record), record.visible())
         if not built.shown:

@@ -85,7 +85,7 @@ class RecordReader:
         linked = same_person if participant.linked_records else ()
         matters = tuple(self.listing.matters(participant, coordination, as_of))
         for later in linked:
-            matters += tuple(self.listing.matters(later, self.listing.record(later), None))
+            matters += tuple(self.listing.matters(later, self.listing.record(later, as_of), as_of))
         shares = tuple(coordination.shares) if coordination else ()
         watched = (
             caller.role == DEFENSE and self.watched is not None and self.watched(participant.id)
