@@ -189,10 +189,20 @@ class ReferralService(WriteService):
         if known is not None:
             return known, (), []
         variants = [
-            IdentifierClaim.claim(i, new_id, stamp, found.scopes[i], claim_id)
+            self.variant_claim(i, new_id, stamp, found.scopes[i], claim_id)
             for i, claim_id in matched.items()
         ]
         return None, (matched_id,), variants
+
+    def variant_claim(
+        self, identifier: Identifier, owner: UUID, stamp: Stamp, scope: str, claim_id: UUID
+    ) -> IdentifierClaim:
+        """A new variant claim, or the one a forgotten record released, taken again."""
+        found = self.repository.unsnapshotted(claim_id)
+        if isinstance(found, IdentifierClaim) and found.participant_id is None:
+            found.reclaim(identifier, owner, stamp)
+            return found
+        return IdentifierClaim.claim(identifier, owner, stamp, scope, claim_id)
 
     @staticmethod
     def variant_claims(
