@@ -1,0 +1,125 @@
+"""What a link between two records of one person changes beyond the records' own views, over
+HTTP on both stores: the liaison prosecutor's queue names the person once, `as_of` reads the
+link by its history, and forgetting one record frees every claim it held."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from infra.clock import SettableClock
+from services.container import Container
+from tests.conftest import headers_for
+from tests.e2e.audit_helpers import all_pages, auditor
+from tests.e2e.helpers import iso, refer, set_policy
+from tests.e2e.legal_helpers import head, open_matter, queue
+from tests.e2e.test_duplicates import URL, candidates, decide, paired, referred_as
+
+pytestmark = pytest.mark.e2e
+
+
+async def queued(http: httpx.AsyncClient, container: Container, **params: Any) -> list[Any]:
+    """The liaison office's queue: each item as (matter, the participant it names)."""
+    page = await queue(http, container, min_position=head(container), **params)
+    return [(item["matter_id"], item["participant_id"]) for item in page["items"]]
+
+
+async def test_the_liaison_queue_names_a_linked_person_once_until_unlinked(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """Each record has a case waiting for the office: while linked, both name the earlier
+    record (the person), the person's id finds both and the later id finds its own; an unlink
+    gives back the queue exactly as it was. An item shows the legal section and nothing more."""
+    candidate, first, second = await paired(http, container)
+    earlier = (await open_matter(http, container, first, "pending_case", "26-1-00001-1"))[
+        "matter_id"
+    ]
+    later = (await open_matter(http, container, second, "pending_case", "26-1-00002-2"))[
+        "matter_id"
+    ]
+    other = await open_matter(
+        http, container, second, "pending_case", "26-1-00003-3", office="ccpo"
+    )
+    before = await queue(http, container, min_position=head(container))
+    assert sorted(await queued(http, container)) == sorted([(earlier, first), (later, second)])
+    assert (await decide(http, container, f"{URL}/{candidate}/link")).status_code == 201
+    assert sorted(await queued(http, container)) == sorted([(earlier, first), (later, first)])
+    assert sorted(await queued(http, container, participant_id=first)) == sorted(
+        [(earlier, first), (later, first)]
+    )
+    assert await queued(http, container, participant_id=second) == [(later, first)]
+    page = await queue(http, container)
+    assert all(set(item) == set(before["items"][0]) for item in page["items"])
+    assert other["matter_id"] not in {item["matter_id"] for item in page["items"]}
+    reads = await all_pages(
+        http, "/v1/audit/disclosures", auditor(container), participant_id=second
+    )
+    [*_, last] = [r for r in reads if r["endpoint"] == "GET /v1/queues/liaison-prosecutor"]
+    assert last["categories"] == ["legal"]
+    assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
+    assert await queue(http, container, min_position=head(container)) == before
+
+
+async def test_as_of_reads_a_link_by_its_history(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    """Before the link the records stand apart; while linked, the later answers with
+    `linked_to` and the earlier lists it (and the later's referral); after the unlink they
+    stand apart again, whatever the records say now."""
+    candidate, first, second = await paired(http, container)
+    moments = []
+    clock.advance(timedelta(hours=1))
+    moments.append(iso(clock.now()))
+    clock.advance(timedelta(hours=1))
+    assert (await decide(http, container, f"{URL}/{candidate}/link")).status_code == 201
+    clock.advance(timedelta(hours=1))
+    moments.append(iso(clock.now()))
+    clock.advance(timedelta(hours=1))
+    assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
+    clock.advance(timedelta(hours=1))
+    moments.append(iso(clock.now()))
+    pm = headers_for(container, "project_manager", "pcg")
+
+    async def then(pid: str, moment: str) -> tuple[Any, Any, int]:
+        url = f"/v1/participants/{pid}"
+        response = await http.get(url, params={"as_of": moment}, headers=pm)
+        assert response.status_code == 200, response.text
+        found = response.json()
+        return found["linked_to"], found["linked_records"], len(found["referrals"])
+
+    apart = [(None, [], 1), (None, [], 1)]
+    assert [await then(pid, moments[0]) for pid in (first, second)] == apart
+    assert [await then(pid, moments[1]) for pid in (first, second)] == [
+        (None, [second], 2),
+        (first, [], 1),
+    ]
+    assert [await then(pid, moments[2]) for pid in (first, second)] == apart
+
+
+async def test_forgetting_a_variant_record_frees_its_claims_for_a_new_person(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """A typo opened a second record, which claimed the identifier as written. Once that
+    record is forgotten, the same writing is a new person: not joined to the forgotten record,
+    and listed against the record that still holds the identifier, never the forgotten one."""
+    await set_policy(http, container)
+    first = (await refer(http, container, referred_as(1)))["participant_id"]
+    typo = referred_as(1, given_name="Tset1")
+    forgotten = (await refer(http, container, typo))["participant_id"]
+    assert forgotten != first
+    pm = headers_for(container, "project_manager", "pcg", actor="pm-1")
+    body = {"reason": "court_order", "reference": "KCSC order 26-2-01234", "approved_by": "aud-1"}
+    url = f"/v1/participants/{forgotten}/forget"
+    assert (await http.post(url, json=body, headers=pm)).status_code == 201
+    response = await http.post(
+        "/v1/referrals", json=typo, headers=headers_for(container, "police", "spd")
+    )
+    assert response.status_code == 201, response.text
+    again = response.json()["participant_id"]
+    assert again not in {first, forgotten}
+    pairs = [set(c["participant_ids"]) for c in await candidates(http, container)]
+    assert pairs == [{first, again}]
+    assert (await refer(http, container, typo))["participant_id"] == again  # its claim now
