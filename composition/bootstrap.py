@@ -156,7 +156,7 @@ def build(
         read_side=read_side,
         background=background,
         notifications=build_notifications(
-            settings, keys, store, sql, reader.event_reader, audit.disclosures
+            settings, keys, store, sql, reader.event_reader, audit.disclosures, projector
         ),
         forgetting=ForgettingService(
             repository, uow, store.keyring, ReceiptStore(sql), audit.signer

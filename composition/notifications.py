@@ -13,8 +13,10 @@ from infra.keys import Keys
 from infra.resolver import resolve
 from infra.settings import Settings
 from infra.subscriptions import SecretBox, Subscriptions
+from projections.engine import Projector
 from services.audit.disclosures import DisclosureRecorder
 from services.container import Notifications
+from services.notifications.candidates import CandidateSearch
 from services.notifications.deliverer import Deliverer, DeliveryTerms
 from services.notifications.feed import Audience, NotificationFeed, NotificationLog, ReaderFor
 from services.notifications.subscriptions import SubscriptionService
@@ -28,6 +30,7 @@ def build_notifications(
     sql: Engine,
     reader_for: ReaderFor,
     recorder: DisclosureRecorder,
+    projector: Projector,
 ) -> Notifications:
     def decode(record: RawEvent) -> object:
         return store.mapper.to_domain_event(record.stored_event())
@@ -42,7 +45,8 @@ def build_notifications(
     # hours of a rotation run on the system clock, in every process alike.
     system = SystemClock()
     rows = Subscriptions(sql, SecretBox(keys.webhook_key))
-    events = NotificationLog(StoredEvents(sql), decode, participant_of)
+    search = CandidateSearch(sql, projector)
+    events = NotificationLog(StoredEvents(sql), decode, participant_of, search)
     audience = Audience(reader_for)
     urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)
     terms = DeliveryTerms(

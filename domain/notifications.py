@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.coordination import Coordination
 from domain.disclosure import Caller, Relation, Section, visible_sections
-from domain.duplicates import QUEUE_ROLES, candidate_id
+from domain.duplicates import QUEUE_ROLES
 from domain.golden_rule import Raised, raised_by
 from domain.legal_matter import LegalMatter
 from domain.missed_diversion import MissedDiversion
@@ -177,21 +177,38 @@ MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
 }
 
 
-def duplicate_found(event: Any) -> Notice | None:
-    """A new record an identifier matched while its names or date of birth disagree: a pair
-    in the possible-duplicates queue, told as the queue reads it (case management and the
-    project manager), naming both records and nothing about the person. Pairs the candidate
-    search grades without a shared identifier are found by a projection, not an event: they
-    are in the queue only."""
-    earlier = tuple(getattr(event, "identifier_matches", ()))
-    if not earlier:
+@dataclass(frozen=True)
+class FoundPair:
+    """A pair the candidate search raised for a new record (`projections/duplicates.py`)."""
+
+    candidate_id: UUID
+    earlier_id: UUID
+    later_id: UUID
+    grade: str
+    reasons: tuple[str, ...]
+
+
+def duplicates_found(event: Any, pairs: Sequence[FoundPair]) -> Notice | None:
+    """The pairs the candidate search raised for the new record this event opened (shared
+    identifier or not), told as the queue reads them (case management and the project
+    manager): both records, the grade and the reasons, nothing about the person. The search
+    is a projection, so the log tells this once the search has run for the event
+    (`services/notifications/feed.py`); a later reading of the same event says the same."""
+    if not pairs:
         return None
+    data = {
+        "candidates": [
+            {
+                "candidate_id": pair.candidate_id,
+                "participant_ids": [pair.earlier_id, pair.later_id],
+                "grade": pair.grade,
+                "reasons": list(pair.reasons),
+            }
+            for pair in pairs
+        ]
+    }
+    earlier = tuple(pair.earlier_id for pair in pairs)
     later = event.originator_id
-    pairs = [
-        {"candidate_id": candidate_id(other, later), "participant_ids": [other, later]}
-        for other in earlier
-    ]
-    data = {"candidates": pairs, "reason": "same_identifier"}
     return Notice(
         N.POSSIBLE_DUPLICATE_FOUND, later, event.occurred_at, data, None, queue_section, earlier
     )
@@ -209,14 +226,18 @@ def queue_section(caller: Caller) -> Section | None:
 # a subscription is sent one message per event, the first it subscribes to and may see.
 ALSO: dict[type[Any], Callable[[Any], Notice | None]] = {
     C.ReportRequested: flag_raised,
-    P.Referred: duplicate_found,
 }
+# The new record's pairs, once the candidate search has run for it: see `duplicates_found`.
+SEARCHED = P.Referred
 
 
-def notices_of(event: object) -> list[Notice]:
-    """The notifications an event makes, most telling first (most events make none)."""
+def notices_of(event: object, pairs: Sequence[FoundPair] = ()) -> list[Notice]:
+    """The notifications an event makes, most telling first (most events make none);
+    `pairs`: what the candidate search raised for the record a `Referred` event opened."""
     makers = (MAKERS.get(type(event)), ALSO.get(type(event)))
     made = [make(event) for make in makers if make is not None]
+    if isinstance(event, SEARCHED):
+        made.append(duplicates_found(event, pairs))
     return [each for each in made if each is not None]
 
 

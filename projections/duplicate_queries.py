@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import Connection, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.duplicates import MAX_PER_REFERRAL
 from projections.duplicates import possible_duplicates as t
-from projections.sql import Row, in_utc
+from projections.sql import Row, chunks, in_utc
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,17 @@ async def candidate_page(conn: AsyncConnection, query: CandidateQuery) -> list[R
 def find_candidate(conn: Connection, candidate_id: UUID) -> Row | None:
     row = conn.execute(select(t).where(t.c.candidate_id == candidate_id)).mappings().first()
     return None if row is None else dict(row)
+
+
+def raised_by(conn: Connection, positions: Collection[int]) -> dict[int, list[Row]]:
+    """The pairs each new record's `Referred` event (at these positions) raised, best first:
+    its candidates' `seq` is the event's position times MAX_PER_REFERRAL plus their rank."""
+    found: dict[int, list[Row]] = {position: [] for position in positions}
+    for group in chunks(sorted(positions), 300):
+        spans = [
+            t.c.seq.between(p * MAX_PER_REFERRAL, (p + 1) * MAX_PER_REFERRAL - 1) for p in group
+        ]
+        statement = select(t).where(or_(*spans)).order_by(t.c.seq)
+        for row in conn.execute(statement).mappings():
+            found[row["seq"] // MAX_PER_REFERRAL].append(dict(row))
+    return found

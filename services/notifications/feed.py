@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -16,7 +16,7 @@ from eventsourcing.utils import get_topic
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
 from domain.errors import NotFound
-from domain.notifications import MAKERS, Notice, feed_id, notices_of
+from domain.notifications import MAKERS, SEARCHED, FoundPair, Notice, feed_id, notices_of
 from infra.events_table.records import RawEvent, StoredEvents
 from services.context import Viewer
 from services.jsonable import jsonable
@@ -25,7 +25,8 @@ from services.views.sections import Disclosure, Shown
 Decode = Callable[[RawEvent], object]
 ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordination's) person
 ReaderFor = Callable[[Viewer, UUID], EventReader]
-TOPICS = frozenset(get_topic(cls) for cls in MAKERS)
+SEARCHED_TOPIC = get_topic(SEARCHED)
+TOPICS = frozenset(get_topic(cls) for cls in MAKERS) | {SEARCHED_TOPIC}
 PAGE = 1000
 
 
@@ -56,25 +57,43 @@ class Found:
         return shaped
 
 
+class Search(Protocol):
+    """The candidate search's results (`services/notifications/candidates.py`)."""
+
+    def searched_through(self, wanted: int) -> int: ...
+
+    def pairs(self, positions: Collection[int]) -> dict[int, list[FoundPair]]: ...
+
+
 class NotificationLog:
     """The notifications after a position, a page of the log at a time; only events that can
-    make one are decoded."""
+    make one are decoded. A new record's `Referred` event is told once the candidate search
+    has run for it (with the pairs it raised): the page ends before one it has not reached."""
 
-    def __init__(self, events: StoredEvents, decode: Decode, participant_of: ParticipantOf) -> None:
+    def __init__(
+        self, events: StoredEvents, decode: Decode, participant_of: ParticipantOf, search: Search
+    ) -> None:
         self.events = events
         self.decode = decode
         self.participant_of = participant_of
+        self.search = search
         self.people: dict[UUID, UUID | None] = {}  # records never change their participant
 
     def after(self, position: int, limit: int = PAGE) -> tuple[list[Found], int]:
         """The notifications in the next `limit` events, and the last position read."""
         records = self.events.after(position, limit)
-        found = []
+        referred = [r.position for r in records if r.topic == SEARCHED_TOPIC]
+        searched = self.search.searched_through(max(referred)) if referred else position
+        pairs = self.search.pairs([p for p in referred if p <= searched])
+        found: list[Found] = []
         for record in records:
             if record.topic not in TOPICS:
                 continue
+            if record.position > searched and record.topic == SEARCHED_TOPIC:
+                return found, record.position - 1  # told once the search has run for it
             event = self.decode(record)
-            notices = [self.named(notice) for notice in notices_of(event)]
+            made = notices_of(event, pairs.get(record.position, ()))
+            notices = [self.named(notice) for notice in made]
             if notices:
                 first, *more = notices
                 recorded = getattr(event, "timestamp", first.occurred_at)

@@ -16,7 +16,7 @@ from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor
 from tests.e2e.helpers import iso, refer, set_policy
 from tests.e2e.legal_helpers import head, open_matter, queue
-from tests.e2e.test_duplicates import URL, candidates, decide, paired, referred_as
+from tests.e2e.test_duplicates import URL, candidates, community, decide, paired, referred_as
 
 pytestmark = pytest.mark.e2e
 
@@ -123,3 +123,37 @@ async def test_forgetting_a_variant_record_frees_its_claims_for_a_new_person(
     pairs = [set(c["participant_ids"]) for c in await candidates(http, container)]
     assert pairs == [{first, again}]
     assert (await refer(http, container, typo))["participant_id"] == again  # its claim now
+
+
+async def feed(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = await http.get("/v1/notifications", headers=headers)
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def test_a_pair_the_candidate_search_finds_is_told_from_the_referral_event(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """No identifier is shared: the search graded the pair. The later record's `Referred`
+    event tells it once the search has run for it (whether or not a view has been read), to
+    who reads the queue, naming both records, the grade and the reasons; read again, the same
+    item with the same id. The referring agencies are not told of the pair."""
+    await set_policy(http, container)
+    first = (await refer(http, container, referred_as(1)))["participant_id"]
+    by = {"role": "community_partner", "agency": "cbo"}
+    second = (await refer(http, container, community(1, given_name="Tesst1"), **by))[
+        "participant_id"
+    ]
+    cm = headers_for(container, "case_manager", "lead-cm")
+    told = [i for i in await feed(http, cm) if i["type"] == "possible_duplicate.found"]
+    assert [i["data"]["participant_id"] for i in told] == [second]
+    [pair] = told[0]["data"]["candidates"]
+    assert (pair["participant_ids"], pair["grade"]) == ([first, second], "probable")
+    assert pair["reasons"] == ["similar_name", "same_date_of_birth"]
+    [listed] = await candidates(http, container)
+    assert (pair["candidate_id"], pair["grade"]) == (listed["candidate_id"], listed["grade"])
+    assert await feed(http, cm) == await feed(http, cm)
+    for agency, role in (("spd", "police"), ("cbo", "community_partner")):
+        others = await feed(http, headers_for(container, role, agency))
+        assert "possible_duplicate.found" not in {i["type"] for i in others}

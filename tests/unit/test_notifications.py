@@ -3,8 +3,9 @@ alert window, the backoff, stable webhook ids and secrets."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise, product
+from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
@@ -16,8 +17,10 @@ from domain.legal_values import Basis
 from domain.notifications import (
     ALSO,
     MAKERS,
+    FoundPair,
     NotificationType,
     backoff_seconds,
+    duplicates_found,
     flag_raised,
     flag_section,
     new_secret,
@@ -80,13 +83,34 @@ def test_secrets_are_standard_webhooks_secrets_of_enough_randomness() -> None:
 
 
 def test_the_catalogue_produces_every_type() -> None:
-    makers = [*MAKERS.values(), *ALSO.values()]
+    makers = [*MAKERS.values(), *ALSO.values(), duplicates_found]  # the last: with the search
     produced = {maker.__name__ for maker in makers}
-    assert len(MAKERS) == 15 and len(ALSO) == 2 and len(produced) == 11
+    assert len(MAKERS) == 15 and len(ALSO) == 1 and len(produced) == 11
     assert len(NotificationType) == 11
     # Every event that raises a flag by itself makes the flag's notification: one rule.
     flagged = [kind for kinds in (MAKERS, ALSO) for kind, m in kinds.items() if m is flag_raised]
     assert set(flagged) == set(RAISERS)
+
+
+def test_a_new_records_pairs_are_told_thin_and_only_when_the_search_raised_some() -> None:
+    """Ids, the grade and the reasons: never a name or a date of birth."""
+    event = SimpleNamespace(originator_id=uuid4(), occurred_at=datetime(2026, 12, 5, tzinfo=UTC))
+    assert duplicates_found(event, []) is None
+    earlier = uuid4()
+    pair = FoundPair(uuid4(), earlier, event.originator_id, "probable", ("similar_name",))
+    told = duplicates_found(event, [pair])
+    assert told is not None
+    assert (told.participant_id, told.names) == (event.originator_id, (earlier,))
+    assert told.data == {
+        "candidates": [
+            {
+                "candidate_id": pair.candidate_id,
+                "participant_ids": [earlier, event.originator_id],
+                "grade": "probable",
+                "reasons": ["similar_name"],
+            }
+        ]
+    }
 
 
 BASES = {
