@@ -1,6 +1,8 @@
 """What a link between two records of one person changes beyond the records' own views, over
-HTTP on both stores: the liaison prosecutor's queue names the person once, `as_of` reads the
-link by its history, and forgetting one record frees every claim it held."""
+HTTP on both stores: the liaison prosecutor's queue names the person once (and, as a generated
+matrix, shows each office only its own matters' legal section), `as_of` reads the link by its
+history, forgetting one record frees every claim it held, and a pair the candidate search
+finds is told from the referral event."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from infra.audit_tables import access_log
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import headers_for
@@ -61,6 +65,87 @@ async def test_the_liaison_queue_names_a_linked_person_once_until_unlinked(
     assert last["categories"] == ["legal"]
     assert (await decide(http, container, f"/v1/participants/{second}/unlink")).status_code == 201
     assert await queue(http, container, min_position=head(container)) == before
+
+
+def accounted(container: Container, actor: str) -> dict[str, str]:
+    """What the accounting of disclosures recorded for one read: participant → sections."""
+    container.audit.access_log.flush()
+    query = select(access_log.c.participant_id, access_log.c.categories)
+    with container.sql.connect() as conn:
+        rows = conn.execute(query.where(access_log.c.actor == actor)).all()
+    return {str(pid): text for pid, text in rows}
+
+
+OFFICES = ("kcpao", "ccpo", "pao-x")  # two offices holding matters, one holding none
+STATES = ("apart", "linked", "unlinked")
+
+
+def expected_queue(
+    matters: list[tuple[str, str, str]], office: str, state: str, named: str | None, first: str
+) -> set[tuple[str, str]]:
+    """The table: an office sees the matters it holds; while linked, a matter on the later
+    record names the earlier one (the person), and the person's id finds it."""
+
+    def person(record: str) -> str:
+        return first if state == "linked" else record
+
+    return {
+        (matter, person(record))
+        for matter, record, holder in matters
+        if holder == office and named in (None, record, person(record))
+    }
+
+
+async def test_the_liaison_queue_with_a_link_as_a_generated_matrix(
+    http: httpx.AsyncClient, container: Container
+) -> None:
+    """Every office x link state x filter (none, either record): the entries are exactly the
+    table's, each shows the legal section only, and each read is accounted as `legal` on the
+    records its entries came from and the person they name, and on nothing else."""
+    candidate, first, second = await paired(http, container)
+    matters = []
+    for n, (record, office) in enumerate(((first, "kcpao"), (second, "kcpao"), (second, "ccpo"))):
+        opened = await open_matter(
+            http, container, record, "pending_case", f"26-1-0000{n}-1", office=office
+        )
+        matters.append((opened["matter_id"], record, office))
+    cases = 0
+    for state in STATES:
+        if state != "apart":
+            path = (
+                f"{URL}/{candidate}/link"
+                if state == "linked"
+                else f"/v1/participants/{second}/unlink"
+            )
+            assert (await decide(http, container, path)).status_code == 201
+        for office in OFFICES:
+            for named in (None, first, second):
+                actor = f"q-{cases}"
+                params: dict[str, Any] = {"min_position": head(container)}
+                if named is not None:
+                    params["participant_id"] = named
+                response = await http.get(
+                    "/v1/queues/liaison-prosecutor",
+                    params=params,
+                    headers=headers_for(container, "prosecutor", office, actor=actor),
+                )
+                assert response.status_code == 200, response.text
+                items = response.json()["items"]
+                found = {(i["matter_id"], i["participant_id"]) for i in items}
+                assert found == expected_queue(matters, office, state, named, first), (
+                    state,
+                    office,
+                    named,
+                )
+                assert all(set(i) == {"matter_id", "participant_id", *LEGAL} for i in items)
+                records = {r for m, r, _ in matters if m in {i["matter_id"] for i in items}}
+                people = {i["participant_id"] for i in items}
+                assert accounted(container, actor) == dict.fromkeys(records | people, "legal")
+                cases += 1
+    assert cases == len(STATES) * len(OFFICES) * 3 == 27
+
+
+LEGAL = ("kind", "state", "reason", "due_at", "case_number")
 
 
 async def test_as_of_reads_a_link_by_its_history(
