@@ -142,7 +142,27 @@ async def test_the_liaison_queue_with_a_link_as_a_generated_matrix(
                 people = {i["participant_id"] for i in items}
                 assert accounted(container, actor) == dict.fromkeys(records | people, "legal")
                 cases += 1
+            await earlier_as_the_office_sees_it(http, container, matters, office, state, first)
     assert cases == len(STATES) * len(OFFICES) * 3 == 27
+
+
+async def earlier_as_the_office_sees_it(
+    http: httpx.AsyncClient,
+    container: Container,
+    matters: list[tuple[str, str, str]],
+    office: str,
+    state: str,
+    first: str,
+) -> None:
+    """The earlier record's view agrees with the queue: an office holding a matter on either
+    record of a linked person reads the person, and of the legal matters only its own."""
+    own = expected_queue(matters, office, state, first, first)
+    headers = headers_for(container, "prosecutor", office)
+    response = await http.get(f"/v1/participants/{first}", headers=headers)
+    assert response.status_code == (200 if own else 404), (state, office)
+    if own:
+        shown = {m["matter_id"] for m in response.json()["legal_matters"]}
+        assert shown == {matter for matter, _ in own}, (state, office)
 
 
 LEGAL = ("kind", "state", "reason", "due_at", "case_number")
