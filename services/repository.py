@@ -79,11 +79,14 @@ class Repository(Loader):
     ) -> tuple[Participant, ...]:
         """The other records of the same person: the earlier record a later one is linked
         into, or the later records linked into an earlier one. With `as_of`, `participant` is
-        as known then, and so are the links it records and the records they name."""
+        as known then, and so are the links it records and the records they name. A record
+        forgotten since is left out: the other record is not forgotten with it."""
         linked = (participant.linked_to,) if participant.linked_to else participant.linked_records
+        current = [self.load(Participant, other) for other in linked]
+        kept = [other for other in current if not other.forgotten]
         if as_of is None:
-            return tuple(self.participant(other) for other in linked)
-        then = (self.find(Participant, other, as_of) for other in linked)
+            return tuple(kept)
+        then = (self.find(Participant, other.id, as_of) for other in kept)
         return tuple(other for other in then if other is not None)
 
     def claimed(self, identifier: Identifier, scopes: Iterable[str]) -> list[UUID]:

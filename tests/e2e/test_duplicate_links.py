@@ -262,3 +262,23 @@ async def test_a_pair_the_candidate_search_finds_is_told_from_the_referral_event
     for agency, role in (("spd", "police"), ("cbo", "community_partner")):
         others = await feed(http, headers_for(container, role, agency))
         assert "possible_duplicate.found" not in {i["type"] for i in others}
+
+
+async def test_forgetting_one_record_of_a_linked_person_leaves_the_other_readable(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    """The later record is forgotten while linked: the earlier record is not (a 200, now and
+    as known while both stood linked), and shows nothing of the forgotten one but its id."""
+    candidate, first, second = await paired(http, container)
+    assert (await decide(http, container, f"{URL}/{candidate}/link")).status_code == 201
+    clock.advance(timedelta(hours=1))
+    linked_then = iso(clock.now())
+    clock.advance(timedelta(hours=1))
+    pm = headers_for(container, "project_manager", "pcg", actor="pm-1")
+    body = {"reason": "court_order", "reference": "KCSC order 26-2-01234", "approved_by": "aud-1"}
+    url = f"/v1/participants/{second}/forget"
+    assert (await http.post(url, json=body, headers=pm)).status_code == 201
+    for params in ({}, {"as_of": linked_then}):
+        response = await http.get(f"/v1/participants/{first}", params=params, headers=pm)
+        assert response.status_code == 200, (params, response.text)
+        assert [r["door"] for r in response.json()["referrals"]] == ["social_contact"], params
