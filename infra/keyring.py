@@ -164,6 +164,18 @@ class Keyring:
         self.keys[key_id] = key
         return key
 
+    def load_all(self) -> int:
+        """Every stored key into this process's cache, in one query: a replay of the whole
+        store (a rebuild) opens nearly every person's events, and one query per person cost
+        more than all its decoding. Keys destroyed later are dropped from the cache as ever."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped)).all()
+        for key_id, wrapped in rows:
+            if key_id not in self.keys:
+                raw = unseal(self.kek, bytes(wrapped), WRAP_CONTEXT + key_id.bytes)
+                self.keys[key_id] = AESGCM(raw)
+        return len(rows)
+
     def is_forgotten(self, subject: UUID) -> bool:
         table = forgetting_receipts
         with self.engine.connect() as conn:

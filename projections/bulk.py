@@ -14,6 +14,15 @@ from sqlalchemy import JSON, Connection, Table
 
 Row = dict[str, Any]
 
+# Set on a connection (execution option) while it loads a rebuild's shadow tables on
+# PostgreSQL: they started empty and are fed each event once, in position order.
+INTO_EMPTY = "lead_into_empty_tables"
+
+
+def into_empty(conn: Connection) -> bool:
+    """Whether rows keyed by events this batch is the first to see can be COPYed in plainly."""
+    return bool(conn.get_execution_options().get(INTO_EMPTY))
+
 
 def target_name(conn: Connection, table: Table) -> str:
     """The table as the connection sees it (a rebuild redirects it into a shadow schema)."""

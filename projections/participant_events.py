@@ -4,16 +4,25 @@ so a participant's history is read without scanning the store."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
+import orjson
+from eventsourcing.persistence import Mapper
 from eventsourcing.utils import get_topic
 from sqlalchemy import BigInteger, Boolean, Column, Connection, Index, Table, Uuid, select
 
+from infra.events_table.log import Stored
 from infra.tables import metadata
+from projections.bulk import copy_insert, into_empty
 from projections.engine import BatchProjection, Item
 from projections.sql import Row, load_rows, upsert_many
-from projections.touching import TopicsAboutParticipants, kind_of, participants_named
+from projections.touching import (
+    PARTICIPANT_FIELD,
+    TopicsAboutParticipants,
+    kind_of,
+    participants_named,
+)
 
 participant_events = Table(
     "participant_events",
@@ -42,9 +51,44 @@ def stream_owner(conn: Connection, originator_id: UUID) -> UUID | None:
     return found if isinstance(found, UUID) else None
 
 
+class Shallow(NamedTuple):
+    """What this projection reads of an event, decoded without building the event: a rebuild
+    spent most of its decoding on events only this projection wants."""
+
+    topic: str
+    originator_id: UUID
+    originator_version: int
+    participant_id: UUID | None
+
+
+def shallow(stored: Stored, mapper: Mapper[Any]) -> Shallow:
+    """The ids and version of a stored event and its `participant_id`, if it has one. That
+    field is never sealed (issue 18 seals personal fields only), so it is read from the
+    stored JSON, after the library's cipher and compressor if the store has them."""
+    originator = stored.originator_id
+    originator_id = originator if isinstance(originator, UUID) else UUID(originator)
+    participant_id = None
+    kind = kind_of(stored.topic)
+    if kind.names_participant or (kind.owned_stream and stored.originator_version == 1):
+        state = stored.state
+        if mapper.cipher is not None:
+            state = mapper.cipher.decrypt(state)
+        if mapper.compressor is not None:
+            state = mapper.compressor.decompress(state)
+        field = orjson.loads(state).get(PARTICIPANT_FIELD)
+        if isinstance(field, dict) and field.get("_type_") == "uuid_hex":
+            participant_id = UUID(hex=field["_data_"])
+    return Shallow(stored.topic, originator_id, stored.originator_version, participant_id)
+
+
+def topic_of(event: Any) -> str:
+    return event.topic if isinstance(event, Shallow) else get_topic(type(event))
+
+
 def classify(event: Any, owner_of: OwnerOf) -> tuple[set[UUID], bool, UUID | None]:
-    """(participants named, is a disclosure, the stream's owner if this event founds one)."""
-    kind = kind_of(get_topic(type(event)))
+    """(participants named, is a disclosure, the stream's owner if this event founds one);
+    `event` is a domain event or its `Shallow` reading."""
+    kind = kind_of(topic_of(event))
     founded = getattr(event, "participant_id", None) if kind.owned_stream else None
     founded = founded if isinstance(founded, UUID) and event.originator_version == 1 else None
     owner = founded or (owner_of(event.originator_id) if kind.owned_stream else None)
@@ -52,11 +96,16 @@ def classify(event: Any, owner_of: OwnerOf) -> tuple[set[UUID], bool, UUID | Non
 
 
 class ParticipantEvents(BatchProjection):
-    """Per batch: one load of the stream owners it needs, one write per table."""
+    """Per batch: one load of the stream owners it needs, one write per table. It needs only
+    ids and versions, so a rebuild hands it `Shallow` readings (`decode_shallow`) of the
+    events no other projection wants decoded, and builds its disclosure index after loading
+    (only the history's queries use it)."""
 
     name = "participant_events"
     tables = (participant_events, participant_streams)
     topics: frozenset[str] = TopicsAboutParticipants()
+    decode_shallow = staticmethod(shallow)
+    indexes_after_load = frozenset({"ix_participant_events_disclosure"})
 
     def apply_batch(self, conn: Connection, items: list[Item]) -> None:
         owners = self.known_owners(conn, items)
@@ -73,18 +122,28 @@ class ParticipantEvents(BatchProjection):
                     "position": position,
                     "disclosure": disclosure,
                 }
-        upsert_many(conn, participant_streams, streams, ["originator_id"])
-        upsert_many(conn, participant_events, list(rows.values()), ["participant_id", "position"])
+        write(conn, participant_streams, streams, ["originator_id"])
+        write(conn, participant_events, list(rows.values()), ["participant_id", "position"])
 
     @staticmethod
     def known_owners(conn: Connection, items: list[Item]) -> dict[UUID, UUID]:
         owned = {
             event.originator_id
             for _, event in items
-            if kind_of(get_topic(type(event))).owned_stream and event.originator_version > 1
+            if kind_of(topic_of(event)).owned_stream and event.originator_version > 1
         }
         table = participant_streams
         return {
             row["originator_id"]: row["participant_id"]
             for row in load_rows(conn, table, table.c.originator_id, owned)
         }
+
+
+def write(conn: Connection, table: Table, rows: list[Row], keys: list[str]) -> None:
+    """Every row is keyed by a position (or a stream's first event) the batch is the first to
+    see, so into a rebuild's empty shadow tables they go by plain COPY; live, by upsert (a
+    replayed batch leaves the same rows)."""
+    if rows and into_empty(conn):
+        copy_insert(conn, table, rows)
+    else:
+        upsert_many(conn, table, rows, keys)
