@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from bench import duplicates, notifications, sealing, site, write
-from bench.harness import Figure, postgres_database, print_table, write_results
+from bench import duplicates, notifications, sealing, site, user_felt, write
+from bench.harness import ROOT, Figure, postgres_database, print_table, write_results
 from infra.observability import configure_logging
 
 
@@ -17,6 +17,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="report the median of this many")
     parser.add_argument("--full", action="store_true", help="also a 100x site (long)")
+    parser.add_argument("--rate", type=float, default=500, help="open loop, referrals/s")
+    parser.add_argument("--open-seconds", type=float, default=30, help="open loop duration")
     args = parser.parse_args()
     configure_logging("WARNING", as_json=True)
     sizes = {"1x": 400} | ({"100x": 40_000} if args.full else {})
@@ -34,6 +36,10 @@ def main() -> None:
     for run in runs:  # the write path last: it adds nothing to the seeded stores
         with postgres_database() as settings:
             run.extend(write.measure(settings, "postgres", args.workers, args.seconds, 32))
+        # Open loop, CPU per referral, GC pauses: this tree's server on a database of its own.
+        run.extend(
+            user_felt.figures(ROOT, args.workers, args.seconds, args.rate, args.open_seconds)
+        )
         run.extend(write.sqlite_figures(args.seconds))
         with postgres_database() as settings:  # webhooks: lag to the receiver, deliveries/s
             run.extend(notifications.measure(settings))
