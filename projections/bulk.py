@@ -80,32 +80,26 @@ PLAIN: dict[type, Callable[[Any], str]] = {
 }
 
 
+def _plain(value: Any) -> str:
+    return "\\N" if value is None else PLAIN[type(value)](value)
+
+
+def _json(value: Any) -> str:  # None is JSON's null, as psycopg's path writes it
+    return orjson.dumps(value).decode().translate(ESCAPES)
+
+
 def as_copy_text(table: Table, columns: list[str], rows: Sequence[Row]) -> bytes | None:
     """The rows in COPY's text format, built in one piece: a row at a time through psycopg's
     adapters cost more than the database's work on it. Only for plain values (ids, numbers,
     text, aware times into `timestamptz`, JSON); None for anything else (then psycopg)."""
-    encoders: list[Callable[[Any], str] | None] = []
+    fields: list[tuple[str, Callable[[Any], str]]] = []
     for name in columns:
         kind = table.c[name].type
-        if isinstance(kind, JSON):
-            encoders.append(lambda value: orjson.dumps(value).decode().translate(ESCAPES))
-        elif isinstance(kind, DateTime) and not kind.timezone:
+        if isinstance(kind, DateTime) and not kind.timezone:
             return None
-        else:
-            encoders.append(None)
-    lines = []
+        fields.append((name, _json if isinstance(kind, JSON) else _plain))
     try:
-        for row in rows:
-            fields = []
-            for name, encoder in zip(columns, encoders, strict=True):
-                value = row[name]
-                if encoder is not None:  # JSON: None is JSON's null, as psycopg's path writes
-                    fields.append(encoder(value))
-                elif value is None:
-                    fields.append("\\N")
-                else:
-                    fields.append(PLAIN[type(value)](value))
-            lines.append("\t".join(fields))
+        lines = ["\t".join([encode(row[name]) for name, encode in fields]) for row in rows]
     except (KeyError, NotPlain):
         return None
     lines.append("")
