@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Engine, Index, Table, delete, select, update
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from infra.events_table.log import Stored
+from infra.events_table.log import COLUMNS, Record, Stored
 from infra.eventstore import LeadStore
 from projections.bulk import INTO_EMPTY
 from projections.engine import Decoder, Item, Projection, Undecodable, apply_guarded
@@ -71,6 +71,7 @@ class Rebuilder:
         self.topics = wanted_topics(self.projections)
         self.batch_size = batch_size
         self.postgres = engine.dialect.name == "postgresql"
+        self.in_sql: frozenset[str] = frozenset()  # topics written by SQL alone (run)
         # Events the replay could not apply: they replace the projections' quarantine entries
         # at the swap (an entry a fix now applies must not be retried, and applied, again).
         self.quarantine = Quarantine(engine)
@@ -83,6 +84,7 @@ class Rebuilder:
 
     def run(self, progress: Progress | None = None) -> RebuildReport:
         started = time.perf_counter()
+        self.in_sql = self.sql_only_topics()
         with self.connection() as conn:
             for projection in self.projections:
                 self.create_shadow(conn, projection)
@@ -108,6 +110,7 @@ class Rebuilder:
                 upcoming = pool.submit(self.prefetch, notifications[-1].id)
                 with conn.begin():
                     self.apply_items(conn, batch.items)
+                    self.apply_in_sql(conn, position, notifications[-1].id)
                 position, read = notifications[-1].id, read + len(notifications)
                 if progress:
                     progress(position, self.store.table.head())
@@ -115,7 +118,44 @@ class Rebuilder:
         return position, read
 
     def read(self, after: int) -> Sequence[Stored]:
-        return self.store.table.notifications(after, self.batch_size, self.topics)
+        """The next batch of the events some projection reads here (not those `in_sql`)."""
+        if not self.in_sql:
+            return self.store.table.notifications(after, self.batch_size, self.topics)
+        table = self.store.table
+        sql = (
+            f"SELECT {COLUMNS} FROM {table.dialect.table} "  # noqa: S608 (constants)
+            "WHERE notification_id > %s AND NOT (topic = ANY(%s)) "
+            "ORDER BY notification_id LIMIT %s"
+        )
+        rows = table.rows(sql, (after, sorted(self.in_sql), self.batch_size), binary=True)
+        return [Record._make(row) for row in rows]
+
+    def sql_only_topics(self) -> frozenset[str]:
+        """Stored topics every projection that wants them writes by SQL alone during a
+        rebuild (PostgreSQL; only when everything is read, so no topic list is cut short;
+        a topic first stored later is read here as usual)."""
+        if not self.postgres or self.topics:
+            return frozenset()
+        stored = self.store.table.topic_counts()
+        chosen = set()
+        for topic in stored:
+            wanting = [p for p in self.projections if topic in p.topics]
+            capable = [sql_writer(p) for p in wanting]
+            if wanting and all(w is not None and topic in w.sql_topics([topic]) for w in capable):
+                chosen.add(topic)
+        return frozenset(chosen)
+
+    def apply_in_sql(self, conn: Connection, after: int, upto: int) -> None:
+        """The events of the `in_sql` topics at positions in (after, upto]: committed, all of
+        them, since `upto` is (the store's insert lock keeps commit order = position order)."""
+        if not self.in_sql or upto <= after:
+            return
+        for projection in self.projections:
+            writer = sql_writer(projection)
+            if writer is not None:
+                topics = frozenset(t for t in self.in_sql if t in projection.topics)
+                with self.translated(conn, projection) as shadow:
+                    writer.index_in_sql(shadow, self.store.table.dialect.table, topics, after, upto)
 
     def prefetch(self, after: int) -> Batch:
         notifications = self.read(after)
@@ -250,7 +290,9 @@ class Rebuilder:
         caught_up = 0
         while notifications := self.read(position):
             self.apply(conn, notifications)
+            self.apply_in_sql(conn, position, notifications[-1].id)
             position, caught_up = notifications[-1].id, caught_up + len(notifications)
+        self.apply_in_sql(conn, position, max(position, head))
         position = max(position, head)
         for projection in self.projections:
             for table in self.tables(projection):
@@ -292,6 +334,20 @@ class Rebuilder:
             conn.exec_driver_sql(f"DETACH DATABASE {self.shadow(projection)}")
             conn.commit()
             self.shadow_file(projection).unlink(missing_ok=True)
+
+
+class WritesInSql(Protocol):
+    def sql_topics(self, topics: Iterable[str]) -> frozenset[str]: ...
+
+    def index_in_sql(
+        self, conn: Connection, events_table: str, topics: frozenset[str], after: int, upto: int
+    ) -> None: ...
+
+
+def sql_writer(projection: Projection) -> WritesInSql | None:
+    """A projection that writes the rows of some topics' events by SQL alone in a rebuild."""
+    has = hasattr(projection, "sql_topics") and hasattr(projection, "index_in_sql")
+    return cast(WritesInSql, projection) if has else None
 
 
 def shallow_decoder(projection: Projection) -> ShallowDecode | None:

@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import inspect, select
+from sqlalchemy import delete, inspect, select, update
 
-from bench.history import History
+from bench.history import NOW, History
 from domain.base import Meta, Stamp
 from domain.participant import Participant
 from domain.values import Arrest, Charge, Demographics, Location, Person, PolicyTerms, Referral
@@ -20,10 +20,11 @@ from projections.participant_events import (
     ParticipantEvents,
     classify,
     participant_events,
+    participant_streams,
     shallow,
 )
 from projections.rebuild import Rebuilder
-from projections.tables import intake_deadlines
+from projections.tables import intake_deadlines, projection_positions
 from services.container import Container
 
 pytestmark = pytest.mark.integration
@@ -133,3 +134,56 @@ def test_a_rebuild_builds_the_indexes_it_defers_before_the_swap(container: Conta
         rows = conn.execute(select(participant_events)).all()
     assert "ix_participant_events_disclosure" in {index["name"] for index in indexes}
     assert len(rows) > 300
+
+
+def test_events_only_the_participant_index_wants_are_indexed_in_sql_exactly_as_applied(
+    container: Container,
+) -> None:
+    """On PostgreSQL a rebuild writes the index rows of events that name only their own
+    participant (contacts, most of a store) with INSERT … SELECT, never reading them here;
+    the rows equal those the projector applied one batch at a time, events written during
+    the rebuild (caught up under the swap's lock) included."""
+    History(container.store, seed=8).write(1200, per_save=15)
+    record_contacts(container, 5)
+    container.projector.run_until_caught_up()
+    rebuilder = Rebuilder(container.store, container.sql, container.projector.projections, 150)
+
+    written: list[int] = []
+
+    def write_more(position: int, head: int) -> None:
+        if len(written) < 2:  # after the first batches: the swap catches these up
+            History(container.store, seed=9 + len(written)).write(60, per_save=15)
+            record_contacts(container, 5)  # the newest events are contacts alone
+            written.append(head)
+
+    rebuilder.run(write_more)
+    rebuilt = index_rows(container)
+    with container.sql.begin() as conn:
+        conn.execute(delete(participant_events))
+        conn.execute(delete(participant_streams))
+        conn.execute(update(projection_positions).values(position=0))
+    container.projector.run_until_caught_up()
+    assert rebuilt == index_rows(container)
+    contact = "domain.participant:Participant.ContactRecorded"
+    assert (contact in rebuilder.in_sql) == (container.sql.dialect.name == "postgresql")
+    assert len(rebuilt) > 1200
+    assert len(written) == 2
+
+
+def record_contacts(container: Container, count: int) -> None:
+    """Contacts with someone taken in (the last event of one who was: a later one refuses)."""
+    contact = "domain.participant:Participant.ContactRecorded"
+    stored = container.store.table.notifications(0, 100_000, [contact])[-1]
+    participant = container.store.repository.get(stored.originator_id)
+    stamp = Stamp(META, NOW)
+    for _ in range(count):
+        participant.record_contact(NOW, "phone", stamp)
+    container.store.save(participant)
+
+
+def index_rows(container: Container) -> list[tuple[Any, ...]]:
+    with container.sql.connect() as conn:
+        query = select(participant_events).order_by(
+            participant_events.c.participant_id, participant_events.c.position
+        )
+        return [tuple(row) for row in conn.execute(query)]
