@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import resource
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -169,7 +170,11 @@ class Generator:
 
 
 def open_loop(url: str, token: str, rate: float, seconds: float, run: str) -> OpenLoopResult:
-    """Run the generator on an event loop of its own (uvloop when installed)."""
+    """Run the generator on an event loop of its own (uvloop when installed). A stalled
+    service makes it open a connection per request it owes: allow as many as the system does."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     generator = Generator(url, token, rate, seconds, run)
     with contextlib.suppress(ImportError):
         import uvloop  # noqa: PLC0415 (optional)
