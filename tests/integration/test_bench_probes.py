@@ -54,6 +54,13 @@ class StallingServer:
             writer.write(b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\n{}")
         writer.close()
 
+    async def close(self) -> None:
+        """Connection handlers still waiting for a request end with the test."""
+        others = asyncio.all_tasks() - {asyncio.current_task()}
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
         server = self.loop.run_until_complete(asyncio.start_server(self.handle, "127.0.0.1", 0))
@@ -69,6 +76,7 @@ def stalling() -> Iterator[StallingServer]:
     thread.start()
     server.ready.wait(5)
     yield server
+    asyncio.run_coroutine_threadsafe(server.close(), server.loop).result(5)
     server.loop.call_soon_threadsafe(server.loop.stop)
     thread.join(5)
 
