@@ -20,14 +20,16 @@ Attribution: a sample belongs to the layer of its innermost frame whose module i
 group (LAYERS; the module is the top-level package of the frame's file: the first folder under
 site-packages, under the tree, or under the standard library). Frames of other modules
 (`uuid`, `datetime`, `typing`, ...) count for the nearest known caller; a stack with no known
-frame is "other". C code is charged to the Python frame that called it.
+frame is "other". C code is charged to the Python frame that called it. The thread hop's row is
+split by its caller (the nearest layer outward): a worker waiting on the group commit's writer
+is a hand-off to the writer, not the threadpool's hop.
 
 Cyclic GC is no frame to py-spy: a collection's samples land on whatever frame allocated when it
 started, so the layer shares include GC time spread over those frames. The GC row beside the
 table is the probe's (bench/gc_probe.py) collecting-thread CPU, summed over the collections of
 0.5 ms or more during the run, per referral: part of the total, not added to it.
 
-Prints the table and writes var/bench/layers.json."""
+Prints the table and writes var/bench/layers.json (the samples, var/bench/layers.raw)."""
 
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.harness import ROOT
 from bench.proc_cpu import CpuMeter, descendants
@@ -52,14 +55,15 @@ from bench.user_felt import children_cpu, prepare, serve, service_env, throwaway
 CONNECTIONS = 32
 SAMPLE_RATE = 100  # per second, py-spy's default: it scans every thread (40 in the pool)
 OTHER = "other"
+HOP = "thread hop: anyio, concurrent, threading"
 # Layer, and the top-level modules whose frames belong to it.
 LAYERS: dict[str, frozenset[str]] = {
-    "api (ours)": frozenset({"api"}),
+    "api: routes, middleware": frozenset({"api"}),
     "services: use cases": frozenset({"services"}),
     "domain": frozenset({"domain"}),
-    "infra (ours): store, group commit, policy": frozenset({"infra"}),
+    "infra: store, group commit, keyring": frozenset({"infra"}),
     "projections": frozenset({"projections"}),
-    "composition (ours)": frozenset({"composition", "cli"}),
+    "composition": frozenset({"composition", "cli"}),
     "starlette/fastapi": frozenset({"starlette", "fastapi"}),
     "pydantic": frozenset({"pydantic", "pydantic_core"}),
     "eventsourcing": frozenset({"eventsourcing"}),
@@ -70,7 +74,7 @@ LAYERS: dict[str, frozenset[str]] = {
         {"uvicorn", "h11", "httptools", "asyncio", "uvloop", "selectors"}
     ),
     "json encoding": frozenset({"json", "orjson"}),
-    "thread hop: anyio, concurrent, threading": frozenset({"anyio", "concurrent", "threading"}),
+    HOP: frozenset({"anyio", "concurrent", "threading"}),
     "logging, metrics": frozenset({"logging", "structlog", "prometheus_client"}),
 }
 LAYER_OF_MODULE = {module: layer for layer, modules in LAYERS.items() for module in modules}
@@ -98,31 +102,49 @@ def top_module(filename: str, tree: Path) -> str:
     return module_path(filename, tree).split("/", 1)[0].removesuffix(".py")
 
 
-def classify(frames: list[str], tree: Path) -> tuple[str, str]:
-    """The layer of a stack (outermost frame first), that of its innermost known frame, and
-    that frame as `function (path)`; a stack with no known frame is "other", by its leaf."""
-    for frame in reversed(frames):
-        found = FRAME.match(frame)
-        if found is None:
-            continue
-        layer = LAYER_OF_MODULE.get(top_module(found.group("file"), tree))
-        if layer is not None:
-            return layer, f"{found.group('name')} ({module_path(found.group('file'), tree)})"
-    return OTHER, frames[-1] if frames else ""
+class Sample(NamedTuple):
+    layer: str
+    frame: str  # the deciding frame, `function (path)`
+    caller: str  # the nearest layer outward of a different name; "" when there is none
+
+
+def known_layer(frame: str, tree: Path) -> tuple[str, str] | None:
+    """(layer, `function (path)`) of a frame whose module is in a known group."""
+    found = FRAME.match(frame)
+    if found is None:
+        return None
+    layer = LAYER_OF_MODULE.get(top_module(found.group("file"), tree))
+    if layer is None:
+        return None
+    return layer, f"{found.group('name')} ({module_path(found.group('file'), tree)})"
+
+
+def classify(frames: list[str], tree: Path) -> Sample:
+    """The layer of a stack (outermost frame first): that of its innermost known frame; a stack
+    with no known frame is "other", named by its leaf. The caller tells, say, a thread hop
+    waited on by the group commit from one waited on by the threadpool."""
+    known = [found for frame in frames if (found := known_layer(frame, tree)) is not None]
+    if not known:
+        return Sample(OTHER, frames[-1] if frames else "", "")
+    layer, frame = known[-1]
+    callers = [outer for outer, _ in reversed(known) if outer != layer]
+    return Sample(layer, frame, callers[0] if callers else "")
 
 
 def layer_of(frames: list[str], tree: Path) -> str:
-    return classify(frames, tree)[0]
+    return classify(frames, tree).layer
 
 
 @dataclass
 class Attribution:
     samples: Counter[str] = field(default_factory=Counter)  # per layer
     frames: dict[str, Counter[str]] = field(default_factory=dict)  # the deciding frames
+    callers: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def add(self, layer: str, frame: str, count: int) -> None:
-        self.samples[layer] += count
-        self.frames.setdefault(layer, Counter())[frame] += count
+    def add(self, sample: Sample, count: int) -> None:
+        self.samples[sample.layer] += count
+        self.frames.setdefault(sample.layer, Counter())[sample.frame] += count
+        self.callers.setdefault(sample.layer, Counter())[sample.caller] += count
 
 
 def attribute(raw: str, tree: Path) -> Attribution:
@@ -131,7 +153,7 @@ def attribute(raw: str, tree: Path) -> Attribution:
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
         if stack and count.isdigit():
-            attribution.add(*classify(stack.split(";"), tree), int(count))
+            attribution.add(classify(stack.split(";"), tree), int(count))
     return attribution
 
 
@@ -255,8 +277,14 @@ def show(result: Profile, rows: list[Row]) -> None:
         f"load average {loads(result.load_before)} before, {loads(result.load_after)} after"
     )
     out(f"{'layer':<44} {'ms/referral':>11} {'share':>7}")
+    total = sum(result.attribution.samples.values())
     for row in rows:
         out(f"{row.layer:<44} {row.ms_per_referral:11.3f} {row.share:7.1%}")
+        if row.layer != HOP:
+            continue
+        for caller, count in result.attribution.callers[HOP].most_common():
+            ms, label = result.cpu_ms_per_referral * count / total, caller or "its own loop"
+            out(f"{'  for ' + label:<44} {ms:11.3f} {count / total:7.1%}")
     out(f"{'total (service process, /proc)':<44} {result.cpu_ms_per_referral:11.3f} {1:7.1%}")
     gc_ms = result.gc.cpu_ms / max(1, result.answered)
     out(
@@ -296,7 +324,11 @@ def main() -> None:
         "non_2xx": result.non_2xx,
         "cpu_ms_per_referral": result.cpu_ms_per_referral,
         "layers": [
-            asdict(row) | {"top_frames": result.attribution.frames[row.layer].most_common(8)}
+            asdict(row)
+            | {
+                "top_frames": result.attribution.frames[row.layer].most_common(8),
+                "callers": result.attribution.callers[row.layer].most_common(),
+            }
             for row in rows
         ],
         "gc": asdict(result.gc)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.layers import OTHER, attribute, classify, collections_between, table, top_module
+from bench.layers import HOP, OTHER, attribute, classify, collections_between, table, top_module
 
 pytestmark = pytest.mark.unit
 
@@ -38,10 +38,11 @@ def test_our_code_takes_the_samples_of_the_standard_library_it_calls() -> None:
         f"_hashlib_new ({STDLIB}/hashlib.py:160)",
     ]
 
-    assert classify(stack, TREE) == (
-        "services: use cases",
-        "ReferParticipant.__call__ (services/referrals.py)",
-    )
+    sample = classify(stack, TREE)
+
+    assert sample.layer == "services: use cases"
+    assert sample.frame == "ReferParticipant.__call__ (services/referrals.py)"
+    assert sample.caller == "api: routes, middleware"
 
 
 def test_the_innermost_known_frame_wins_over_our_code_around_it() -> None:
@@ -66,8 +67,19 @@ def test_the_thread_hop_is_what_is_left_of_a_worker_thread_outside_any_other_lay
         f"_worker ({STDLIB}/concurrent/futures/thread.py:81)",
         f"SimpleQueue.get ({STDLIB}/queue.py:171)",
     ]
+    handing_off = [
+        *WORKER,
+        "GroupCommitRecorder.insert_events (/work/main/infra/group_commit.py:106)",
+        f"Event.wait ({STDLIB}/threading.py:629)",
+        f"Condition.wait ({STDLIB}/threading.py:327)",
+    ]
 
-    assert classify(waiting, TREE)[0] == "thread hop: anyio, concurrent, threading"
+    assert classify(waiting, TREE) == (HOP, "_worker (concurrent/futures/thread.py)", "")
+    assert classify(handing_off, TREE) == (
+        HOP,
+        "Condition.wait (threading.py)",
+        "infra: store, group commit, keyring",
+    )
 
 
 def test_a_package_of_the_same_name_outside_the_tree_is_not_ours() -> None:
@@ -84,7 +96,11 @@ def test_a_stack_with_no_known_frame_is_other_and_named_by_its_leaf() -> None:
         "_find_and_load (<frozen importlib._bootstrap>:1176)",
     ]
 
-    assert classify(stack, TREE) == (OTHER, "_find_and_load (<frozen importlib._bootstrap>:1176)")
+    assert classify(stack, TREE) == (
+        OTHER,
+        "_find_and_load (<frozen importlib._bootstrap>:1176)",
+        "",
+    )
 
 
 def test_shares_of_the_samples_become_ms_of_the_process_cpu_per_referral() -> None:
