@@ -11,10 +11,12 @@ Sampling: `py-spy record --format raw --nonblocking --full-filenames`, neither `
 `--gil`. Without `--idle` a thread is sampled only while the OS has it running or runnable, so
 threads waiting on a socket, a lock or the GIL are not counted: the samples follow CPU. Without
 `--gil`, a thread running C code that let go of the GIL (libpq inside psycopg) still counts: that
-is CPU the process spends too. `--nonblocking` does not stop the process at each sample, so the
-profiler does not slow what it measures; a few stacks may be torn (py-spy's error count is
-reported). A runnable thread waiting for a core is counted as if it ran: on a busy machine that
-spreads some samples over threads that were only ready.
+is CPU the process spends too. `--nonblocking` reads the stacks without stopping the process,
+so sampling adds no pauses to the requests; a stack read while it changes is dropped (py-spy's
+error count is reported). py-spy's own CPU is reported too: on two cores it competes with the
+service, slowing the run rather than shifting the shares. A runnable thread waiting for a core
+is counted as if it ran: on a busy machine that spreads some samples over threads that were
+only ready.
 
 Attribution: a sample belongs to the layer of its innermost frame whose module is in a known
 group (LAYERS; the module is the top-level package of the frame's file: the first folder under
@@ -293,7 +295,7 @@ def show(result: Profile, rows: list[Row]) -> None:
     )
     out(
         f"{sum(result.attribution.samples.values())} samples at {SAMPLE_RATE}/s, "
-        f"{result.profiler_errors} torn; "
+        f"{result.profiler_errors} failed; "
         f"py-spy itself {result.profiler_cpu_ms_per_referral:.3f} ms/referral; "
         f"{result.gc.count} collections >= 0.5 ms, longest {result.gc.largest_ms:.1f} ms"
     )
