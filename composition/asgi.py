@@ -7,11 +7,15 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from composition.bootstrap import build
-from infra.observability import configure_logging
+from infra import gc_pauses
+from infra.observability import REGISTRY, configure_logging
 from infra.settings import Settings
 
 
 def make_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
-    return create_app(build(settings))
+    gc_pauses.install(REGISTRY)
+    app = create_app(build(settings))
+    gc_pauses.settle()  # the start-up heap is never walked again (infra/gc_pauses.py)
+    return app
