@@ -8,7 +8,13 @@ from functools import cached_property
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProjectorFunction, project_aggregate
+from eventsourcing.application import (
+    Application,
+    ProcessingEvent,
+    ProjectorFunction,
+    project_aggregate,
+)
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from domain.caseloads import Caseloads
@@ -57,7 +63,22 @@ class LeadStore(Application[UUID]):
         return SealingMapper(self.construct_transcoder(), self.keyring)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        recordings = super().save(*objs, **kwargs)
+        """The library's `save`, with its events collected by class: the library asks each
+        object whether it is a domain event or an aggregate through runtime-checkable
+        Protocols, ~18 µs an object (every attribute probed). Anything not an aggregate
+        goes the library's way."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):  # a plain class check
+                processing.events.extend(obj.collect_events())
+                processing.aggregates[obj.id] = obj
+            elif obj is not None:
+                processing.collect_events(obj)
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        self.notify(processing.events)
         EVENTS_WRITTEN.inc(len(recordings))
         return recordings
 

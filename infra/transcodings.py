@@ -60,11 +60,13 @@ class ValueAsDict(Transcoding):
     def __init__(self, cls: type[Any]) -> None:
         self.type = cls
         self.name = cls.__name__
-        self.fields = frozenset(field.name for field in dataclasses.fields(cls))
+        # In declaration order, read once: `dataclasses.fields` builds it anew on every call.
+        self.names = tuple(field.name for field in dataclasses.fields(cls))
+        self.fields = frozenset(self.names)
         self.direct = not hasattr(cls, "__post_init__")
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self.names}
 
     def decode(self, data: dict[str, Any]) -> Any:
         for key, item in data.items():
@@ -132,9 +134,10 @@ def with_encodable_keys(value: Any) -> Any:
 class EngagementAsDict(Transcoding):
     type = Engagement
     name = "Engagement"
+    names = tuple(field.name for field in dataclasses.fields(Engagement))
 
     def encode(self, obj: Engagement) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self.names}
 
     def decode(self, data: dict[str, Any]) -> Engagement:
         history = [tuple(contact) for contact in data.pop("history")]
