@@ -3,6 +3,7 @@ so audit, the hash chain and projections all read one global order."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from typing import Any, ClassVar
@@ -16,11 +17,13 @@ from eventsourcing.application import (
 )
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Mapper
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.caseloads import Caseloads
 from domain.identifiers import LEGACY_CLAIM_IDS, ClaimIds
 from domain.participant import Participant
 from domain.policy import SitePolicy
+from infra.async_group_commit import AsyncGroupCommit, BatchFailed
 from infra.events_table.log import EventLog
 from infra.keyring import Keyring
 from infra.keys import open_keyring
@@ -32,6 +35,10 @@ from infra.transcodings import register_domain_transcodings, with_encodable_keys
 STORE_NAME = "LeadStore"  # the library names the tables after it (events_table/dialects.py)
 GROUP_COMMIT_RECORDER = "infra.group_commit:GroupCommitRecorder"
 TRANSCODER = "infra.transcodings:LeadTranscoder"
+
+
+class NotAtOnce(Exception):
+    """This save cannot be appended on the event loop; the library's path saves it."""
 
 
 class LeadStore(Application[UUID]):
@@ -48,6 +55,22 @@ class LeadStore(Application[UUID]):
         """`keyring` None: personal data is stored in plain text (benchmarks compare both)."""
         self.keyring = keyring
         super().__init__(env=env)
+        self.appender = self.async_appender(env or {})
+
+    def async_appender(self, env: dict[str, str]) -> AsyncGroupCommit | None:
+        """Saves on the event loop (`save_at_once`): PostgreSQL only, and never where saves
+        are held in memory."""
+        if self.writes_behind or not isinstance(self.recorder, PostgresApplicationRecorder):
+            return None
+        conninfo = {
+            "dbname": env["POSTGRES_DBNAME"],
+            "host": env["POSTGRES_HOST"],
+            "port": env["POSTGRES_PORT"],
+            "user": env["POSTGRES_USER"],
+            "password": env.get("POSTGRES_PASSWORD", ""),
+            "connect_timeout": env.get("POSTGRES_CONNECT_TIMEOUT", "5"),
+        }
+        return AsyncGroupCommit(self.recorder, conninfo)
 
     @property
     def claim_ids(self) -> ClaimIds:
@@ -55,6 +78,8 @@ class LeadStore(Application[UUID]):
         return self.keyring.claim_ids if self.keyring is not None else LEGACY_CLAIM_IDS
 
     def close(self) -> None:
+        if self.appender is not None:
+            self.appender.close()
         super().close()
         if self.keyring is not None:
             self.keyring.engine.dispose()  # its pool, or a test run exhausts the server's
@@ -81,6 +106,32 @@ class LeadStore(Application[UUID]):
         self.notify(processing.events)
         EVENTS_WRITTEN.inc(len(recordings))
         return recordings
+
+    async def save_at_once(self, aggregates: Sequence[Any], read: Mapping[UUID, int]) -> int:
+        """The aggregates' new events appended from the event loop, encoded by the library's
+        mapper as `save` encodes them, if every stream in `read` is still at the version
+        given (0: absent); the position of the last. IntegrityError when the save conflicts
+        (nothing written); NotAtOnce when no appender serves this store, there is nothing to
+        append, a snapshot would fall due (the library's `save` takes those), or the batch
+        failed as a whole: the library's path then saves, from a fresh decision."""
+        if self.appender is None or any(self.snapshot_due(a) for a in aggregates):
+            raise NotAtOnce
+        events = [event for aggregate in aggregates for event in aggregate.collect_events()]
+        if not events:
+            raise NotAtOnce
+        stored = [self.mapper.to_stored_event(event) for event in events]
+        try:
+            ids = await self.appender.append(stored, read)
+        except BatchFailed as failed:
+            raise NotAtOnce from failed
+        EVENTS_WRITTEN.inc(len(ids))
+        return max(ids)
+
+    def snapshot_due(self, aggregate: Any) -> bool:
+        interval = self.snapshotting_intervals.get(type(aggregate))
+        if not interval or not isinstance(aggregate, Aggregate):
+            return False
+        return any(e.originator_version % interval == 0 for e in aggregate.pending_events)
 
     def position_after(self, recordings: list[Any]) -> int:
         """Where a reader must have read to see a save: its last event, or the head of the

@@ -67,6 +67,13 @@ class SiteReads:
         events = list(self.store.events.get(aggregate_id))
         return project_aggregate(None, events) if events else None
 
+    def held(self) -> dict[UUID, Any] | None:
+        """The copies as last read (policy and caseloads by id; shared: do not mutate), or
+        None before the first read. They may be behind the store: a decision made from them
+        names the versions it used, and the save checks them (`Decision.read`)."""
+        with self.lock:
+            return None if self.copies is None else dict(self.copies)
+
     def loaded(self) -> dict[UUID, Any]:
         with self.lock:
             if self.copies is None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -15,7 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.base import Stamp
 from domain.errors import DomainError, ParticipantForgotten
 from infra.clock import Clock
-from infra.eventstore import LeadStore
+from infra.eventstore import LeadStore, NotAtOnce
 from services.answers import decode, encode
 from services.context import Outcome, RequestContext
 from services.idempotency import DONE, REFUSED, IdempotencyRecord, idempotency_record_id
@@ -35,6 +36,9 @@ class Decision(Generic[R]):
     aggregates: Sequence[Aggregate]
     result: R
     refused: bool = False
+    # What it was decided on, when not read from the store: stream id → version (0: absent).
+    # Only the path that saves on the event loop takes a decision made from memory.
+    read: Mapping[UUID, int] = field(default_factory=dict)
 
 
 Decide = Callable[[Stamp], Decision[R]]
@@ -86,9 +90,35 @@ class UnitOfWork:
         raise StoreBusy("too many concurrent changes to the same record; try again")
 
     def attempt(self, ctx: RequestContext, decide: Decide[R]) -> Outcome[R]:
-        key = ctx.meta.idempotency_key
         stamp = Stamp(ctx.meta, self.clock.now())
         decision = decide(stamp)
+        recordings = self.store.save(*self.saved_with(ctx, decision, stamp))
+        return Outcome(decision.result, self.store.position_after(recordings))
+
+    @property
+    def saves_at_once(self) -> bool:
+        """Whether `run_at_once` can save on the event loop (PostgreSQL)."""
+        return self.store.appender is not None
+
+    async def run_at_once(self, ctx: RequestContext, decide: Decide[R]) -> Outcome[R] | None:
+        """One try on the event loop, for a decision made from memory (`Decision.read`): its
+        events, reactions and idempotency record appended in one transaction that also checks
+        that every stream it was decided on is still at the version read. None when that try
+        is not the answer — a conflict (a stale copy, a claim written since, a replayed key),
+        a rule that refused on what may be a stale copy, a batch that failed: the caller then
+        runs `run`, which decides again from a fresh load and replays a kept answer."""
+        stamp = Stamp(ctx.meta, self.clock.now())
+        try:
+            decision = decide(stamp)
+            objects = self.saved_with(ctx, decision, stamp)
+            position = await self.store.save_at_once(objects, decision.read)
+        except (DomainError, IntegrityError, NotAtOnce):
+            return None
+        return Outcome(decision.result, position)
+
+    def saved_with(self, ctx: RequestContext, decision: Decision[R], stamp: Stamp) -> list[Any]:
+        """The decision's aggregates, with what the reactions add and the idempotency record."""
+        key = ctx.meta.idempotency_key
         objects = list(decision.aggregates)
         if self.reactions is not None:
             objects += self.reactions(objects, stamp)
@@ -99,8 +129,7 @@ class UnitOfWork:
                 ctx.meta.client_id, key, ctx.fingerprint, kind, answer, stamp
             )
             objects.append(record)
-        recordings = self.store.save(*objects)
-        return Outcome(decision.result, self.store.position_after(recordings))
+        return objects
 
     def replay(self, ctx: RequestContext, answer_type: Any) -> Outcome[Any] | None:
         """The first answer to this request's key, if one was saved."""

@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas, translate
 from api.audit_deps import viewer_for
@@ -32,12 +33,18 @@ SEARCH_ROLES = ("police", "case_manager", "supervisor", "project_manager", "pros
 @router.post(
     "/referrals", status_code=201, response_model=ReferralWritten, responses=problems(404, 409, 503)
 )
-def refer(
+async def refer(
     body: schemas.ReferralIn,
     container: ContainerDep,
     ctx: Annotated[RequestContext, Depends(write_context_for(*REFERRING_ROLES))],
 ) -> Response:
-    outcome = container.referrals.refer(ctx, translate.referral_command(body))
+    """`async`: a new person's referral is decided and saved on the event loop; any other
+    (a known identifier, a conflict, a replay, SQLite) takes the store-reading path in the
+    threadpool (services/referrals/referrals.py)."""
+    command = translate.referral_command(body)
+    outcome = await container.referrals.refer_at_once(ctx, command)
+    if outcome is None:
+        outcome = await run_in_threadpool(container.referrals.refer, ctx, command)
     return written(outcome, ReferralWritten.answer, 201)
 
 

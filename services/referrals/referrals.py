@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from domain.authority import Command
 from domain.base import Stamp
 from domain.capacity import assess_capacity
+from domain.caseloads import CASELOADS_ID
 from domain.eligibility import DOORS_BY_ROLE, check_eligible
 from domain.errors import Forbidden, IdentifierConflict
 from domain.identifiers import (
@@ -21,6 +22,7 @@ from domain.identifiers import (
     lookup_scopes,
 )
 from domain.participant import Participant
+from domain.policy import SITE_POLICY_ID, terms_in_force
 from domain.sameness import agree
 from domain.values import Identifier, Person, PolicyTerms, Referral
 from services.context import Outcome, RequestContext
@@ -103,6 +105,56 @@ class ReferralService(WriteService):
             return Decision([participant, *claims], answer)
 
         return self.uow.run(ctx, decide, ReferralRecorded)
+
+    async def refer_at_once(
+        self, ctx: RequestContext, command: ReferralCommand
+    ) -> Outcome[ReferralRecorded] | None:
+        """A referral of someone whose identifiers no claim names yet (the common case: a new
+        person), decided on the event loop from the site's policy and caseloads held in
+        memory, without reading the store, and saved on the loop. The save checks what the
+        decision assumed, inside the locked transaction: the policy and caseloads still at
+        the versions used, and no claim at any id where the full path would have looked for
+        the identifiers' owner. None when that does not hold, or the rules refused on what
+        may be a stale copy: the caller then takes `refer`, which reads the store."""
+        copies = self.repository.site.held()
+        if command.participant_id is not None or copies is None or not self.uow.saves_at_once:
+            return None
+        self.check_door_allowed(ctx.role, command.referral.door)
+        referral = command.referral
+        released_at = referral.arrest.released_at if referral.arrest else None
+        self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
+        policy, caseloads = copies[SITE_POLICY_ID], copies[CASELOADS_ID]
+        referral_id, participant_id = uuid4(), uuid4()
+        ids = self.repository.claim_ids
+
+        def decide(stamp: Stamp) -> Decision[ReferralRecorded]:
+            terms, policy_version = terms_in_force(policy)
+            check_eligible(referral, terms)
+            scopes = self.scopes(ctx, command.person.identifiers, terms)
+            counts = caseloads.counts() if caseloads is not None else {}
+            accepted = assess_capacity(counts, terms).accepts(referral.door)
+            participant = Participant.refer(
+                participant_id, command.person, referral_id, referral, accepted, terms,
+                policy_version, stamp,
+            )  # fmt: skip
+            claims = [
+                IdentifierClaim.claim(i, participant_id, stamp, scope, ids.index_id(i, scope))
+                for i, scope in scopes.items()
+            ]
+            unclaimed = {
+                claim_id: 0
+                for i in scopes
+                for scope in lookup_scopes(i, ctx.agency, terms)
+                for claim_id in ids.lookup_ids(i, scope)
+            }
+            read = unclaimed | {
+                SITE_POLICY_ID: version_of(policy),
+                CASELOADS_ID: version_of(caseloads),
+            }
+            answer = referral_recorded(ctx.caller, participant, referral_id, stamp.recorded_at)
+            return Decision([participant, *claims], answer, read=read)
+
+        return await self.uow.run_at_once(ctx, decide)
 
     @staticmethod
     def scopes(
@@ -241,6 +293,11 @@ def disagrees(participant: Participant | None, person: Person) -> bool:
     person's: one typo, or one hostile agency, must not join two people's records — the
     referral goes to a new participant and the pair is a possible duplicate."""
     return participant is not None and not agree(participant.person, person)
+
+
+def version_of(aggregate: object | None) -> int:
+    """The version a copy was read at; 0 for an aggregate not yet in the store."""
+    return int(getattr(aggregate, "version", 0)) if aggregate is not None else 0
 
 
 def claim_owner(claim: object | None) -> UUID | None:
