@@ -15,7 +15,7 @@ from infra.settings import Settings
 def make_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_level, as_json=settings.log_json)
-    gc_pauses.install(REGISTRY)
     app = create_app(build(settings))
     gc_pauses.settle()  # the start-up heap is never walked again (infra/gc_pauses.py)
+    gc_pauses.install(REGISTRY)  # the pauses of serving, not start-up's own collection
     return app
