@@ -3,6 +3,7 @@ so audit, the hash chain and projections all read one global order."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -116,6 +117,8 @@ class LeadStore(Application[UUID]):
         failed as a whole: the library's path then saves, from a fresh decision."""
         if self.appender is None or any(self.snapshot_due(a) for a in aggregates):
             raise NotAtOnce
+        if self.keyring is not None and self.keyring.out_of_spares:  # a new person takes one
+            await asyncio.to_thread(self.keyring.restock)  # its transaction, off the loop
         events = [event for aggregate in aggregates for event in aggregate.collect_events()]
         if not events:
             raise NotAtOnce

@@ -117,6 +117,17 @@ class Keyring:
                 self.spare = self.make_keys(self.batch)
             return self.spare.pop()
 
+    @property
+    def out_of_spares(self) -> bool:
+        return not self.spare
+
+    def restock(self) -> None:
+        """Spare keys made now (a transaction), so that the next new person takes one without
+        waiting: called off the event loop before a save on it."""
+        with self.lock:
+            if not self.spare:
+                self.spare = self.make_keys(self.batch)
+
     def make_keys(self, count: int) -> list[tuple[UUID, AESGCM]]:
         made, rows = [], []
         now = datetime.now(UTC)

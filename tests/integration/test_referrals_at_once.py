@@ -6,8 +6,10 @@ stale one writes nothing and the store-reading path decides instead."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from copy import deepcopy
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -180,3 +182,24 @@ async def test_events_saved_on_the_loop_are_byte_for_byte_the_librarys(
     finally:
         store.close()
         library.close()
+
+
+async def test_spare_keys_are_made_off_the_event_loop(
+    pg: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making a batch of data keys is a transaction: it must not stall every request the
+    loop serves."""
+    keyring = pg.store.keyring
+    assert keyring is not None
+    made_on: list[str] = []
+    make_keys = keyring.make_keys
+
+    def recorded(count: int) -> list[Any]:
+        made_on.append(threading.current_thread().name)
+        return make_keys(count)
+
+    monkeypatch.setattr(keyring, "make_keys", recorded)
+    keyring.spare = []
+    assert await pg.referrals.refer_at_once(POLICE, social_contact(11, START)) is not None
+    assert made_on
+    assert threading.main_thread().name not in made_on
