@@ -38,6 +38,8 @@ async def test_the_served_app_reports_its_longest_gc_pause(
     monkeypatch.setenv("LEAD_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("LEAD_METRICS_TOKEN", METRICS_TOKEN)
     monkeypatch.setenv("LEAD_RUN_WORKER", "false")
+    # The process's logging stays as the other tests of this worker configured it.
+    monkeypatch.setattr("composition.asgi.configure_logging", lambda *_, **__: None)
     app = make_app()
     container = app.state.container
     try:
