@@ -18,6 +18,7 @@ their callers take the library's path, which decides again from a fresh load."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,11 +124,13 @@ class AsyncGroupCommit:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
             try:
                 written = await self.commit(refuse_overlaps(batch))
-            except Exception as failed:  # noqa: BLE001 (each caller decides again)
-                await self.discard_connection()
+            except BaseException as failed:  # each caller decides again; none is left waiting
                 for save in batch:
                     if not save.done.done():
                         save.done.set_exception(BatchFailed(type(failed).__name__))
+                await self.discard_connection()
+                if not isinstance(failed, Exception):
+                    raise
                 continue
             for save in batch:
                 if save.done.done():
@@ -174,7 +177,8 @@ class AsyncGroupCommit:
         """After a failed batch the connection may be mid-transaction: a fresh one is used."""
         connection, self.connection = self.connection, None
         if connection is not None:
-            await connection.close()
+            with contextlib.suppress(Exception):
+                await connection.close()
 
 
 def refuse_overlaps(batch: list[AsyncSave]) -> list[tuple[int, AsyncSave]]:

@@ -12,6 +12,7 @@ from copy import deepcopy
 from typing import Any
 from uuid import uuid4
 
+import psycopg
 import pytest
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
@@ -203,3 +204,19 @@ async def test_spare_keys_are_made_off_the_event_loop(
     assert await pg.referrals.refer_at_once(POLICE, social_contact(11, START)) is not None
     assert made_on
     assert threading.main_thread().name not in made_on
+
+
+async def test_a_lost_connection_fails_the_batch_and_the_next_save_reconnects(
+    pg: Container, postgres_url: str
+) -> None:
+    assert await pg.referrals.refer_at_once(POLICE, social_contact(12, START)) is not None
+    appender = pg.store.appender
+    assert appender is not None
+    assert appender.connection is not None
+    backend = appender.connection.info.backend_pid
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    before = len(notifications(pg.store))
+    assert await pg.referrals.refer_at_once(POLICE, social_contact(13, START)) is None
+    assert len(notifications(pg.store)) == before
+    assert await pg.referrals.refer_at_once(POLICE, social_contact(13, START)) is not None
