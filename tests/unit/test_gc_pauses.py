@@ -21,9 +21,11 @@ def scraped() -> Iterator[tuple[PauseClock, CollectorRegistry]]:
     registry = CollectorRegistry()
     registry.register(clock)
     gc.callbacks.append(clock)
+    gc.disable()  # only the collections the test asks for
     try:
         yield clock, registry
     finally:
+        gc.enable()
         gc.callbacks.remove(clock)
 
 
