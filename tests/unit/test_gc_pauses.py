@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import re
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -27,6 +28,10 @@ def scraped() -> Iterator[tuple[PauseClock, CollectorRegistry]]:
     finally:
         gc.enable()
         gc.callbacks.remove(clock)
+
+
+class Cycle:
+    me: object
 
 
 def figure(registry: CollectorRegistry, pattern: str) -> float:
@@ -79,10 +84,12 @@ def test_settling_freezes_the_heap_built_so_far_and_spaces_collections_out() -> 
         settle()
         assert gc.get_freeze_count() > 10_000  # the interpreter, pytest and the app's modules
         assert gc.get_threshold() == THRESHOLDS
-        made_after: list[object] = []
-        made_after.append(made_after)
-        assert gc.is_tracked(made_after)
-        assert gc.get_count()[0] > 0  # new objects are still collected, in the young generation
+        made_after = Cycle()
+        made_after.me = made_after
+        gone = weakref.ref(made_after)
+        del made_after
+        gc.collect()
+        assert gone() is None  # what is made after start-up is still collected
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
