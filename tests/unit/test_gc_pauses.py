@@ -56,7 +56,7 @@ def test_a_full_collection_shows_as_a_generation_2_pause_and_as_the_longest(
     assert figure(registry, full) == full_before + 1
     longest = figure(registry, r"^lead_gc_pause_max_seconds (\S+)")
     total = figure(registry, r'^lead_gc_pause_seconds_sum\{generation="2"\} (\S+)')
-    assert 0 < longest <= total < 5
+    assert 0 < longest <= total  # how long it took depends on the process's heap: no bound
     inf = r'^lead_gc_pause_seconds_bucket\{generation="2",le="\+Inf"\} (\S+)'
     assert figure(registry, inf) == full_before + 1
 
