@@ -1,5 +1,6 @@
 """The benchmark's own instruments measure what they claim: the open-loop generator keeps its
-rate through a stall and charges the stall to every request it delayed; the GC probe reaches
+rate through a stall and charges the stall to every request it delayed, and a connection the
+server closed while idle costs no answer; the GC probe reaches
 processes the probed command starts itself (as uvicorn starts its workers)."""
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class StallingServer:
     """Answers every request with a 201, except that the whole service stops answering for
     STALL_SECONDS once it has received STALL_AT requests (a full collection, say)."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle_timeout: float | None = None) -> None:
+        self.idle_timeout = idle_timeout  # closes a connection idle this long, as uvicorn does
         self.received = 0
         self.paused_until = 0.0
         self.loop = asyncio.new_event_loop()
@@ -36,8 +38,8 @@ class StallingServer:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
             try:
-                head = await reader.readuntil(b"\r\n\r\n")
-            except (asyncio.IncompleteReadError, ConnectionError):
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.idle_timeout)
+            except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
                 break
             length = next(
                 int(line.split(b":")[1])
@@ -69,9 +71,9 @@ class StallingServer:
         self.loop.run_forever()
 
 
-@pytest.fixture
-def stalling() -> Iterator[StallingServer]:
-    server = StallingServer()
+@pytest.fixture(params=[None, 0.2], ids=["keeps-idle", "closes-idle"])
+def stalling(request: pytest.FixtureRequest) -> Iterator[StallingServer]:
+    server = StallingServer(request.param)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     server.ready.wait(5)
