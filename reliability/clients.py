@@ -16,6 +16,7 @@ from infra.settings import Settings
 
 POSSESSION = {"code": "69.50.4013", "description": "possession of a controlled substance"}
 IDENTIFIER_SYSTEM = "rel-person"
+WRITERS_AGENCY = "spd"  # the police agency whose writers refer in every test
 
 
 def headers_for(settings: Settings, url: str, role: str, agency: str) -> dict[str, str]:

@@ -11,12 +11,13 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import StoredEvent
 
+from domain.identifiers import SITE_WIDE
 from domain.participant import Participant
 from domain.values import Identifier
 from infra.events_table.dialects import POSTGRES_EVENTS_TABLE
 from infra.eventstore import LeadStore, open_store
 from infra.settings import Settings
-from reliability.clients import IDENTIFIER_SYSTEM
+from reliability.clients import IDENTIFIER_SYSTEM, WRITERS_AGENCY
 from reliability.writers import Write
 
 GAPS = f"""
@@ -82,7 +83,13 @@ def referrals_by_identifier(settings: Settings, identifiers: list[str]) -> dict[
     """For each identifier: the participant it belongs to and every referral of them."""
     with store_of(settings) as store:
         ids = store.claim_ids
-        claims = {ids.index_id(Identifier(IDENTIFIER_SYSTEM, i)): i for i in identifiers}
+        # The writers' system is registered to no agency, so its claims are scoped to the
+        # referring agency (issue 13); site-wide too, should a site register it.
+        claims = {
+            ids.index_id(Identifier(IDENTIFIER_SYSTEM, i), scope): i
+            for i in identifiers
+            for scope in (SITE_WIDE, WRITERS_AGENCY)
+        }
         claimed = events_of(settings, store, list(claims))
         owners = {
             claims[claim_id]: events[0].participant_id for claim_id, events in claimed.items()
