@@ -30,9 +30,10 @@ run: migrate
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# One worker per core; a test file stays on one worker, so its module fixtures are built once.
+# Serial: under pytest-xdist a test file that configures structlog can meet loggers another
+# file cached, and fail by the order files reach a worker. `pytest -n auto` works for a quick run.
 test: install browser
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q
 
 test-unit: install
 	$(BIN)/pytest -q -m unit
