@@ -28,9 +28,8 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import AsyncClientCursor, AsyncConnection
 from psycopg.pq import ExecStatus
-from psycopg.sql import SQL, Identifier
 
-from infra.group_commit import MAX_BATCH, Key, rendered
+from infra.group_commit import MAX_BATCH, Key, locked_batch
 
 # As infra/group_commit.py's BATCH_INSERT, with the saves' expectations checked too: a save
 # whose expected version of a stream is not the stream's stored version is left out.
@@ -89,23 +88,8 @@ class AsyncGroupCommit:
     loop: a save arriving while a batch is written waits for the next one."""
 
     def __init__(self, recorder: PostgresApplicationRecorder, conninfo: dict[str, Any]) -> None:
-        datastore = recorder.datastore
         self.conninfo = conninfo
-        self.transaction = rendered(
-            SQL(";").join(
-                [
-                    SQL("BEGIN"),
-                    *recorder.lock_table_statements,
-                    SQL("NOTIFY {0}").format(Identifier(recorder.channel_name)),
-                    SQL(EXPECTING_INSERT).format(
-                        id_type=Identifier(datastore.originator_id_type),
-                        schema=Identifier(datastore.schema),
-                        table=Identifier(recorder.events_table_name),
-                    ),
-                    SQL("COMMIT"),
-                ]
-            )
-        )
+        self.transaction = locked_batch(recorder, EXPECTING_INSERT)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.connection: AsyncConnection[Any] | None = None
         self.waiting: list[AsyncSave] = []

@@ -23,7 +23,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import ClientCursor
 from psycopg.pq import ExecStatus
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Identifier
 
 MAX_BATCH = 200
 IDLE_SECONDS = 5.0
@@ -70,21 +70,7 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         # One round trip for the whole transaction: the lock is held for it and the fsync.
         # Rendered once: composing identifiers again on every batch cost more than the rest.
-        self.transaction = rendered(
-            SQL(";").join(
-                [
-                    SQL("BEGIN"),
-                    *self.lock_table_statements,
-                    SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
-                    SQL(BATCH_INSERT).format(
-                        id_type=Identifier(datastore.originator_id_type),
-                        schema=Identifier(datastore.schema),
-                        table=Identifier(self.events_table_name),
-                    ),
-                    SQL("COMMIT"),
-                ]
-            )
-        )
+        self.transaction = locked_batch(self, BATCH_INSERT)
         self.waiting: queue.SimpleQueue[PendingSave] = queue.SimpleQueue()
         self.writer_lock = threading.Lock()
         self.writer_running = False
@@ -176,7 +162,24 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
                 pending.error = IntegrityError("a save conflicted with a stored event")
 
 
-def rendered(statement: Composed) -> SQL:
+def locked_batch(recorder: PostgresApplicationRecorder, insert: str) -> SQL:
+    """One batch's whole transaction, sent in one round trip: the lock is held for it and
+    the fsync. Rendered once: composing identifiers again on every batch cost more than the
+    rest. `insert` is a batch insert with `{id_type}`, `{schema}` and `{table}` to fill."""
+    datastore = recorder.datastore
+    statement = SQL(";").join(
+        [
+            SQL("BEGIN"),
+            *recorder.lock_table_statements,
+            SQL("NOTIFY {0}").format(Identifier(recorder.channel_name)),
+            SQL(insert).format(
+                id_type=Identifier(datastore.originator_id_type),
+                schema=Identifier(datastore.schema),
+                table=Identifier(recorder.events_table_name),
+            ),
+            SQL("COMMIT"),
+        ]
+    )
     return SQL(statement.as_string())
 
 
