@@ -10,22 +10,18 @@ Writes var/bench/rebuild_ab.json."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import resource
-import statistics
 import subprocess
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from bench.harness import PG_ADMIN, ROOT
+from bench.ab import Runs, alternating, medians, write_document
+from bench.harness import PG_ADMIN
 from bench.proc_cpu import backends, cpu_seconds
-from bench.write_ab import alternating
 
 REPORTED = re.compile(r"rebuilt (\d+) projections over ([\d,]+) store positions in ([\d.]+) s")
 
@@ -107,7 +103,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     trees = [("before", args.before.resolve()), ("after", args.after.resolve())]
-    results: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    results: Runs = {"before": [], "after": []}
     for run, label, tree in alternating(trees, args.runs):
         figures = rebuild_once(tree, args.database_url, args.jobs)
         results[label].append(figures)
@@ -117,26 +113,14 @@ def main() -> None:
             f"{figures['postgres_cpu_seconds']:.1f} s PostgreSQL",
             flush=True,
         )
-    rows: list[dict[str, Any]] = []
+    rows = medians(results)
     print(f"{'figure':<24} {'before':>12} {'after':>12} {'ratio':>7}")  # noqa: T201
-    for name in results["before"][0]:
-        before = statistics.median(r[name] for r in results["before"])
-        after = statistics.median(r[name] for r in results["after"])
-        ratio = after / before if before else None
-        rows.append({"figure": name, "before": before, "after": after, "ratio": ratio})
-        shown = f"{ratio:7.2f}" if ratio is not None else "      -"
-        print(f"{name:<24} {before:12,.1f} {after:12,.1f} {shown}")  # noqa: T201
-    path = ROOT / "var" / "bench" / "rebuild_ab.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "trees": {label: str(tree) for label, tree in trees},
-        "database": urlsplit(args.database_url).path.lstrip("/"),
-        "medians": rows,
-        "runs": results,
-    }
-    path.write_text(json.dumps(document, indent=2))
-    print(f"written to {path}")  # noqa: T201
+    for row in rows:
+        shown = f"{row['ratio']:7.2f}" if row["ratio"] is not None else "      -"
+        print(f"{row['figure']:<24} {row['before']:12,.1f} {row['after']:12,.1f} {shown}")  # noqa: T201
+    write_document(
+        "rebuild_ab", trees, rows, results, database=urlsplit(args.database_url).path.lstrip("/")
+    )
 
 
 if __name__ == "__main__":

@@ -9,37 +9,14 @@ with every run."""
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT
+from bench.ab import Runs, alternating, medians, write_document
 from bench.user_felt import Load, measure_tree, unit
 
 
-def alternating(trees: list[tuple[str, Path]], runs: int) -> list[tuple[int, str, Path]]:
-    order = []
-    for run in range(runs):
-        for label, tree in trees if run % 2 == 0 else trees[::-1]:
-            order.append((run, label, tree))
-    return order
-
-
-def table(results: dict[str, list[dict[str, float]]]) -> list[dict[str, Any]]:
-    rows = []
-    for name in results["before"][0]:
-        before = statistics.median(run[name] for run in results["before"])
-        after = statistics.median(run[name] for run in results["after"])
-        ratio = after / before if before else None
-        rows.append(
-            {"figure": name, "unit": unit(name), "before": before, "after": after, "ratio": ratio}
-        )
-    return rows
-
-
-def print_table(rows: list[dict[str, Any]], results: dict[str, list[dict[str, float]]]) -> None:
+def print_table(rows: list[dict[str, Any]], results: Runs) -> None:
     print(f"{'figure':<24} {'unit':<6} {'before':>10} {'after':>10} {'ratio':>7}  runs (b | a)")  # noqa: T201
     for row in rows:
         ratio = f"{row['ratio']:7.2f}" if row["ratio"] is not None else "      -"
@@ -68,7 +45,7 @@ def main() -> None:
     for label, tree in trees:
         if not (tree / ".venv" / "bin" / "leadctl").exists():
             parser.error(f"--{label} {tree}: no .venv/bin/leadctl (run `make install` there)")
-    results: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    results: Runs = {"before": [], "after": []}
     for run, label, tree in alternating(trees, args.runs):
         print(f"run {run + 1}/{args.runs}: {label} ({tree})", flush=True)  # noqa: T201
         load: Load = measure_tree(
@@ -80,19 +57,11 @@ def main() -> None:
             open_seconds=args.open_seconds,
         )
         results[label].append(load.as_dict())
-    rows = table(results)
+    rows = medians(results, unit)
     print_table(rows, results)
-    path = ROOT / "var" / "bench" / "write_ab.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "trees": {label: str(tree.resolve()) for label, tree in trees},
-        "options": {k: str(v) for k, v in vars(args).items()},
-        "medians": rows,
-        "runs": results,
-    }
-    path.write_text(json.dumps(document, indent=2))
-    print(f"written to {path}")  # noqa: T201
+    write_document(
+        "write_ab", trees, rows, results, options={k: str(v) for k, v in vars(args).items()}
+    )
 
 
 if __name__ == "__main__":
