@@ -130,7 +130,8 @@ class WrkResult:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
-    errors: int
+    errors: int  # answers that were not 2xx or 3xx
+    requests: int  # answered within the run
 
 
 def _ms(value: str) -> float:
@@ -154,7 +155,8 @@ def run_wrk(
     p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = int(bad.group(1)) if bad else 0
-    return WrkResult(rps, p50, p99, errors)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    return WrkResult(rps, p50, p99, errors, requests)
 
 
 def write_results(figures: list[Figure]) -> Path:

@@ -51,8 +51,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bench.harness import ROOT
-from bench.proc_cpu import CpuMeter, descendants
-from bench.user_felt import children_cpu, prepare, serve, service_env, throwaway_database, wrk
+from bench.proc_cpu import CpuMeter, children_cpu, descendants
+from bench.user_felt import prepare, serve, service_env, throwaway_database, wrk
 
 CONNECTIONS = 32
 SAMPLE_RATE = 100  # per second, py-spy's default: it scans every thread (40 in the pool)
@@ -245,11 +245,11 @@ def profile(tree: Path, seconds: int, raw: Path) -> Profile:
             msg = f"py-spy failed ({spy.returncode}): {report}"
             raise RuntimeError(msg)
         errors = re.search(r"Errors: (\d+)", report)
-        answered = max(1, closed.answered)
+        answered = max(1, closed.requests)
         return Profile(
-            closed.per_second,
-            closed.answered,
-            closed.non_2xx,
+            closed.requests_per_second,
+            closed.requests,
+            closed.errors,
             meter.seconds * 1000 / answered,
             attribute(raw.read_text(), tree),
             int(errors.group(1)) if errors else 0,

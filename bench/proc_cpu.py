@@ -4,6 +4,7 @@ its workers), and the PostgreSQL backends serving one database."""
 from __future__ import annotations
 
 import os
+import resource
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -67,3 +68,9 @@ class CpuMeter:
         now = {pid: cpu_seconds(pid) for pid in set(pids) | set(self.before)}
         self.seconds = sum(max(0.0, now[pid] - self.before.get(pid, 0.0)) for pid in now)
         return self.seconds
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (a load generator, a CLI run)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

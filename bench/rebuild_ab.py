@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import subprocess
 import threading
 import time
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bench.ab import Runs, alternating, medians, write_document
 from bench.harness import PG_ADMIN
-from bench.proc_cpu import backends, cpu_seconds
+from bench.proc_cpu import backends, children_cpu, cpu_seconds
 
 REPORTED = re.compile(r"rebuilt (\d+) projections over ([\d,]+) store positions in ([\d.]+) s")
 
@@ -57,11 +56,6 @@ class BackendCpu:
 
     def seconds(self) -> float:
         return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def rebuild_once(tree: Path, database_url: str, jobs: int) -> dict[str, float]:

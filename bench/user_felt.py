@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import resource
 import subprocess
 import tempfile
 import time
@@ -30,9 +28,9 @@ import httpx
 import psycopg
 
 from bench.gc_probe import largest_pause, probe_env
-from bench.harness import PG_ADMIN, SECRET, Figure, free_port
+from bench.harness import PG_ADMIN, SECRET, Figure, WrkResult, free_port, run_wrk
 from bench.open_loop import open_loop
-from bench.proc_cpu import CpuMeter, backends, descendants
+from bench.proc_cpu import CpuMeter, backends, children_cpu, descendants
 
 SCRIPT = Path(__file__).with_name("referral.lua")
 # Run by the tree's own Python, from its own code: migrate, adopt the policy, print a token.
@@ -147,41 +145,10 @@ def serve(
         process.wait(timeout=30)
 
 
-@dataclass(frozen=True)
-class Closed:
-    per_second: float
-    p50_ms: float
-    p99_ms: float
-    non_2xx: int
-    answered: int
-
-
-def wrk(url: str, token: str, seconds: int, connections: int) -> Closed:
+def wrk(url: str, token: str, seconds: int, connections: int) -> WrkResult:
     """One wrk run with the referral script (bench/referral.lua)."""
-    env = os.environ | {"BENCH_TOKEN": token, "BENCH_RUN": uuid.uuid4().hex[:8]}
-    output = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(SCRIPT), url],  # noqa: S607
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = as_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    p99 = as_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    return Closed(rps, p50, p99, int(bad.group(1)) if bad else 0, requests)
-
-
-def as_ms(value: str) -> float:
-    number, scale = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[scale]
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    env = {"BENCH_TOKEN": token, "BENCH_RUN": uuid.uuid4().hex[:8]}
+    return run_wrk(url, SCRIPT, env, seconds, connections)
 
 
 def measure_tree(
@@ -213,12 +180,12 @@ def measure_tree(
             postgres.stop(backends(PG_ADMIN, name))
             opened = open_loop(base, token, rate, open_seconds, uuid.uuid4().hex[:8])
             pauses = largest_pause(probe, since, time.time())
-    per = 1000 / max(1, closed.answered)  # ms of CPU per referral answered
+    per = 1000 / max(1, closed.requests)  # ms of CPU per referral answered
     return Load(
-        closed.per_second,
+        closed.requests_per_second,
         closed.p50_ms,
         closed.p99_ms,
-        closed.non_2xx,
+        closed.errors,
         service.seconds * per,
         postgres.seconds * per,
         generator * per,
