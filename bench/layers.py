@@ -42,7 +42,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -52,7 +51,7 @@ from typing import NamedTuple
 
 from bench.harness import ROOT
 from bench.proc_cpu import CpuMeter, children_cpu, descendants
-from bench.user_felt import prepare, serve, service_env, throwaway_database, wrk
+from bench.user_felt import served, wrk
 
 CONNECTIONS = 32
 SAMPLE_RATE = 100  # per second, py-spy's default: it scans every thread (40 in the pool)
@@ -212,52 +211,44 @@ class Profile:
 
 def profile(tree: Path, seconds: int, raw: Path) -> Profile:
     load_before = os.getloadavg()
-    with (
-        tempfile.TemporaryDirectory(prefix="lead-layers-") as tmp,
-        throwaway_database() as (_name, url),
-    ):
-        cwd, probe = Path(tmp), Path(tmp) / "gc"
-        env = service_env(url)
-        token = prepare(tree, env, cwd)
-        with serve(tree, env, cwd, 1, probe) as (base, pid):
-            wrk(base, token, 2, CONNECTIONS)  # warm-up: pools, caches, first collections
-            spy = subprocess.Popen(  # noqa: S603
-                [
-                    str(Path(sys.executable).parent / "py-spy"),
-                    *("record", "--pid", str(pid), "--format", "raw", "-o", str(raw)),
-                    *("--rate", str(SAMPLE_RATE), "--nonblocking", "--full-filenames"),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            time.sleep(0.5)  # attached; the idle service gives no samples meanwhile
-            meter, since = CpuMeter(), time.time()
-            meter.start(descendants(pid))
-            closed = wrk(base, token, seconds, CONNECTIONS)
-            meter.stop(descendants(pid))
-            until, after_wrk = time.time(), children_cpu()
-            spy.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
-            report, _ = spy.communicate(timeout=60)
-            spy_cpu = children_cpu() - after_wrk
-            gc = collections_between(probe, since, until)
-        if spy.returncode not in (0, -signal.SIGINT) or not raw.exists():
-            msg = f"py-spy failed ({spy.returncode}): {report}"
-            raise RuntimeError(msg)
-        errors = re.search(r"Errors: (\d+)", report)
-        answered = max(1, closed.requests)
-        return Profile(
-            closed.requests_per_second,
-            closed.requests,
-            closed.errors,
-            meter.seconds * 1000 / answered,
-            attribute(raw.read_text(), tree),
-            int(errors.group(1)) if errors else 0,
-            spy_cpu * 1000 / answered,
-            gc,
-            load_before,
-            os.getloadavg(),
+    with served(tree, 1, CONNECTIONS) as site:
+        spy = subprocess.Popen(  # noqa: S603
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                *("record", "--pid", str(site.pid), "--format", "raw", "-o", str(raw)),
+                *("--rate", str(SAMPLE_RATE), "--nonblocking", "--full-filenames"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
+        time.sleep(0.5)  # attached; the idle service gives no samples meanwhile
+        meter, since = CpuMeter(), time.time()
+        meter.start(descendants(site.pid))
+        closed = wrk(site.url, site.token, seconds, CONNECTIONS)
+        meter.stop(descendants(site.pid))
+        until, after_wrk = time.time(), children_cpu()
+        spy.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
+        report, _ = spy.communicate(timeout=60)
+        spy_cpu = children_cpu() - after_wrk
+        gc = collections_between(site.probe, since, until)
+    if spy.returncode not in (0, -signal.SIGINT) or not raw.exists():
+        msg = f"py-spy failed ({spy.returncode}): {report}"
+        raise RuntimeError(msg)
+    errors = re.search(r"Errors: (\d+)", report)
+    answered = max(1, closed.requests)
+    return Profile(
+        closed.requests_per_second,
+        closed.requests,
+        closed.errors,
+        meter.seconds * 1000 / answered,
+        attribute(raw.read_text(), tree),
+        int(errors.group(1)) if errors else 0,
+        spy_cpu * 1000 / answered,
+        gc,
+        load_before,
+        os.getloadavg(),
+    )
 
 
 GC_NOTE = (

@@ -151,6 +151,31 @@ def wrk(url: str, token: str, seconds: int, connections: int) -> WrkResult:
     return run_wrk(url, SCRIPT, env, seconds, connections)
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int  # the `leadctl serve` process; its workers are its descendants
+    token: str  # a client's bearer token for referrals
+    database: str
+    probe: Path  # where the GC probe writes each process's pauses
+
+
+@contextlib.contextmanager
+def served(tree: Path, workers: int, connections: int) -> Iterator[Served]:
+    """The tree serving a throwaway database of its own from a scratch directory, with its
+    policy and a client, after a 2 s wrk warm-up (pools, caches, first collections)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="lead-bench-") as tmp,
+        throwaway_database() as (name, url),
+    ):
+        cwd = Path(tmp)
+        env = service_env(url)
+        token = prepare(tree, env, cwd)
+        with serve(tree, env, cwd, workers, cwd / "gc") as (base, pid):
+            wrk(base, token, 2, connections)
+            yield Served(base, pid, token, name, cwd / "gc")
+
+
 def measure_tree(
     tree: Path,
     *,
@@ -160,26 +185,17 @@ def measure_tree(
     rate: float = 500,
     open_seconds: float = 30,
 ) -> Load:
-    tree = tree.resolve()
-    with (
-        tempfile.TemporaryDirectory(prefix="lead-bench-") as tmp,
-        throwaway_database() as (name, url),
-    ):
-        cwd, probe = Path(tmp), Path(tmp) / "gc"
-        env = service_env(url)
-        token = prepare(tree, env, cwd)
-        with serve(tree, env, cwd, workers, probe) as (base, pid):
-            wrk(base, token, 2, connections)  # warm-up: pools, caches, first collections
-            service, postgres = CpuMeter(), CpuMeter()
-            service.start(descendants(pid))
-            postgres.start(backends(PG_ADMIN, name))
-            generator, since = children_cpu(), time.time()
-            closed = wrk(base, token, seconds, connections)
-            generator = children_cpu() - generator
-            service.stop(descendants(pid))
-            postgres.stop(backends(PG_ADMIN, name))
-            opened = open_loop(base, token, rate, open_seconds, uuid.uuid4().hex[:8])
-            pauses = largest_pause(probe, since, time.time())
+    with served(tree.resolve(), workers, connections) as site:
+        service, postgres = CpuMeter(), CpuMeter()
+        service.start(descendants(site.pid))
+        postgres.start(backends(PG_ADMIN, site.database))
+        generator, since = children_cpu(), time.time()
+        closed = wrk(site.url, site.token, seconds, connections)
+        generator = children_cpu() - generator
+        service.stop(descendants(site.pid))
+        postgres.stop(backends(PG_ADMIN, site.database))
+        opened = open_loop(site.url, site.token, rate, open_seconds, uuid.uuid4().hex[:8])
+        pauses = largest_pause(site.probe, since, time.time())
     per = 1000 / max(1, closed.requests)  # ms of CPU per referral answered
     return Load(
         closed.requests_per_second,
