@@ -50,10 +50,8 @@ class ReferralCommand:
 
 class ReferralService(WriteService):
     def refer(self, ctx: RequestContext, command: ReferralCommand) -> Outcome[ReferralRecorded]:
-        self.check_door_allowed(ctx.role, command.referral.door)
+        self.check_request(ctx, command.referral)
         referral = command.referral
-        released_at = referral.arrest.released_at if referral.arrest else None
-        self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
         referral_id = uuid4()
         new_participant_id = uuid4()
         identifiers = command.person.identifiers
@@ -119,10 +117,8 @@ class ReferralService(WriteService):
         copies = self.repository.site.held()
         if command.participant_id is not None or copies is None or not self.uow.saves_at_once:
             return None
-        self.check_door_allowed(ctx.role, command.referral.door)
+        self.check_request(ctx, command.referral)
         referral = command.referral
-        released_at = referral.arrest.released_at if referral.arrest else None
-        self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
         policy, caseloads = copies[SITE_POLICY_ID], copies[CASELOADS_ID]
         referral_id, participant_id = uuid4(), uuid4()
         ids = self.repository.claim_ids
@@ -155,6 +151,12 @@ class ReferralService(WriteService):
             return Decision([participant, *claims], answer, read=read)
 
         return await self.uow.run_at_once(ctx, decide)
+
+    def check_request(self, ctx: RequestContext, referral: Referral) -> None:
+        """What is refused before any state is read: the door for the role, the times."""
+        self.check_door_allowed(ctx.role, referral.door)
+        released_at = referral.arrest.released_at if referral.arrest else None
+        self.check_times(**{"referred_at": referral.referred_at, "arrest.released_at": released_at})
 
     @staticmethod
     def scopes(
