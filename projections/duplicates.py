@@ -2,9 +2,16 @@
 search compares it with the earlier records that share a blocking key, and keeps each pair it
 grades (with its reasons); the decisions on a pair (link, dismiss, unlink) set its status.
 
-Per batch: one SELECT for every record the batch's referrals block with, then each referral in
+Per batch: one SELECT for the records the batch's referrals block with, then each referral in
 order, searched in memory and then added, so a referral finds the ones before it in the same
-batch. A pair is keyed by its candidate id: replay leaves the same rows."""
+batch. A pair is keyed by its candidate id: replay leaves the same rows.
+
+A block is compared up to its BLOCK_CAP most recent records before the referral. Without a
+cap one placeholder (a date of birth of 1900-01-01, "John Doe", a partner's test name) makes
+every referral compare with every earlier one: the reliability battery's writers, all named
+alike, took the projector from thousands of events a second to fifty, and every projection
+waits on it. The cap depends only on positions, never on how events fall into batches, so a
+rebuild raises the same pairs as the live projector."""
 
 from __future__ import annotations
 
@@ -24,8 +31,8 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    or_,
     select,
+    union_all,
     update,
 )
 
@@ -38,6 +45,9 @@ from projections.forgetting import FORGOTTEN_TOPIC, purge
 from projections.sql import Row, chunks, insert_missing
 
 MAX_PER_REFERRAL = 16  # the best candidates a referral raises; seq = position * 16 + rank
+# Realistic blocks hold tens of records at 100x (a date of birth, a Soundex code and initial,
+# a birth year and initial); only placeholders and floods reach this.
+BLOCK_CAP = 256
 RANK = {Grade.CERTAIN: 0, Grade.PROBABLE: 1, Grade.POSSIBLE: 2}
 
 duplicate_keys = Table(
@@ -47,9 +57,14 @@ duplicate_keys = Table(
     Column("first_position", BigInteger, nullable=False),
     Column("given_name", Text, nullable=False),  # normalised
     Column("family_name", Text, nullable=False),
-    Column("date_of_birth", Date, nullable=True, index=True),
-    Column("surname_block", Text, nullable=False, index=True),  # Soundex:initial
-    Column("year_initial", Text, nullable=True, index=True),
+    Column("date_of_birth", Date, nullable=True),
+    Column("surname_block", Text, nullable=False),  # Soundex:initial
+    Column("year_initial", Text, nullable=True),
+    # A block's most recent records first, read without sorting the block (BLOCK_CAP).
+    *(
+        Index(f"ix_duplicate_keys_{column}_position", column, "first_position")
+        for column in ("date_of_birth", "surname_block", "year_initial")
+    ),
 )
 
 possible_duplicates = Table(
@@ -99,15 +114,17 @@ def row_from_keys(keys: Keys) -> Row:
 
 
 class Blocks:
-    """Earlier records in memory, by blocking key."""
+    """Earlier records in memory, by blocking key, each block in position order."""
 
     def __init__(self, records: Iterable[Keys] = ()) -> None:
         self.by_id: dict[UUID, Keys] = {}
         self.by_block: dict[tuple[str, object], list[Keys]] = {}
-        for keys in records:
+        for keys in sorted(records, key=lambda k: k.position):
             self.add(keys)
 
     def add(self, keys: Keys) -> None:
+        """`keys` comes after every record added before it (loads are sorted, referrals come
+        in log order)."""
         if keys.participant_id in self.by_id:
             return
         self.by_id[keys.participant_id] = keys
@@ -115,7 +132,14 @@ class Blocks:
             self.by_block.setdefault(block, []).append(keys)
 
     def sharing_a_block(self, keys: Keys) -> dict[UUID, Keys]:
-        found = {k.participant_id: k for b in blocks_of(keys) for k in self.by_block.get(b, [])}
+        """Of each block of `keys`, its BLOCK_CAP most recent records before `keys`."""
+        found: dict[UUID, Keys] = {}
+        for block in blocks_of(keys):
+            members = self.by_block.get(block, [])
+            end = len(members)
+            while end and members[end - 1].position >= keys.position:
+                end -= 1
+            found.update((k.participant_id, k) for k in members[max(0, end - BLOCK_CAP) : end])
         found.pop(keys.participant_id, None)
         return found
 
@@ -129,34 +153,44 @@ def blocks_of(keys: Keys) -> list[tuple[str, object]]:
     return found
 
 
-def load_blocks(conn: Connection, wanted: Collection[Keys], ids: Collection[UUID]) -> Blocks:
-    """Every stored record that shares a block with one of `wanted`, or is one of `ids`."""
-    t = duplicate_keys
-    found = Blocks()
-    for group in chunks(wanted, 300):
-        born = {k.date_of_birth for k in group if k.date_of_birth is not None}
-        years = {k.year_initial for k in group if k.year_initial is not None}
-        where = or_(
-            t.c.surname_block.in_({k.surname_block for k in group}),
-            t.c.date_of_birth.in_(born),
-            t.c.year_initial.in_(years),
-        )
-        found_rows(conn, select(*KEY_COLUMNS).where(where), found)
-    for group in chunks(ids, 500):
-        found_rows(conn, select(*KEY_COLUMNS).where(t.c.participant_id.in_(group)), found)
-    return found
-
-
+BLOCK_COLUMNS = {
+    "surname": duplicate_keys.c.surname_block,
+    "born": duplicate_keys.c.date_of_birth,
+    "year": duplicate_keys.c.year_initial,
+}
 KEY_COLUMNS = tuple(
     duplicate_keys.c[name]
     for name in ("participant_id", "first_position", "given_name", "family_name", "date_of_birth")
 )
+ARMS_PER_STATEMENT = 200  # SQLite allows 500 arms in one compound SELECT
 
 
-def found_rows(conn: Connection, statement: Any, into: Blocks) -> None:
-    """Plain tuples, not mappings: a search reads about a hundred rows at 100x."""
+def load_blocks(conn: Connection, wanted: Collection[Keys], ids: Collection[UUID]) -> Blocks:
+    """The BLOCK_CAP most recent stored records of every block one of `wanted` is in, and the
+    records `ids` names. One arm per block, each an index range read backwards."""
+    blocks = sorted({b for k in wanted for b in blocks_of(k)}, key=str)
+    loaded: list[Keys] = []
+    for group in chunks(blocks, ARMS_PER_STATEMENT):
+        arms = [
+            select(*KEY_COLUMNS)
+            .where(BLOCK_COLUMNS[kind] == value)
+            .order_by(duplicate_keys.c.first_position.desc())
+            .limit(BLOCK_CAP)
+            .subquery()
+            .select()
+            for kind, value in group
+        ]
+        found_rows(conn, union_all(*arms), loaded)
+    for ids_group in chunks(ids, 500):
+        where = duplicate_keys.c.participant_id.in_(ids_group)
+        found_rows(conn, select(*KEY_COLUMNS).where(where), loaded)
+    return Blocks(loaded)
+
+
+def found_rows(conn: Connection, statement: Any, into: list[Keys]) -> None:
+    """Plain tuples, not mappings: a search reads hundreds of rows."""
     for participant_id, position, given, family, born in conn.execute(statement):
-        into.add(stored_keys(participant_id, position, given, family, born))
+        into.append(stored_keys(participant_id, position, given, family, born))
 
 
 def search(blocks: Blocks, keys: Keys, matched: Iterable[UUID]) -> list[tuple[Keys, Match]]:

@@ -13,6 +13,7 @@ import pytest
 
 from domain.identifiers import SITE_WIDE, IdentifierClaim, legacy_variant_id
 from domain.values import Identifier, Person
+from projections import duplicates
 from projections.duplicates import DuplicateCandidates
 from projections.rebuild import Rebuilder
 from services.container import Container
@@ -361,6 +362,31 @@ async def test_the_queue_rebuilt_from_the_events_is_the_queue(
     assert len(before) == 3
     Rebuilder(container.store, container.sql, [DuplicateCandidates()], batch_size=1000).run()
     assert await candidates(http, container) == before
+
+
+async def test_a_crowded_block_is_compared_by_its_newest_records_whatever_the_batches(
+    http: httpx.AsyncClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten people entered alike (a placeholder name and date of birth): each is compared only
+    with the BLOCK_CAP (here 4) most recent before it, live and replayed in any batch size."""
+    monkeypatch.setattr(duplicates, "BLOCK_CAP", 4)
+    await set_policy(http, container)
+    ids = [
+        (await refer(http, container, referred_as(n, given_name="Sam")))["participant_id"]
+        for n in range(1, 11)
+    ]
+    live = await candidates(http, container, limit=100)
+    partners = {later: {earlier for earlier, lat in pairs(live) if lat == later} for later in ids}
+    for n, later in enumerate(ids):
+        assert partners[later] == set(ids[max(0, n - 4) : n]), n
+    assert {c["grade"] for c in live} == {"certain"}
+    for batch_size in (1, 3, 1000):
+        Rebuilder(container.store, container.sql, [DuplicateCandidates()], batch_size).run()
+        assert await candidates(http, container, limit=100) == live, batch_size
+
+
+def pairs(found: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(c["participant_ids"][0], c["participant_ids"][1]) for c in found]
 
 
 async def test_a_retried_link_replays_its_answer_and_links_once(

@@ -4,7 +4,7 @@ graded (a generated matrix), the blocking, and the link rules of the aggregates.
 from __future__ import annotations
 
 from datetime import date
-from itertools import product
+from itertools import count, product
 from uuid import uuid4
 
 import pytest
@@ -72,8 +72,12 @@ BIRTHS = {
 CASES = list(product(NAMES, BIRTHS))
 
 
+POSITIONS = count(1)
+
+
 def keys(name: tuple[str, str], born: date | None) -> Keys:
-    return keys_of(uuid4(), 1, Person(name[0], name[1], born))
+    """A record later in the log than every one made before it."""
+    return keys_of(uuid4(), next(POSITIONS), Person(name[0], name[1], born))
 
 
 def test_the_example_pairs_have_the_likeness_they_are_named_for() -> None:
