@@ -113,15 +113,23 @@ def copy_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
         copy_rows(cursor, target_name(conn, table), table, rows)
 
 
-def copy_upsert(conn: Connection, table: Table, rows: Sequence[Row], keys: Sequence[str]) -> None:
-    """Rows must have distinct keys (one row per key per batch, as the folds produce)."""
+def copy_upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Row],
+    keys: Sequence[str],
+    *,
+    keep_existing: bool = False,
+) -> None:
+    """Rows must have distinct keys (one row per key per batch, as the folds produce).
+    `keep_existing`: a row whose key is there already is left as it is."""
     columns = list(rows[0])
     target = target_name(conn, table)
     tag = hashlib.sha1(",".join(columns).encode(), usedforsecurity=False).hexdigest()[:8]
     stage = f"stage_{table.name}_{tag}"
     listed = ", ".join(f'"{c}"' for c in columns)
     updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c not in keys)
-    conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    conflict = f"DO UPDATE SET {updates}" if updates and not keep_existing else "DO NOTHING"
     # Identifiers from our own table declarations, never from input.
     empty = f"SELECT {listed} FROM {target} LIMIT 0"  # noqa: S608
     create = f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS {empty}"

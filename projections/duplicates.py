@@ -45,9 +45,10 @@ from projections.forgetting import FORGOTTEN_TOPIC, purge
 from projections.sql import Row, chunks, insert_missing
 
 MAX_PER_REFERRAL = 16  # the best candidates a referral raises; seq = position * 16 + rank
-# Realistic blocks hold tens of records at 100x (a date of birth, a Soundex code and initial,
-# a birth year and initial); only placeholders and floods reach this.
-BLOCK_CAP = 256
+# Realistic blocks hold a few to tens of records at 100x (a date of birth, a Soundex code and
+# initial, a birth year and initial); only placeholders and floods reach this. At 256 the
+# battery's all-alike writers still kept the projector at the edge of R8's 5 s catch-up.
+BLOCK_CAP = 64
 RANK = {Grade.CERTAIN: 0, Grade.PROBABLE: 1, Grade.POSSIBLE: 2}
 
 duplicate_keys = Table(

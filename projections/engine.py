@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
+from infra.sealing import SealingMapper
 from projections.quarantine import TRANSIENT, Quarantine
 from projections.tables import projection_positions
 
@@ -124,6 +125,12 @@ class Decoder:
                 chosen.append((notification.id, event))
         return chosen
 
+    def prefetch_keys(self, notifications: Sequence[Stored], topics: frozenset[str]) -> None:
+        """The data keys of the events some projection will decode, in one query."""
+        if isinstance(self.mapper, SealingMapper):
+            wanted = [n for n in notifications if n.topic in topics]
+            self.mapper.prefetch_keys(cast(list[StoredEvent], wanted))
+
     def decode(self, notification: Stored) -> Any:
         stored = cast(StoredEvent, notification)  # what the mapper reads of one
         try:
@@ -148,6 +155,7 @@ class Projector:
         self.store = store
         self.engine = engine
         self.projections = projections
+        self.topics = frozenset().union(*(p.topics for p in projections))
         self.batch_size = batch_size
         self.quarantine = quarantine or Quarantine(engine)
 
@@ -181,6 +189,7 @@ class Projector:
         if not notifications:
             return 0
         decoder = Decoder(self.store.mapper)
+        decoder.prefetch_keys(notifications, self.topics)
         with self.engine.begin() as conn:
             if not self.holds_lease(conn):
                 return 0

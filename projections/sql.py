@@ -57,6 +57,9 @@ def insert_missing(
     conn: Connection, table: Table, rows: Sequence[Row], keys: Sequence[str]
 ) -> None:
     """Insert the rows whose keys are not there yet; leave the others as they are."""
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        copy_upsert(conn, table, rows, keys, keep_existing=True)
+        return
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(insert(table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 from projections.bulk import as_copy_text, copy_insert
+from projections.sql import COPY_FROM, insert_missing
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -110,3 +111,20 @@ def test_values_it_does_not_know_go_through_psycopg(engine: Engine) -> None:
     with engine.connect() as conn:
         stored = conn.execute(select(by_copy.c.ratio)).scalar_one()
     assert stored != stored  # NaN, stored by psycopg's adapters  # noqa: PLR0124
+
+
+def test_insert_missing_by_copy_keeps_existing_rows_as_they_are(engine: Engine) -> None:
+    """A replayed batch of 64 rows or more goes by COPY: rows already there stay untouched,
+    the new ones are written, a key twice in the batch is written once."""
+    written = rows()
+    with engine.begin() as conn:
+        conn.execute(insert(by_insert), written[:30])
+    changed = [row | {"text": "changed"} for row in written]
+    assert len(changed) >= COPY_FROM
+    with engine.begin() as conn:
+        insert_missing(conn, by_insert, [*changed, changed[-1]], ["n"])
+    with engine.connect() as conn:
+        texts = dict(conn.execute(select(by_insert.c.n, by_insert.c.text)).all())
+    assert len(texts) == len(written)
+    assert [texts[n] for n in range(30)] == [row["text"] for row in written[:30]]
+    assert {texts[n] for n in range(30, len(written))} == {"changed"}

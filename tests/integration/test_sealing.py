@@ -110,6 +110,27 @@ def test_every_event_is_sealed_and_reads_back(engine: Engine) -> None:
     assert len(mapper.keyring.of_subject) == 3  # the person's, other_histories' two claimants'
 
 
+def test_a_batch_opens_with_one_read_of_its_keys(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process (the projector) reads every key a batch is sealed with at once, and
+    then opens each event without a round trip per person."""
+    writer = sealing(engine)
+    _, events = every_event()
+    stored = [writer.to_stored_event(event) for event in events]
+    fresh = sealing(engine)
+    assert fresh.keyring is not None and writer.keyring is not None
+    fresh.prefetch_keys(stored)
+    assert set(fresh.keyring.keys) == set(writer.keyring.of_subject.values())
+
+    def one_at_a_time(key_id: Any) -> None:
+        raise AssertionError(f"key {key_id} read alone")
+
+    monkeypatch.setattr(fresh.keyring, "stored_key", one_at_a_time)
+    for record in stored:
+        fresh.to_domain_event(record)
+
+
 def test_a_forgotten_subjects_events_read_blank(engine: Engine) -> None:
     mapper = sealing(engine)
     participant, events = every_event()
