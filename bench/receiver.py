@@ -94,7 +94,9 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status = receiver.answer(self.path)
+            # A sender killed mid-request (R11) leaves a body shorter than it announced: a
+            # broken request, never an acknowledged delivery (nobody is there to read a 2xx).
+            status = receiver.answer(self.path) if len(body) == length else 400
             verified = receiver.verify(self.path, headers, body)
             with receiver.lock:
                 receiver.received.append(
