@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Engine, delete, func, insert, select, text, true
 
 from domain.errors import ParticipantForgotten
 from domain.identifiers import ClaimIds
@@ -166,15 +166,8 @@ class Keyring:
         return key
 
     def stored_key(self, key_id: UUID) -> AESGCM | None:
-        with self.engine.connect() as conn:
-            wrapped = conn.execute(
-                select(data_keys.c.wrapped).where(data_keys.c.key_id == key_id)
-            ).scalar()
-        if wrapped is None:
-            return None
-        key = AESGCM(unseal(self.kek, bytes(wrapped), WRAP_CONTEXT + key_id.bytes))
-        self.keys[key_id] = key
-        return key
+        self.load([key_id])
+        return self.keys.get(key_id)
 
     def load(self, key_ids: Iterable[UUID]) -> None:
         """The keys named that this process has not cached, in one query per 500: the
@@ -182,25 +175,24 @@ class Keyring:
         not found (destroyed) is left to `opening_key`, which says why."""
         missing = [k for k in dict.fromkeys(key_ids) if k not in self.keys]
         for start in range(0, len(missing), 500):
-            wanted = data_keys.c.key_id.in_(missing[start : start + 500])
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped).where(wanted))
-                found = rows.all()
-            for key_id, wrapped in found:
-                raw = unseal(self.kek, bytes(wrapped), WRAP_CONTEXT + key_id.bytes)
-                self.keys[key_id] = AESGCM(raw)
+            self.cache(data_keys.c.key_id.in_(missing[start : start + 500]))
 
     def load_all(self) -> int:
         """Every stored key into this process's cache, in one query: a replay of the whole
         store (a rebuild) opens nearly every person's events, and one query per person cost
         more than all its decoding. Keys destroyed later are dropped from the cache as ever."""
+        return self.cache(true())
+
+    def cache(self, which: ColumnElement[bool]) -> int:
+        """The stored keys `which` selects, unwrapped into this process's cache; how many."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped)).all()
-        for key_id, wrapped in rows:
+            rows = conn.execute(select(data_keys.c.key_id, data_keys.c.wrapped).where(which))
+            found = rows.all()
+        for key_id, wrapped in found:
             if key_id not in self.keys:
                 raw = unseal(self.kek, bytes(wrapped), WRAP_CONTEXT + key_id.bytes)
                 self.keys[key_id] = AESGCM(raw)
-        return len(rows)
+        return len(found)
 
     def is_forgotten(self, subject: UUID) -> bool:
         table = forgetting_receipts

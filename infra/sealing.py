@@ -39,7 +39,9 @@ PARTICIPANT_TOPIC = f"{PARTICIPANT_MODULE}:Participant"
 STREAM_FOUNDERS = frozenset({"LegalMatter.Opened", "Coordination.Opened"})
 KEPT_ANSWER = "IdempotencyRecord.Accepted"
 # The key id of a sealed member as the transcoder writes it, read without decoding the event.
-SEALED_KEY_ID = re.compile(rb'"_sealed_":\s*\[\s*"[0-9a-f]{32}"\s*,\s*"([0-9a-f]{32})"')
+SEALED_KEY_ID = re.compile(
+    rb'"' + re.escape(SEALED.encode()) + rb'":\s*\[\s*"[0-9a-f]{32}"\s*,\s*"([0-9a-f]{32})"'
+)
 
 
 class SealingMapper(Mapper[UUID]):

@@ -121,8 +121,9 @@ def copy_upsert(
     *,
     keep_existing: bool = False,
 ) -> None:
-    """Rows must have distinct keys (one row per key per batch, as the folds produce).
-    `keep_existing`: a row whose key is there already is left as it is."""
+    """Rows must have distinct keys (one row per key per batch, as the folds produce), unless
+    `keep_existing`: then a row whose key is there already, or came earlier in `rows`, is
+    left as it is."""
     columns = list(rows[0])
     target = target_name(conn, table)
     tag = hashlib.sha1(",".join(columns).encode(), usedforsecurity=False).hexdigest()[:8]

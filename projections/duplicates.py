@@ -171,7 +171,7 @@ ARMS_PER_STATEMENT = 200  # SQLite allows 500 arms in one compound SELECT
 def load_blocks(conn: Connection, wanted: Collection[Keys], ids: Collection[UUID]) -> Blocks:
     """The BLOCK_CAP most recent stored records of every block one of `wanted` is in, and the
     records `ids` names: each block an index range read backwards."""
-    blocks = sorted({b for k in wanted for b in blocks_of(k)}, key=str)
+    blocks = list({b for k in wanted for b in blocks_of(k)})
     loaded: list[Keys] = []
     if conn.dialect.name == "postgresql":
         newest_on_postgres(conn, blocks, loaded)
