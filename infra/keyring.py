@@ -35,6 +35,11 @@ NONCE_BYTES = 12
 WRAP_CONTEXT = b"lead-data-key/v1"
 BATCH = 256  # keys made per transaction (a spare costs ~100 bytes; the commit is what counts)
 SEALED = "_sealed_"
+# Spare keys are used long after their commit, by events committed on their own: a commit the
+# server acknowledged but did not flush (synchronous_commit off, for the site or a session)
+# could vanish in a crash while this process lives on and seals people's events with keys
+# the store no longer holds. Their commit waits for the flush whatever the setting.
+DURABLE_KEYS = text("SET LOCAL synchronous_commit TO on")
 
 
 class MissingKeyEncryptionKey(Exception):
@@ -140,6 +145,8 @@ class Keyring:
             )
             made.append((key_id, AESGCM(raw)))
         with self.engine.begin() as conn:
+            if self.postgres:  # see DURABLE_KEYS
+                conn.execute(DURABLE_KEYS)
             conn.execute(insert(data_keys), rows)
         return made
 

@@ -15,6 +15,7 @@ import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, UUIDAsHex
 from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import event as engine_events
 
 from domain.coordination import Coordination
 from domain.identifiers import SITE_WIDE, IdentifierClaim
@@ -205,3 +206,28 @@ def test_the_claim_keeps_no_identifier_in_clear(engine: Engine) -> None:
     state = mapper.to_stored_event(event).state
     assert b"P-99" not in state
     assert SEALED.encode() in state
+
+
+@pytest.mark.postgres
+def test_spare_keys_are_flushed_before_they_are_used(postgres_url: str) -> None:
+    """Spare keys seal events committed later, on their own: with synchronous_commit off
+    (a site's choice, or R3b's) an acknowledged key batch could vanish in a crash while the
+    process goes on sealing with it. The batch's insert runs with synchronous_commit on."""
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url, connect_args={"options": "-c synchronous_commit=off"})
+    in_force: list[str] = []
+
+    @engine_events.listens_for(engine, "before_cursor_execute")
+    def seen(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO DATA_KEYS"):
+            with conn.connection.dbapi_connection.cursor() as probe:
+                probe.execute("SHOW synchronous_commit")
+                in_force.append(probe.fetchone()[0])
+
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        Keyring(engine, b"k" * 32, batch=3).take_spare()
+    finally:
+        engine.dispose()
+    assert in_force == ["on"]
