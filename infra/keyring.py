@@ -40,6 +40,11 @@ SEALED = "_sealed_"
 # could vanish in a crash while this process lives on and seals people's events with keys
 # the store no longer holds. Their commit waits for the flush whatever the setting.
 DURABLE_KEYS = text("SET LOCAL synchronous_commit TO on")
+INSERT_KEYS = text(
+    "INSERT INTO data_keys (key_id, wrapped, kek_id, created_at) "
+    "SELECT key_id, wrapped, :kek, :now "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:wrapped AS bytea[])) AS made(key_id, wrapped)"
+)
 
 
 class MissingKeyEncryptionKey(Exception):
@@ -135,19 +140,22 @@ class Keyring:
                 self.spare = self.make_keys(self.batch)
 
     def make_keys(self, count: int) -> list[tuple[UUID, AESGCM]]:
-        made, rows = [], []
-        now = datetime.now(UTC)
+        made, ids, wrapped = [], [], []
         for _ in range(count):
             key_id, raw = uuid.uuid4(), AESGCM.generate_key(bit_length=256)
-            wrapped = seal(self.kek, raw, WRAP_CONTEXT + key_id.bytes)
-            rows.append(
-                {"key_id": key_id, "wrapped": wrapped, "kek_id": self.kek_id, "created_at": now}
-            )
+            ids.append(key_id)
+            wrapped.append(seal(self.kek, raw, WRAP_CONTEXT + key_id.bytes))
             made.append((key_id, AESGCM(raw)))
+        now = datetime.now(UTC)
         with self.engine.begin() as conn:
-            if self.postgres:  # see DURABLE_KEYS
+            if self.postgres:  # see DURABLE_KEYS; one statement, not one per key
                 conn.execute(DURABLE_KEYS)
-            conn.execute(insert(data_keys), rows)
+                conn.execute(
+                    INSERT_KEYS, {"ids": ids, "wrapped": wrapped, "kek": self.kek_id, "now": now}
+                )
+            else:
+                rows = [{"key_id": k, "wrapped": w} for k, w in zip(ids, wrapped, strict=True)]
+                conn.execute(insert(data_keys).values(kek_id=self.kek_id, created_at=now), rows)
         return made
 
     def stream_subject(self, stream: UUID) -> UUID | None:
