@@ -3,12 +3,12 @@ with the caller's If-Match checked on load. One loader for every context."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
 from eventsourcing.domain import Aggregate
 
 from domain.base import Stamp
@@ -46,6 +46,19 @@ class Loader:
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, cls) else None
+
+    def find_current(self, cls: type[A], aggregate_ids: Sequence[UUID]) -> list[A]:
+        """The aggregates (of that class) as they are now, in order, the absent left out: in
+        one query, not a snapshot look-up and a read apiece. For a class never snapshotted,
+        where all of a stream's events are what a load reads anyway."""
+        if self.store.writes_behind:  # what it holds is not in the database yet
+            held = (self.find(cls, i) for i in aggregate_ids)
+            return [found for found in held if found is not None]
+        events = self.store.table.events_after(dict.fromkeys(aggregate_ids, 0))
+        built: Iterable[object] = (
+            project_aggregate(None, events[i]) for i in aggregate_ids if i in events
+        )
+        return [found for found in built if isinstance(found, cls)]
 
     def load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         """The aggregate as it is now; refused if absent, or if the caller's If-Match names

@@ -30,11 +30,15 @@ class LegalMatterListing:
     def matters(
         self, participant: Participant, record: Coordination | None, as_of: datetime | None = None
     ) -> list[LegalMatter]:
-        """Open matters first, then in the order they were opened."""
-        found = (self.legal.find(LegalMatter, i, as_of) for i in matter_ids(participant, record))
-        return sorted(
-            (m for m in found if m is not None), key=lambda m: (not m.is_open, m.created_on)
-        )
+        """Open matters first, then in the order they were opened. As they are now in one
+        query (a decision on one matter reads all of them); as known at a moment, each."""
+        ids = matter_ids(participant, record)
+        if as_of is None:
+            found = self.legal.find_current(LegalMatter, ids)
+        else:
+            then = (self.legal.find(LegalMatter, i, as_of) for i in ids)
+            found = [m for m in then if m is not None]
+        return sorted(found, key=lambda m: (not m.is_open, m.created_on))
 
 
 def matter_ids(participant: Participant, record: Coordination | None) -> list[UUID]:
