@@ -16,15 +16,19 @@ from infra.tables import agencies
 class Agencies:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Agencies are registered and never removed, so one known is known for good; one not
+        # known yet is asked again (another process may have registered it since).
+        self.registered: set[str] = set()
 
     def known(self, slugs: Iterable[str]) -> frozenset[str]:
         """Those of `slugs` that are registered."""
-        wanted = sorted(set(slugs))
-        if not wanted:
-            return frozenset()
-        with self.engine.connect() as conn:
-            found = conn.execute(select(agencies.c.slug).where(agencies.c.slug.in_(wanted)))
-            return frozenset(found.scalars())
+        wanted = set(slugs)
+        unsure = sorted(wanted - self.registered)
+        if unsure:
+            with self.engine.connect() as conn:
+                found = conn.execute(select(agencies.c.slug).where(agencies.c.slug.in_(unsure)))
+                self.registered.update(found.scalars())
+        return frozenset(wanted & self.registered)
 
     def every(self) -> frozenset[str]:
         with self.engine.connect() as conn:
