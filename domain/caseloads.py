@@ -117,8 +117,15 @@ class Caseloads(LeadAggregate):
         )
 
     def counts(self) -> dict[UUID, int]:
-        """The caseloads of the active case managers: the retired leave the figures."""
-        return {cm: len(self.people(cm)) for cm in self.assigned if cm not in self.retired}
+        """The caseloads of the active case managers: the retired leave the figures. Every
+        referral reads them, so a caseload holding no linked record is counted by its size:
+        its records are then its people, each their own."""
+        linked = self.person_of
+        return {
+            cm: len(self.people(cm)) if linked and not carried.isdisjoint(linked) else len(carried)
+            for cm, carried in self.assigned.items()
+            if cm not in self.retired
+        }
 
     def case_manager_of(self, participant_id: UUID) -> UUID | None:
         for cm, participants in self.assigned.items():

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.caseloads import CASELOADS_ID, Caseloads
-from domain.errors import CaseloadFull, InvalidInput, NotFound, StateConflict
-from tests.unit.builders import cm_stamp, event_types, new_events
+from domain.errors import CaseloadFull, DomainError, InvalidInput, NotFound, StateConflict
+from tests.unit.builders import T0, cm_stamp, event_types, new_events
 
 pytestmark = pytest.mark.unit
 
@@ -141,3 +145,43 @@ def test_releasing_an_unassigned_participant_records_nothing() -> None:
     caseloads = site()
     caseloads.release(uuid4(), cm_stamp())
     assert new_events(caseloads) == []
+
+
+RECORDS = [uuid4() for _ in range(3)]
+STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["assign", "release", "link", "unlink", "retire", "reactivate"]),
+        st.sampled_from(RECORDS),
+        st.sampled_from(RECORDS),
+        st.sampled_from([MARIA, JON]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(STEPS)
+def test_the_caseload_counts_are_the_people_each_carries(steps: list[tuple[Any, ...]]) -> None:
+    """Counted by size where no linked record is carried (every referral reads the counts),
+    the figures are still each active case manager's people: linked records count once."""
+    caseloads = site()
+    for step, record, other, case_manager in steps:
+        with contextlib.suppress(DomainError):
+            if step == "assign":
+                caseloads.assign(record, case_manager, 4, 1, cm_stamp())
+            elif step == "release":
+                caseloads.release(record, cm_stamp())
+            elif step == "link" and record != other:
+                caseloads.link_records(record, other, cm_stamp())
+            elif step == "unlink":
+                caseloads.unlink_records(record, cm_stamp())
+            elif step == "retire":
+                caseloads.retire(case_manager, T0, cm_stamp())
+            elif step == "reactivate":
+                caseloads.reactivate(case_manager, cm_stamp())
+        people = {
+            cm: len({caseloads.person_of.get(p, p) for p in carried})
+            for cm, carried in caseloads.assigned.items()
+            if cm not in caseloads.retired
+        }
+        assert caseloads.counts() == people
