@@ -88,9 +88,10 @@ class Rebuilder:
         with self.connection() as conn:
             for projection in self.projections:
                 self.create_shadow(conn, projection)
-            position, read = self.replay(conn, progress)
-            with conn.begin():
-                position, caught_up = self.swap(conn, position)
+            with self.replaying():
+                position, read = self.replay(conn, progress)
+                with conn.begin():
+                    position, caught_up = self.swap(conn, position)
             for projection in self.projections:
                 self.drop_shadow(conn, projection)
         names = ",".join(p.name for p in self.projections)
@@ -199,6 +200,19 @@ class Rebuilder:
         for projection in self.projections:
             with self.translated(conn, projection) as shadow:
                 apply_guarded(shadow, projection, items[projection.name], self)
+
+    @contextlib.contextmanager
+    def replaying(self) -> Iterator[None]:
+        """Projections that keep what they wrote in memory while their shadows fill
+        (`begin_replay`, `end_replay`) are told when that starts and ends."""
+        hooked = [cast(KeepsReplay, p) for p in self.projections if hasattr(p, "begin_replay")]
+        for projection in hooked:
+            projection.begin_replay()
+        try:
+            yield
+        finally:
+            for projection in hooked:
+                projection.end_replay()
 
     @staticmethod
     def shadow(projection: Projection) -> str:
@@ -342,6 +356,12 @@ class WritesInSql(Protocol):
     def index_in_sql(
         self, conn: Connection, events_table: str, topics: frozenset[str], after: int, upto: int
     ) -> None: ...
+
+
+class KeepsReplay(Protocol):
+    def begin_replay(self) -> None: ...
+
+    def end_replay(self) -> None: ...
 
 
 def sql_writer(projection: Projection) -> WritesInSql | None:
