@@ -41,7 +41,7 @@ SEALED = "_sealed_"
 # the store no longer holds. Their commit waits for the flush whatever the setting.
 DURABLE_KEYS = text("SET LOCAL synchronous_commit TO on")
 INSERT_KEYS = text(
-    "INSERT INTO data_keys (key_id, wrapped, kek_id, created_at) "
+    f"INSERT INTO {data_keys.name} (key_id, wrapped, kek_id, created_at) "  # noqa: S608 (ours)
     "SELECT key_id, wrapped, :kek, :now "
     "FROM unnest(CAST(:ids AS uuid[]), CAST(:wrapped AS bytea[])) AS made(key_id, wrapped)"
 )

@@ -302,7 +302,9 @@ class DuplicateCandidates(BatchProjection):
         referrals = [(p, e) for p, e in items if isinstance(e, Participant.Referred)]
         new = [(keys_of(e.originator_id, p, e.person), e) for p, e in referrals]
         matched = {m for _, e in referrals for m in e.identifier_matches}
-        held, self.replayed = (self.replayed, None) if into_empty(conn) else (None, self.replayed)
+        held = self.replayed if into_empty(conn) else None
+        if held is not None:
+            self.replayed = None  # given back once this batch has gone through
         blocks = held if held is not None else load_blocks(conn, [k for k, _ in new], matched)
         rows: list[Row] = []
         for keys, event in new:

@@ -49,8 +49,9 @@ class Loader:
 
     def find_current(self, cls: type[A], aggregate_ids: Sequence[UUID]) -> list[A]:
         """The aggregates (of that class) as they are now, in order, the absent left out: in
-        one query, not a snapshot look-up and a read apiece. For a class never snapshotted,
-        where all of a stream's events are what a load reads anyway."""
+        one query, not a snapshot look-up and a read apiece. Each is replayed from its first
+        event, so this pays for a class never snapshotted (a legal matter), where that is
+        what a load reads anyway."""
         if self.store.writes_behind:  # what it holds is not in the database yet
             held = (self.find(cls, i) for i in aggregate_ids)
             return [found for found in held if found is not None]
