@@ -10,6 +10,7 @@ from infra.clock import SystemClock
 from infra.events_table.records import RawEvent, StoredEvents
 from infra.eventstore import LeadStore
 from infra.keys import Keys
+from infra.receipt_store import ReceiptStore
 from infra.resolver import resolve
 from infra.settings import Settings
 from infra.subscriptions import SecretBox, Subscriptions
@@ -47,7 +48,7 @@ def build_notifications(
     rows = Subscriptions(sql, SecretBox(keys.webhook_key))
     search = CandidateSearch(sql, projector)
     events = NotificationLog(StoredEvents(sql), decode, participant_of, search)
-    audience = Audience(reader_for)
+    audience = Audience(reader_for, ReceiptStore(sql).is_kept)
     urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)
     terms = DeliveryTerms(
         timeout_seconds=settings.webhook_timeout_seconds,

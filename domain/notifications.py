@@ -60,6 +60,12 @@ class Notice:
     audience: Callable[[Caller], Section | None] | None = None
     names: tuple[UUID, ...] = ()
 
+    @property
+    def named(self) -> tuple[UUID, ...]:
+        """Every participant it names: telling it discloses each of them."""
+        first = () if self.participant_id is None else (self.participant_id,)
+        return (*first, *self.names)
+
 
 def referred(event: Any) -> Notice | None:
     if event.status != "declined":

@@ -15,7 +15,7 @@ from eventsourcing.utils import get_topic
 
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
-from domain.errors import NotFound
+from domain.errors import NotFound, ParticipantForgotten
 from domain.notifications import MAKERS, SEARCHED, FoundPair, Notice, feed_id, notices_of
 from infra.events_table.records import RawEvent, StoredEvents
 from services.context import Viewer
@@ -25,6 +25,7 @@ from services.views.sections import Disclosure, Shown
 Decode = Callable[[RawEvent], object]
 ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordination's) person
 ReaderFor = Callable[[Viewer, UUID], EventReader]
+Forgotten = Callable[[UUID], bool]  # the person's forgetting receipt is kept
 SEARCHED_TOPIC = get_topic(SEARCHED)
 TOPICS = frozenset(get_topic(cls) for cls in MAKERS) | {SEARCHED_TOPIC}
 PAGE = 1000
@@ -118,14 +119,18 @@ class NotificationLog:
 class Audience:
     """Whether one reader may be told of one notification: the section of the event it may
     read, as in the participant's history; None if it may not. Each participant's record is
-    read once per batch (`batch()`): it is read as it stands now, for every event alike."""
+    read once per batch (`batch()`): it is read as it stands now, for every event alike.
+    A notification naming a forgotten person is told to no one, as every list leaves the
+    person out (API.md, "Forgetting a participant"): the feed and the webhooks move on."""
 
-    def __init__(self, reader_for: ReaderFor) -> None:
+    def __init__(self, reader_for: ReaderFor, forgotten: Forgotten) -> None:
         self.reader_for = reader_for
+        self.forgotten = forgotten
         self.readers: dict[tuple[str, str, UUID], EventReader | None] = {}
+        self.gone: dict[UUID, bool] = {}
 
     def batch(self) -> Audience:
-        return Audience(self.reader_for)
+        return Audience(self.reader_for, self.forgotten)
 
     def choose(
         self, viewer: Viewer, found: Found, types: Collection[str] | None = None
@@ -141,6 +146,8 @@ class Audience:
         return None
 
     def section(self, viewer: Viewer, found: Found) -> Section | None:
+        if any(self.is_forgotten(each) for each in found.notice.named):
+            return None
         if found.notice.audience is not None:  # told as a view reads it (flags, a queue)
             return found.notice.audience(viewer.caller)
         participant_id = found.notice.participant_id
@@ -152,10 +159,15 @@ class Audience:
         reader = self.readers[key]
         return reader.shows(found.event) if reader is not None else None
 
+    def is_forgotten(self, participant_id: UUID) -> bool:
+        if participant_id not in self.gone:
+            self.gone[participant_id] = self.forgotten(participant_id)
+        return self.gone[participant_id]
+
     def reader(self, viewer: Viewer, participant_id: UUID) -> EventReader | None:
         try:
             return self.reader_for(viewer, participant_id)
-        except NotFound:
+        except (NotFound, ParticipantForgotten):  # forgotten, its receipt not yet kept
             return None
 
 
@@ -214,6 +226,5 @@ class NotificationFeed:
 
 def told(found: Found, section: Section) -> list[Disclosure]:
     """A notification discloses the participant it names (a missed diversion names none)."""
-    named = (found.notice.participant_id, *found.notice.names)
     detail = f"notification {found.notice.type} at {found.position}"
-    return [Disclosure(each, frozenset({section}), detail) for each in named if each is not None]
+    return [Disclosure(each, frozenset({section}), detail) for each in found.notice.named]

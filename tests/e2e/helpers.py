@@ -35,6 +35,17 @@ def person(n: int = 1, system: str = "spd-person") -> dict[str, Any]:
     }
 
 
+def community(n: int, **changes: Any) -> dict[str, Any]:
+    """The same person as a community partner knows them: its own client number."""
+    return {
+        "door": "community",
+        "person": person(n, system="cbo-client") | changes,
+        "referred_at": at(minutes=-30),
+        "criteria": {"chronic_law_violations": True, "public_expectation_of_response": True},
+        "referring_organization": "Outreach CBO",
+    }
+
+
 def arrest_diversion(n: int = 1, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "door": "arrest_diversion",

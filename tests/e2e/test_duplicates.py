@@ -19,7 +19,7 @@ from projections.rebuild import Rebuilder
 from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor
-from tests.e2e.helpers import at, person, refer, set_policy, social_contact
+from tests.e2e.helpers import at, community, person, refer, set_policy, social_contact
 from tests.e2e.legal_helpers import head
 from tests.e2e.test_forgetting import forget_body, pm
 
@@ -35,17 +35,6 @@ def cm(container: Container, actor: str = "cm-7") -> dict[str, str]:
 def referred_as(n: int = 1, **changes: Any) -> dict[str, Any]:
     """A social contact referral of person `n` (spd's identifier P-0000n), with changes."""
     return social_contact(n, person=person(n) | changes)
-
-
-def community(n: int, **changes: Any) -> dict[str, Any]:
-    """The same person as a community partner knows them: its own client number."""
-    return {
-        "door": "community",
-        "person": person(n, system="cbo-client") | changes,
-        "referred_at": at(minutes=-30),
-        "criteria": {"chronic_law_violations": True, "public_expectation_of_response": True},
-        "referring_organization": "Outreach CBO",
-    }
 
 
 async def candidates(

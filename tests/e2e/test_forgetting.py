@@ -27,7 +27,7 @@ from services.container import Container
 from services.forgetting.receipts import Receipt, verified
 from tests.conftest import headers_for
 from tests.e2e.audit_helpers import all_pages, auditor, get_json
-from tests.e2e.helpers import arrest_diversion, at, refer, set_policy
+from tests.e2e.helpers import arrest_diversion, at, community, refer, set_policy
 from tests.e2e.legal_helpers import decide, open_matter
 
 # What only the forgotten person's record holds: none of it may survive anywhere.
@@ -338,3 +338,65 @@ async def test_an_interrupted_forgetting_is_finished_by_asking_again(
     assert (await http.post(url, json=forget_body(), headers=pm(container))).status_code == 409
     signature = base64.b64decode(finished.json()["receipt"]["signature"])
     assert len(signature) == 64
+
+
+# Every role that reads the feed, and an agency of each (the matrix's rows).
+FEED_READERS = (
+    ("police", "spd"),
+    ("prosecutor", "kcpao"),
+    ("defense", "pdx"),
+    ("case_manager", "lead-cm"),
+    ("supervisor", "lead-cm"),
+    ("project_manager", "pcg"),
+    ("auditor", "state-audit"),
+    ("community_partner", "cbo"),
+    ("court", "kcsc"),
+)
+
+
+async def feed(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    after: str | None = "0"
+    while after is not None:
+        page = await get_json(http, "/v1/notifications", headers, after=after)
+        items += page["items"]
+        after = page["next"]
+    return items
+
+
+def naming(items: list[dict[str, Any]], participant_id: str) -> list[dict[str, Any]]:
+    """The feed items that name the participant, alone or in a pair."""
+    return [item for item in items if participant_id in json.dumps(item)]
+
+
+async def test_the_notification_feed_leaves_a_forgotten_person_out_and_moves_on(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    """API.md: lists leave a forgotten person out. Every role's feed goes on past the
+    person's notifications (it answered 410 to the roles that read through consent, for
+    good: its cursor could not pass them), and what it tells of others is unchanged."""
+    participant_id, _, _ = await site_with_a_record(http, container, clock)
+    # the same person as a community partner knows them: a pair naming the record forgotten
+    same = {k: SECRETS[k] for k in ("given_name", "family_name", "date_of_birth")}
+    await refer(http, container, community(9, **same), "community_partner", "cbo")
+    container.projector.run_until_caught_up()
+    before = {who: await feed(http, headers_for(container, *who)) for who in FEED_READERS}
+    told = {who: naming(items, participant_id) for who, items in before.items()}
+    assert sum(len(items) for items in told.values()) >= 12, told
+    queue = told[("case_manager", "lead-cm")]
+    assert [i["type"] for i in queue].count("possible_duplicate.found") == 1, queue
+
+    clock.advance(timedelta(minutes=1))
+    forgot = await http.post(
+        f"/v1/participants/{participant_id}/forget", json=forget_body(), headers=pm(container)
+    )
+    assert forgot.status_code == 201, forgot.text
+    container.projector.run_until_caught_up()
+
+    cases = 0
+    for who in FEED_READERS:
+        after = await feed(http, headers_for(container, *who))
+        assert naming(after, participant_id) == [], who
+        assert after == [item for item in before[who] if item not in told[who]], who
+        cases += 1
+    assert cases == len(FEED_READERS) == 9

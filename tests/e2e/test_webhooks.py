@@ -20,6 +20,7 @@ from services.notifications.feed import NotificationFeed
 from tests.conftest import METRICS, START, headers_for
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 from tests.e2e.notify_site import NotifySite, notify_site
+from tests.e2e.test_forgetting import forget_body
 
 pytestmark = pytest.mark.e2e
 PERSONAL = ("Test1", "Person", "1985-03-02", "P-00001", "housing", "3rd Ave", "Pine St")
@@ -222,3 +223,32 @@ async def test_a_feed_page_out_of_time_still_moves_on_and_misses_nothing(
     assert whole.next is None and len(whole.items) == 6
     assert [i.position for i in seen] == [i.position for i in whole.items]
     assert pages > 3  # each page ended early, each moved on
+
+
+async def test_a_forgotten_persons_notification_is_never_sent_and_delivery_moves_on(
+    site: NotifySite,
+) -> None:
+    """Owed but not yet acknowledged when the person is forgotten: never sent again, and the
+    next person's notification is delivered (the step had failed on it for good)."""
+    path = "/flaky/spd"
+    site.receiver.flaky_failures[path] = 10**6  # the receiver is down
+    await site.subscribe("police", "spd", path, ["participant.enrolled"])
+    forgotten = await diverted(site)
+    await enroll(site.http, site.container, forgotten)
+    for _ in range(200):
+        if site.receiver.at(path, acknowledged=False):
+            break  # its first attempt failed
+        await asyncio.sleep(0.05)
+    assert site.receiver.at(path, acknowledged=False)
+    pm = headers_for(site.container, "project_manager", "pcg", actor="pm-1")
+    url = f"/v1/participants/{forgotten}/forget"
+    done = await site.http.post(url, json=forget_body(), headers=pm)
+    assert done.status_code == 201, done.text
+    other = await diverted(site, 2)
+    await enroll(site.http, site.container, other)
+    with site.receiver.lock:
+        site.receiver.flaky_failures[path] = 0  # the receiver is back
+    [got] = site.receiver.wait_for(path, 1)
+    site.caught_up()
+    assert got.json["data"]["participant_id"] == other
+    assert [r.json["data"]["participant_id"] for r in site.receiver.at(path)] == [other]
