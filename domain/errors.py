@@ -39,6 +39,10 @@ class ParticipantForgotten(DomainError):
     """Raised when a command or a read names a participant who was forgotten (a 410)."""
 
 
+# Names no one: a read of a legal matter or a coordination record must not tell whose it was.
+FORGOTTEN = "the participant was forgotten"
+
+
 class Forbidden(DomainError):
     """Raised when the caller's role or agency may not do this to this participant."""
 

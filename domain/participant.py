@@ -12,6 +12,7 @@ from domain.alerts import alert_key
 from domain.base import LeadAggregate, Meta, Stamp
 from domain.doors import Door
 from domain.errors import (
+    FORGOTTEN,
     AlreadyForgotten,
     ApproverIsRequester,
     DischargeNotAllowed,
@@ -742,7 +743,7 @@ class Participant(LeadAggregate):
 
     def check_not_forgotten(self) -> None:
         if self.forgotten:
-            raise ParticipantForgotten(f"participant {self.id} was forgotten")
+            raise ParticipantForgotten(FORGOTTEN)
 
     # ----- queries ------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import ColumnElement, Engine, delete, func, insert, select, text, true
 
-from domain.errors import ParticipantForgotten
+from domain.errors import FORGOTTEN, ParticipantForgotten
 from domain.identifiers import ClaimIds
 from infra.events_table.dialects import of_engine_name
 from infra.forgetting_tables import data_keys, forgetting_receipts
@@ -119,7 +119,7 @@ class Keyring:
             return key_id, key
         opened = self.opening_key(key_id, subject)
         if opened is None:  # a command on a stream about them (a legal matter, say): a 410
-            raise ParticipantForgotten(f"participant {subject} was forgotten")
+            raise ParticipantForgotten(FORGOTTEN)
         return key_id, opened
 
     def take_spare(self) -> tuple[UUID, AESGCM]:

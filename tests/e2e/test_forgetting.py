@@ -223,6 +223,11 @@ async def test_forgetting_leaves_no_personal_data_and_keeps_the_record_whole(
     assert replay.status_code == 410
     dismissed = await decide(http, container, matter_id, "dismiss")  # a stream about them
     assert dismissed.status_code == 410, dismissed.text
+    # police could not see the matter: its answer must not say whose it was
+    matter = await http.get(
+        f"/v1/legal-matters/{matter_id}", headers=headers_for(container, "police", "spd")
+    )
+    assert matter.status_code == 410 and participant_id not in matter.text, matter.text
     # history: the same events, their shape only
     history = await all_pages(
         http, f"/v1/participants/{participant_id}/history", auditor(container)
