@@ -20,6 +20,7 @@ from services.container import Notifications
 from services.notifications.candidates import CandidateSearch
 from services.notifications.deliverer import Deliverer, DeliveryTerms
 from services.notifications.feed import Audience, NotificationFeed, NotificationLog, ReaderFor
+from services.notifications.history_flags import HistoryFlags
 from services.notifications.subscriptions import SubscriptionService
 from services.notifications.urls import UrlPolicy
 
@@ -47,7 +48,8 @@ def build_notifications(
     system = SystemClock()
     rows = Subscriptions(sql, SecretBox(keys.webhook_key))
     search = CandidateSearch(sql, projector)
-    events = NotificationLog(StoredEvents(sql), decode, participant_of, search)
+    flags = HistoryFlags(sql, projector)
+    events = NotificationLog(StoredEvents(sql), decode, participant_of, search, flags)
     audience = Audience(reader_for, ReceiptStore(sql).is_kept)
     urls = UrlPolicy(resolve, allow_http_loopback=settings.webhook_allow_http_loopback)
     terms = DeliveryTerms(

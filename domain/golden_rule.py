@@ -10,7 +10,8 @@ a share dated before a revocation recorded earlier is late paperwork, for review
 
 Two rules need what came before (a diverted charge filed for an enrolled person; post-filing
 referrals crowding out priority ones): the compliance view keeps that state, and they are not
-in this table."""
+in this table. Their notification is told from the view, once it has run past the event
+(`FROM_HISTORY`, `services/notifications/reach.py`)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from domain.compliance import (
     ACTION_ON_LEAD_INFORMATION,
     ACTION_WITHOUT_BASIS,
     CASE_MANAGER_SUBPOENAED,
+    DIVERTED_CHARGE_FILED,
     LATE_DATED_SHARE,
     MISSED_DIVERSION,
     NEEDS_REVIEW,
     OPEN,
+    POST_FILING_CROWDED_OUT,
     SHARED_OUTSIDE_ROI,
     VIOLATION_REPORT_REQUESTED,
     flag_id,
@@ -34,6 +37,7 @@ from domain.coordination import VIOLATION_REPORT, Coordination
 from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
 from domain.missed_diversion import MissedDiversion
+from domain.participant import Participant
 
 C = Coordination
 SUBPOENA = "case_manager_subpoena"
@@ -106,3 +110,15 @@ def raised_by(event: object) -> list[Raised]:
     """The flags this event raises by itself, in the view's order (none for most events)."""
     raise_ = RAISERS.get(type(event))
     return raise_(event) if raise_ is not None else []
+
+
+# The rules the compliance view raises from what came before, and the events it may raise
+# them at (`projections/compliance_rules.py`: a filing, an enrolment with a matter, a referral).
+FROM_HISTORY = (DIVERTED_CHARGE_FILED, POST_FILING_CROWDED_OUT)
+RAISED_FROM_HISTORY_AT: tuple[type[Any], ...] = (
+    LegalMatter.ChargeFiled,
+    LegalMatter.ChargeNotFiled,
+    LegalMatter.EnrolledWhileFiled,
+    Participant.Referred,
+    Participant.ReferredAgain,
+)

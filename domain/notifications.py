@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -184,6 +184,36 @@ MAKERS: dict[type[Any], Callable[[Any], Notice | None]] = {
 
 
 @dataclass(frozen=True)
+class HistoryFlag:
+    """A flag the Golden Rule view raised at an event from what came before it
+    (`golden_rule.FROM_HISTORY`), as the view holds it: how it reads when it is told."""
+
+    flag_id: UUID
+    rule: str
+    status: str
+    participant_id: UUID | None
+
+
+def with_history_flags(
+    event: Any, made: list[Notice | None], flags: Sequence[HistoryFlag]
+) -> list[Notice | None]:
+    """The event's own flag notice tells these flags too; without one, they make one, told
+    as the Golden Rule view reads them, naming the participants the flags are about."""
+    told = [{"flag_id": each.flag_id, "rule": each.rule, "status": each.status} for each in flags]
+    for index, each in enumerate(made):
+        if each is not None and each.type == N.GOLDEN_RULE_FLAG_RAISED:
+            made[index] = replace(each, data={"flags": [*each.data["flags"], *told]})
+            return made
+    people = tuple(dict.fromkeys(f.participant_id for f in flags if f.participant_id is not None))
+    first, others = (people[0], people[1:]) if people else (None, ())
+    data = {"flags": told}
+    flagged = Notice(
+        N.GOLDEN_RULE_FLAG_RAISED, first, event.occurred_at, data, None, flag_section, others
+    )
+    return [*made, flagged]
+
+
+@dataclass(frozen=True)
 class FoundPair:
     """A pair the candidate search raised for a new record (`projections/duplicates.py`)."""
 
@@ -237,13 +267,18 @@ ALSO: dict[type[Any], Callable[[Any], Notice | None]] = {
 SEARCHED = P.Referred
 
 
-def notices_of(event: object, pairs: Sequence[FoundPair] = ()) -> list[Notice]:
+def notices_of(
+    event: object, pairs: Sequence[FoundPair] = (), history: Sequence[HistoryFlag] = ()
+) -> list[Notice]:
     """The notifications an event makes, most telling first (most events make none);
-    `pairs`: what the candidate search raised for the record a `Referred` event opened."""
+    `pairs`: what the candidate search raised for the record a `Referred` event opened;
+    `history`: the flags the Golden Rule view raised at the event from what came before."""
     makers = (MAKERS.get(type(event)), ALSO.get(type(event)))
     made = [make(event) for make in makers if make is not None]
     if isinstance(event, SEARCHED):
         made.append(duplicates_found(event, pairs))
+    if history:
+        made = with_history_flags(event, made, history)
     return [each for each in made if each is not None]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.compliance_tables import SEQ_SPAN
 from projections.compliance_tables import compliance_flags as t
-from projections.sql import Row, in_utc
+from projections.sql import Row, chunks, in_utc
 
 
 @dataclass(frozen=True)
@@ -43,3 +45,14 @@ def find_flag(conn: Connection, flag_id: UUID) -> Row | None:
 def names_participant(conn: Connection, participant_id: UUID) -> bool:
     found = conn.execute(select(t.c.flag_id).where(t.c.participant_id == participant_id).limit(1))
     return found.first() is not None
+
+
+def raised_at(conn: Connection, positions: Collection[int], rules: Collection[str]) -> list[Row]:
+    """The flags of these rules raised by the events at these positions, in the view's order
+    (a flag's seq is its event's position times SEQ_SPAN plus its rule's index)."""
+    found: list[Row] = []
+    for group in chunks(sorted(positions), 300):
+        spans = [t.c.seq.between(p * SEQ_SPAN, (p + 1) * SEQ_SPAN - 1) for p in group]
+        statement = select(t).where(or_(*spans), t.c.rule.in_(list(rules))).order_by(t.c.seq)
+        found += [dict(row) for row in conn.execute(statement).mappings()]
+    return found

@@ -13,6 +13,7 @@ from domain.compliance import OPEN, RULES, FlagReview, flag_id
 from domain.coordination import Coordination
 from domain.legal_matter import LegalMatter
 from projections.compliance_tables import (
+    SEQ_SPAN,
     compliance_capacity,
     compliance_flags,
     compliance_links,
@@ -69,7 +70,7 @@ class ComplianceState:
         flagged = flag_id(rule, source)
         self.flags[flagged] = {
             "flag_id": flagged,
-            "seq": position * 16 + RULES.index(rule),
+            "seq": position * SEQ_SPAN + RULES.index(rule),
             "rule": rule,
             "raised_at": event.timestamp,
             "status": OPEN,

@@ -8,11 +8,12 @@ from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, Table, Text,
 
 from infra.tables import metadata
 
+SEQ_SPAN = 16  # rules one position may raise a flag of, at most: a flag's order is its seq
 compliance_flags = Table(
     "compliance_flags",
     metadata,
     Column("flag_id", Uuid, primary_key=True),
-    Column("seq", BigInteger, nullable=False, unique=True),  # position * 16 + rule: the order
+    Column("seq", BigInteger, nullable=False, unique=True),  # position * SEQ_SPAN + rule index
     Column("rule", Text, nullable=False, index=True),
     Column("participant_id", Uuid, nullable=True, index=True),  # null: a missed diversion
     Column("raised_at", DateTime(timezone=True), nullable=False),

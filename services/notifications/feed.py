@@ -16,7 +16,16 @@ from eventsourcing.utils import get_topic
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
 from domain.errors import NotFound, ParticipantForgotten
-from domain.notifications import MAKERS, SEARCHED, FoundPair, Notice, feed_id, notices_of
+from domain.golden_rule import RAISED_FROM_HISTORY_AT
+from domain.notifications import (
+    MAKERS,
+    SEARCHED,
+    FoundPair,
+    HistoryFlag,
+    Notice,
+    feed_id,
+    notices_of,
+)
 from infra.events_table.records import RawEvent, StoredEvents
 from services.context import Viewer
 from services.jsonable import jsonable
@@ -27,7 +36,8 @@ ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordinat
 ReaderFor = Callable[[Viewer, UUID], EventReader]
 Forgotten = Callable[[UUID], bool]  # the person's forgetting receipt is kept
 SEARCHED_TOPIC = get_topic(SEARCHED)
-TOPICS = frozenset(get_topic(cls) for cls in MAKERS) | {SEARCHED_TOPIC}
+FLAGGED_TOPICS = frozenset(get_topic(cls) for cls in RAISED_FROM_HISTORY_AT)
+TOPICS = frozenset(get_topic(cls) for cls in MAKERS) | {SEARCHED_TOPIC} | FLAGGED_TOPICS
 PAGE = 1000
 
 
@@ -58,42 +68,70 @@ class Found:
         return shaped
 
 
-class Search(Protocol):
-    """The candidate search's results (`services/notifications/candidates.py`)."""
+class Reach(Protocol):
+    """How far a projection has run, made to run as far as wanted (`reach.py`)."""
 
-    def searched_through(self, wanted: int) -> int: ...
+    def through(self, wanted: int) -> int: ...
+
+
+class Search(Reach, Protocol):
+    """The candidate search's results (`services/notifications/candidates.py`)."""
 
     def pairs(self, positions: Collection[int]) -> dict[int, list[FoundPair]]: ...
 
 
+class Flags(Reach, Protocol):
+    """The Golden Rule view's flags from history (`services/notifications/history_flags.py`)."""
+
+    def raised(self, positions: Collection[int]) -> dict[int, list[HistoryFlag]]: ...
+
+
+def reached(reach: Reach, positions: list[int], start: int) -> int:
+    return reach.through(max(positions)) if positions else start
+
+
 class NotificationLog:
     """The notifications after a position, a page of the log at a time; only events that can
-    make one are decoded. A new record's `Referred` event is told once the candidate search
-    has run for it (with the pairs it raised): the page ends before one it has not reached."""
+    make one are decoded. An event a projection tells of is told once that projection has run
+    for it: a new record's `Referred` event with the pairs the candidate search raised, an
+    event the Golden Rule view may flag from history with its flags. The page ends before
+    the first such event a projection has not reached."""
 
     def __init__(
-        self, events: StoredEvents, decode: Decode, participant_of: ParticipantOf, search: Search
+        self,
+        events: StoredEvents,
+        decode: Decode,
+        participant_of: ParticipantOf,
+        search: Search,
+        flags: Flags,
     ) -> None:
         self.events = events
         self.decode = decode
         self.participant_of = participant_of
         self.search = search
+        self.flags = flags
         self.people: dict[UUID, UUID | None] = {}  # records never change their participant
 
     def after(self, position: int, limit: int = PAGE) -> tuple[list[Found], int]:
         """The notifications in the next `limit` events, and the last position read."""
         records = self.events.after(position, limit)
         referred = [r.position for r in records if r.topic == SEARCHED_TOPIC]
-        searched = self.search.searched_through(max(referred)) if referred else position
+        flaggable = [r.position for r in records if r.topic in FLAGGED_TOPICS]
+        searched = reached(self.search, referred, position)
+        checked = reached(self.flags, flaggable, position)
         pairs = self.search.pairs([p for p in referred if p <= searched])
+        history = self.flags.raised([p for p in flaggable if p <= checked])
         found: list[Found] = []
         for record in records:
             if record.topic not in TOPICS:
                 continue
-            if record.position > searched and record.topic == SEARCHED_TOPIC:
-                return found, record.position - 1  # told once the search has run for it
+            unsearched = record.position > searched and record.topic == SEARCHED_TOPIC
+            unchecked = record.position > checked and record.topic in FLAGGED_TOPICS
+            if unsearched or unchecked:
+                return found, record.position - 1  # told once its projection has run for it
             event = self.decode(record)
-            made = notices_of(event, pairs.get(record.position, ()))
+            at = record.position
+            made = notices_of(event, pairs.get(at, ()), history.get(at, ()))
             notices = [self.named(notice) for notice in made]
             if notices:
                 first, *more = notices

@@ -41,6 +41,17 @@ async def all_pages(
             return items
 
 
+async def feed(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """The caller's whole notification feed, oldest first."""
+    items: list[dict[str, Any]] = []
+    after: str | None = "0"
+    while after is not None:
+        page = await get_json(http, "/v1/notifications", headers, after=after)
+        items += page["items"]
+        after = page["next"]
+    return items
+
+
 async def share(
     http: httpx.AsyncClient, container: Container, participant_id: str, agency: str, category: str
 ) -> httpx.Response:

@@ -26,7 +26,7 @@ from infra.keyring import Keyring
 from services.container import Container
 from services.forgetting.receipts import Receipt, verified
 from tests.conftest import headers_for
-from tests.e2e.audit_helpers import all_pages, auditor, get_json
+from tests.e2e.audit_helpers import all_pages, auditor, feed, get_json
 from tests.e2e.helpers import arrest_diversion, at, community, refer, set_policy
 from tests.e2e.legal_helpers import decide, open_matter
 
@@ -357,16 +357,6 @@ FEED_READERS = (
     ("community_partner", "cbo"),
     ("court", "kcsc"),
 )
-
-
-async def feed(http: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    after: str | None = "0"
-    while after is not None:
-        page = await get_json(http, "/v1/notifications", headers, after=after)
-        items += page["items"]
-        after = page["next"]
-    return items
 
 
 def naming(items: list[dict[str, Any]], participant_id: str) -> list[dict[str, Any]]:

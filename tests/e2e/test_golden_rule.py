@@ -12,6 +12,7 @@ import pytest
 from infra.clock import SettableClock
 from services.container import Container
 from tests.conftest import headers_for
+from tests.e2e.audit_helpers import feed
 from tests.e2e.helpers import at, enroll, refer, set_policy, social_contact
 from tests.e2e.legal_helpers import case_manager, decide, divert, head, topic_at
 from tests.e2e.test_legal_adverse_actions import act, enrolled, shared
@@ -33,6 +34,23 @@ async def flags(
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+async def told_flags(
+    http: httpx.AsyncClient, container: Container, role: str = "defense", agency: str = "tdo"
+) -> list[tuple[str, str, str, str]]:
+    """The flags the caller's notification feed told of: (participant, flag, rule, status)."""
+    items = await feed(http, headers_for(container, role, agency))
+    return [
+        (item["data"]["participant_id"], flag["flag_id"], flag["rule"], flag["status"])
+        for item in items
+        if item["type"] == "golden_rule.flag_raised"
+        for flag in item["data"]["flags"]
+    ]
+
+
+def as_told(flag: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (flag["participant_id"], flag["flag_id"], flag["rule"], flag["status"])
 
 
 async def test_a_refused_share_is_flagged_with_the_attempt(
@@ -116,6 +134,9 @@ async def test_a_diverted_charge_filed_then_the_person_enrolled(
     assert flag["participant_id"] == participant_id
     assert flag["events"][0] == filing.json()["position"]
     assert flag["detail"]["matter_id"] == matter_id
+    # told as the view reads it: to defense, not to the police
+    assert await told_flags(http, container) == [as_told(flag)]
+    assert await told_flags(http, container, "police", "spd") == []
 
 
 async def test_a_post_filing_referral_taken_while_priority_ones_were_declined(
@@ -145,6 +166,8 @@ async def test_a_post_filing_referral_taken_while_priority_ones_were_declined(
     assert declined_at <= declined["position"] < accepted_at <= post_filing["position"]
     for position in flag["events"]:
         assert topic_at(container, position)[0].endswith("Participant.Referred")
+    assert await told_flags(http, container) == [as_told(flag)]
+    assert await told_flags(http, container, "prosecutor", "kcpao") == []
     priority_again = await refer(http, container, social_contact(n=5))
     await refer(http, container, social_contact(n=6, door="prosecutor"), "prosecutor", "kcpao")
     assert priority_again["status"] == "referred"

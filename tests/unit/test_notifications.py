@@ -11,13 +11,22 @@ from uuid import uuid4
 import pytest
 
 from domain import alerts
+from domain.compliance import (
+    ACTION_WITHOUT_BASIS,
+    DIVERTED_CHARGE_FILED,
+    NEEDS_REVIEW,
+    OPEN,
+    POST_FILING_CROWDED_OUT,
+)
 from domain.coordination import Coordination, ShareCheck
-from domain.golden_rule import RAISERS
+from domain.golden_rule import FROM_HISTORY, RAISED_FROM_HISTORY_AT, RAISERS
 from domain.legal_values import Basis
 from domain.notifications import (
     ALSO,
     MAKERS,
     FoundPair,
+    HistoryFlag,
+    Notice,
     NotificationType,
     backoff_seconds,
     duplicates_found,
@@ -27,6 +36,7 @@ from domain.notifications import (
     notice_of,
     notices_of,
     webhook_id,
+    with_history_flags,
 )
 from projections.compliance_rules import FOLDS
 from projections.compliance_state import ComplianceState
@@ -164,3 +174,39 @@ def test_a_request_to_report_violations_is_told_as_the_request_and_as_its_flag()
     [only] = notices_of(progress)
     assert (only.type, only.data["flags"]) == (NotificationType.REPORT_REQUEST_MADE, [])
     assert "hearing" not in str(request.data) + str(only.data)
+
+
+def test_flags_from_history_join_the_events_own_flag_notice_or_make_one() -> None:
+    """The two rules that need what came before are told from the compliance view: beside
+    the event's own flags when it raised some, else as a flag notice of their own, told as
+    the Golden Rule view reads them and naming the participants the flags are about."""
+    assert set(RAISED_FROM_HISTORY_AT) <= set(FOLDS)  # the view folds every such event
+    assert set(FROM_HISTORY) == {DIVERTED_CHARGE_FILED, POST_FILING_CROWDED_OUT}
+    event = SimpleNamespace(occurred_at=T0)
+    declined, other = uuid4(), uuid4()
+    crowded = HistoryFlag(uuid4(), POST_FILING_CROWDED_OUT, OPEN, declined)
+    filed = HistoryFlag(uuid4(), DIVERTED_CHARGE_FILED, NEEDS_REVIEW, other)
+
+    nothing, alone = with_history_flags(event, [None], [crowded])
+    assert nothing is None
+    assert alone is not None and alone.type == NotificationType.GOLDEN_RULE_FLAG_RAISED
+    assert (alone.participant_id, alone.names, alone.audience) == (declined, (), flag_section)
+    assert alone.data == {
+        "flags": [{"flag_id": crowded.flag_id, "rule": crowded.rule, "status": OPEN}]
+    }
+
+    [both] = with_history_flags(event, [], [crowded, filed, crowded])
+    assert both is not None and (both.participant_id, both.names) == (declined, (other,))
+
+    record = uuid4()
+    own = {"flag_id": uuid4(), "rule": ACTION_WITHOUT_BASIS, "status": OPEN}
+    flag = Notice(NotificationType.GOLDEN_RULE_FLAG_RAISED, None, T0, {"flags": [own]}, record)
+    request = Notice(NotificationType.REPORT_REQUEST_MADE, None, T0, {}, record)
+    first, joined = with_history_flags(event, [request, flag], [filed])
+    assert first == request and joined is not None
+    assert joined.record_id == record and joined.audience is None
+    assert [f["rule"] for f in joined.data["flags"]] == [
+        ACTION_WITHOUT_BASIS,
+        DIVERTED_CHARGE_FILED,
+    ]
+    assert notices_of(event) == []  # no history, no flag: nothing told
