@@ -67,6 +67,12 @@ WEBHOOK_LAG = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60, 600, 3600),
     registry=REGISTRY,
 )
+NOTIFICATIONS_UNREADABLE = Counter(
+    "lead_notifications_unreadable_total",
+    "Events or records the notification log could not read (told to no one), by what",
+    ["what"],
+    registry=REGISTRY,
+)
 WEBHOOK_POSITION_LAG = Gauge(
     "lead_webhook_position_lag",
     "Events between the store's head and the subscription's position",

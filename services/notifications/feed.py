@@ -8,9 +8,11 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from functools import partial
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
+import structlog
 from eventsourcing.utils import get_topic
 
 from domain.disclosure import Section
@@ -27,10 +29,14 @@ from domain.notifications import (
     notices_of,
 )
 from infra.events_table.records import RawEvent, StoredEvents
+from infra.observability import NOTIFICATIONS_UNREADABLE
+from projections.quarantine import TRANSIENT
 from services.context import Viewer
 from services.jsonable import jsonable
 from services.views.sections import Disclosure, Shown
 
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
 Decode = Callable[[RawEvent], object]
 ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordination's) person
 ReaderFor = Callable[[Viewer, UUID], EventReader]
@@ -66,6 +72,22 @@ class Found:
             {"type": self.notice.type, "timestamp": self.recorded_at, "data": data}
         )
         return shaped
+
+
+def unless_unreadable(read: Callable[[], T], what: str, position: int) -> T | None:
+    """What `read` gives; None when it cannot be read (an event tampered with, a key lost):
+    told to no one, logged and counted, and the log goes on, as a projection sets such an
+    event aside. A passing database error is raised: the page is read again later."""
+    try:
+        return read()
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # noqa: BLE001 (never a feed or a subscription stopped for good)
+        log.warning(
+            "notification_unreadable", what=what, position=position, error=type(exc).__name__
+        )
+        NOTIFICATIONS_UNREADABLE.labels(what).inc()
+        return None
 
 
 class Reach(Protocol):
@@ -129,25 +151,29 @@ class NotificationLog:
             unchecked = record.position > checked and record.topic in FLAGGED_TOPICS
             if unsearched or unchecked:
                 return found, record.position - 1  # told once its projection has run for it
-            event = self.decode(record)
             at = record.position
+            event = unless_unreadable(partial(self.decode, record), "event", at)
+            if event is None:
+                continue
             made = notices_of(event, pairs.get(at, ()), history.get(at, ()))
-            notices = [self.named(notice) for notice in made]
+            notices = [self.named(notice, at) for notice in made]
             if notices:
                 first, *more = notices
                 recorded = getattr(event, "timestamp", first.occurred_at)
                 found.append(Found(record.position, recorded, first, event, tuple(more)))
         return found, (records[-1].position if records else position)
 
-    def named(self, notice: Notice) -> Notice:
-        """The participant of a notice whose event names only its record."""
+    def named(self, notice: Notice, position: int) -> Notice:
+        """The participant of a notice whose event names only its record (None: the record's
+        first event cannot be read, and the notice is told as one naming no one)."""
         record = notice.record_id
         if record is None:
             return notice
         if record not in self.people:
             if len(self.people) > 50_000:
                 self.people.clear()
-            self.people[record] = self.participant_of(record)
+            opened = partial(self.participant_of, record)
+            self.people[record] = unless_unreadable(opened, "record", position)
         return replace(notice, participant_id=self.people[record])
 
     def head(self) -> int:
@@ -193,7 +219,8 @@ class Audience:
             return None
         key = (viewer.agency, viewer.role, participant_id)
         if key not in self.readers:
-            self.readers[key] = self.reader(viewer, participant_id)
+            read = partial(self.reader, viewer, participant_id)
+            self.readers[key] = unless_unreadable(read, "participant", found.position)
         reader = self.readers[key]
         return reader.shows(found.event) if reader is not None else None
 

@@ -14,13 +14,16 @@ from standardwebhooks.webhooks import Webhook
 
 from composition.bootstrap import build
 from infra.clock import SettableClock
+from infra.observability import REGISTRY
 from infra.settings import Settings
 from services.context import Viewer
 from services.notifications.feed import NotificationFeed
 from tests.conftest import METRICS, START, headers_for
+from tests.e2e.audit_helpers import feed
 from tests.e2e.helpers import arrest_diversion, enroll, refer, set_policy
 from tests.e2e.notify_site import NotifySite, notify_site
 from tests.e2e.test_forgetting import forget_body
+from tests.integration.audit_support import Superuser
 
 pytestmark = pytest.mark.e2e
 PERSONAL = ("Test1", "Person", "1985-03-02", "P-00001", "housing", "3rd Ave", "Pine St")
@@ -252,3 +255,51 @@ async def test_a_forgotten_persons_notification_is_never_sent_and_delivery_moves
     site.caught_up()
     assert got.json["data"]["participant_id"] == other
     assert [r.json["data"]["participant_id"] for r in site.receiver.at(path)] == [other]
+
+
+async def test_an_event_tampered_with_is_told_to_no_one_and_delivery_moves_on(
+    site: NotifySite,
+) -> None:
+    """A superuser garbled a person's first event and their enrolment: the feed and the
+    webhooks (which failed on it for good) skip what cannot be read, count it, and tell the
+    next person's enrolment; the audit chain reports the tampering."""
+    path = "/flaky/spd"
+    site.receiver.flaky_failures[path] = 10**6  # the receiver is down
+    await site.subscribe("police", "spd", path, ["participant.enrolled"])
+    garbled = await diverted(site)
+    await enroll(site.http, site.container, garbled)
+    spd = headers_for(site.container, "police", "spd")
+    before = await feed(site.http, spd)
+    assert [i["type"] for i in before] == ["legal_matter.opened", "participant.enrolled"]
+    recorder = site.container.store.recorder
+    referred = next(
+        n.id
+        for n in recorder.select_notifications(1, 100)
+        if str(n.originator_id) == garbled and n.originator_version == 1
+    )
+    superuser = Superuser(site.container.settings)
+    for position in (referred, before[1]["position"]):
+        superuser.set_state(position, b"garbage")
+    unreadable = skipped()
+    other = await diverted(site, 2)
+    await enroll(site.http, site.container, other)
+    with site.receiver.lock:
+        site.receiver.flaky_failures[path] = 0  # the receiver is back
+    site.receiver.wait_for(path, 1)
+    site.caught_up()
+    assert [r.json["data"]["participant_id"] for r in site.receiver.at(path)] == [other]
+    after = await feed(site.http, spd)
+    assert [(i["type"], i["data"]["participant_id"]) for i in after] == [
+        ("legal_matter.opened", other),
+        ("participant.enrolled", other),
+    ]
+    assert skipped() > unreadable
+    pcg = await feed(site.http, headers_for(site.container, "project_manager", "pcg"))
+    told = [i["data"]["participant_id"] for i in pcg if i["type"] == "participant.enrolled"]
+    assert told == [other]
+
+
+def skipped() -> float:
+    """Events the notification log could not read, in this process so far."""
+    counted = REGISTRY.get_sample_value("lead_notifications_unreadable_total", {"what": "event"})
+    return counted or 0.0
