@@ -39,6 +39,12 @@ QUARANTINE_SIZE = Gauge(
     ["projection"],
     registry=REGISTRY,
 )
+ITEMS_SET_ASIDE = Counter(
+    "lead_items_set_aside_total",
+    "Items a worker or the notification log failed on for good and passed over",
+    ["where"],
+    registry=REGISTRY,
+)
 PROJECTION_LAG = Gauge(
     "lead_projection_lag_events",
     "Events not yet applied, per projection",
@@ -65,12 +71,6 @@ WEBHOOK_LAG = Histogram(
     "From the event's commit to the receiver's 2xx",
     ["subscription"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60, 600, 3600),
-    registry=REGISTRY,
-)
-NOTIFICATIONS_UNREADABLE = Counter(
-    "lead_notifications_unreadable_total",
-    "Events or records the notification log could not read (told to no one), by what",
-    ["what"],
     registry=REGISTRY,
 )
 WEBHOOK_POSITION_LAG = Gauge(

@@ -9,10 +9,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from uuid import UUID
 
-import structlog
 from eventsourcing.utils import get_topic
 
 from domain.disclosure import Section
@@ -29,14 +28,11 @@ from domain.notifications import (
     notices_of,
 )
 from infra.events_table.records import RawEvent, StoredEvents
-from infra.observability import NOTIFICATIONS_UNREADABLE
-from projections.quarantine import TRANSIENT
 from services.context import Viewer
 from services.jsonable import jsonable
+from services.set_aside import or_set_aside
 from services.views.sections import Disclosure, Shown
 
-log = structlog.get_logger(__name__)
-T = TypeVar("T")
 Decode = Callable[[RawEvent], object]
 ParticipantOf = Callable[[UUID], UUID | None]  # a record's (matter's, coordination's) person
 ReaderFor = Callable[[Viewer, UUID], EventReader]
@@ -72,22 +68,6 @@ class Found:
             {"type": self.notice.type, "timestamp": self.recorded_at, "data": data}
         )
         return shaped
-
-
-def unless_unreadable(read: Callable[[], T], what: str, position: int) -> T | None:
-    """What `read` gives; None when it cannot be read (an event tampered with, a key lost):
-    told to no one, logged and counted, and the log goes on, as a projection sets such an
-    event aside. A passing database error is raised: the page is read again later."""
-    try:
-        return read()
-    except TRANSIENT:
-        raise
-    except Exception as exc:  # noqa: BLE001 (never a feed or a subscription stopped for good)
-        log.warning(
-            "notification_unreadable", what=what, position=position, error=type(exc).__name__
-        )
-        NOTIFICATIONS_UNREADABLE.labels(what).inc()
-        return None
 
 
 class Reach(Protocol):
@@ -152,7 +132,7 @@ class NotificationLog:
             if unsearched or unchecked:
                 return found, record.position - 1  # told once its projection has run for it
             at = record.position
-            event = unless_unreadable(partial(self.decode, record), "event", at)
+            event = or_set_aside(partial(self.decode, record), "notification_event", position=at)
             if event is None:
                 continue
             made = notices_of(event, pairs.get(at, ()), history.get(at, ()))
@@ -173,7 +153,7 @@ class NotificationLog:
             if len(self.people) > 50_000:
                 self.people.clear()
             opened = partial(self.participant_of, record)
-            self.people[record] = unless_unreadable(opened, "record", position)
+            self.people[record] = or_set_aside(opened, "notification_record", position=position)
         return replace(notice, participant_id=self.people[record])
 
     def head(self) -> int:
@@ -220,7 +200,7 @@ class Audience:
         key = (viewer.agency, viewer.role, participant_id)
         if key not in self.readers:
             read = partial(self.reader, viewer, participant_id)
-            self.readers[key] = unless_unreadable(read, "participant", found.position)
+            self.readers[key] = or_set_aside(read, "notification_reader", position=found.position)
         reader = self.readers[key]
         return reader.shows(found.event) if reader is not None else None
 

@@ -7,6 +7,7 @@ number of workers or ticks."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from uuid import UUID
 
 import structlog
@@ -19,6 +20,7 @@ from projections.alerts_due import holds_due, intake_deadlines_near, rois_expiri
 from services.context import RequestContext
 from services.legal_coordination.store import LegalRepository
 from services.repository import Repository
+from services.set_aside import done_each
 from services.unit_of_work import Decision, UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -51,10 +53,10 @@ class AlertWorker:
             rois = rois_expiring(conn, now, terms.roi_expiry_reminder_days)
             holds = holds_due(conn, now)
         days = terms.intake_reminder_days
-        raised = sum(self.intake(p, r, days) for p, r in intakes)
+        raised = done_each((partial(self.intake, p, r, days) for p, r in intakes), "intake_alert")
         days = terms.roi_expiry_reminder_days
-        raised += sum(self.roi(p, roi, days) for p, roi in rois)
-        raised += sum(self.hold(matter) for matter in holds)
+        raised += done_each((partial(self.roi, p, roi, days) for p, roi in rois), "roi_alert")
+        raised += done_each((partial(self.hold, matter) for matter in holds), "hold_alert")
         if raised:
             log.info("alerts_raised", count=raised)
         return raised

@@ -3,6 +3,7 @@ an event. Runs in `leadctl serve` (background) or alone as `leadctl worker`."""
 
 from __future__ import annotations
 
+from functools import partial
 from uuid import UUID
 
 import structlog
@@ -14,6 +15,7 @@ from projections.deadlines import due_deadlines
 from projections.engine import Projector
 from services.context import RequestContext
 from services.repository import Repository
+from services.set_aside import done_each
 from services.unit_of_work import Decision, UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -45,9 +47,7 @@ class DeadlineWorker:
         self.projector.run_until_caught_up()
         with self.engine.connect() as conn:
             due = due_deadlines(conn, self.clock.now())
-        expired = sum(
-            self.expire(participant_id, referral_id) for participant_id, referral_id in due
-        )
+        expired = done_each((partial(self.expire, p, r) for p, r in due), "intake_deadline")
         if expired:
             self.projector.run_until_caught_up()
             log.info("intake_deadlines_expired", count=expired)

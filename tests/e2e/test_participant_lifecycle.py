@@ -8,9 +8,11 @@ import httpx
 import pytest
 
 from infra.clock import SettableClock
+from infra.observability import REGISTRY
 from services.container import Container
 from tests.conftest import headers_for
 from tests.e2e.helpers import arrest_diversion, at, enroll, refer, set_policy, social_contact
+from tests.integration.audit_support import Superuser
 
 pytestmark = pytest.mark.e2e
 
@@ -236,3 +238,42 @@ async def test_as_of_shows_what_was_known_then(
         headers=headers_for(container, "police", "spd"),
     )
     assert police.status_code == 403
+
+
+def set_aside(where: str) -> float:
+    counted = REGISTRY.get_sample_value("lead_items_set_aside_total", {"where": where})
+    return counted or 0.0
+
+
+async def test_a_record_the_workers_cannot_read_stops_no_other_deadline_or_alert(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    """A superuser garbled the first person's referral: the alert and deadline workers set
+    that one aside (logged, counted) and alert on and expire the next person's deadline on
+    time, tick after tick; before, each tick failed on it and reached no later deadline."""
+    await set_policy(http, container)
+    garbled = (await refer(http, container, arrest_diversion(n=1)))["participant_id"]
+    clock.advance(timedelta(minutes=1))
+    lapsing = (await refer(http, container, arrest_diversion(n=2)))["participant_id"]
+    container.projector.run_until_caught_up()
+    referred = next(
+        n.id
+        for n in container.store.recorder.select_notifications(1, 100)
+        if str(n.originator_id) == garbled and n.originator_version == 1
+    )
+    Superuser(container.settings).set_state(referred, b"garbage")
+    alerts = container.background.jobs["alerted"]
+    before = (set_aside("intake_alert"), set_aside("intake_deadline"))
+    clock.advance(timedelta(days=24))  # both deadlines within the 7 days' reminder
+    container.projector.run_until_caught_up()
+    assert alerts() == 1
+    clock.advance(timedelta(days=7))
+    assert container.deadlines.tick() == 1
+    assert container.deadlines.tick() == 0  # the garbled one is set aside again, alone
+    assert (set_aside("intake_alert"), set_aside("intake_deadline")) == (
+        before[0] + 1,
+        before[1] + 2,
+    )
+    auditor = headers_for(container, "auditor", "audit")
+    view = await http.get(f"/v1/participants/{lapsing}", headers=auditor)
+    assert view.json()["status"] == "intake_deadline_expired"

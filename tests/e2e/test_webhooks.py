@@ -301,5 +301,6 @@ async def test_an_event_tampered_with_is_told_to_no_one_and_delivery_moves_on(
 
 def skipped() -> float:
     """Events the notification log could not read, in this process so far."""
-    counted = REGISTRY.get_sample_value("lead_notifications_unreadable_total", {"what": "event"})
+    where = {"where": "notification_event"}
+    counted = REGISTRY.get_sample_value("lead_items_set_aside_total", where)
     return counted or 0.0
