@@ -48,6 +48,17 @@ HTTP_RULES = {
         503,
         "The database is not reachable right now: retry after `Retry-After` seconds.",
     ),
+    "record-unreadable": (
+        500,
+        "An event of the record asked for cannot be read: it was altered or damaged in the "
+        "store, and `GET /v1/audit/verify` reports where. Lists and look-ups leave such a "
+        "record out and go on; other records answer as before.",
+    ),
+    "internal-error": (
+        500,
+        "The service failed to answer for a reason it does not disclose; the operators have "
+        "the log of the request, by its `X-Request-Id`.",
+    ),
 }
 
 

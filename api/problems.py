@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from domain import errors, legal_errors
+from infra.keyring import DataKeyLost
 from projections.freshness import ProjectionNotCaughtUp
 from services.audit import errors as audit_errors
 from services.unit_of_work import StoreBusy
@@ -214,7 +215,30 @@ def install(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def on_unreadable(request: Request, _exc: Exception) -> JSONResponse:
+        return problem(
+            500,
+            "record-unreadable",
+            "The stored record cannot be read",
+            "an event of this record cannot be read: it was altered or damaged in the store "
+            "(GET /v1/audit/verify reports where); other records answer as before",
+            instance=request.url.path,
+        )
+
+    async def on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
+        # The exception's message may quote input: it is logged scrubbed, never answered.
+        return problem(
+            500,
+            "internal-error",
+            "Internal error",
+            "the service failed to answer; the operators have the log of this request",
+            instance=request.url.path,
+        )
+
     app.add_exception_handler(errors.DomainError, on_domain)
+    app.add_exception_handler(MapperDeserialisationError, on_unreadable)
+    app.add_exception_handler(DataKeyLost, on_unreadable)
+    app.add_exception_handler(Exception, on_unexpected)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(PersistenceError, on_store_down)

@@ -7,6 +7,7 @@ force), and accounted."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -14,12 +15,15 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.disclosure import Section
+from domain.errors import ParticipantForgotten
+from domain.participant import Participant
 from domain.places import Place, check_place
 from infra.clock import Clock
 from projections.freshness import Freshness
 from projections.non_return import FoundRequest, NonReturnRequests, requests_in_force
 from services.context import Viewer
 from services.repository import Repository
+from services.set_aside import or_set_aside
 from services.views.parts import Part, absent
 from services.views.record import RecordReader
 from services.views.sections import Disclosure, In, Key, Sectioned, Shown, disclose
@@ -79,7 +83,9 @@ class NonReturnFinder:
         terms, _ = self.repository.policy_terms()
         items, disclosed = [], []
         for request in found:
-            participant = self.repository.participant(request.participant_id)
+            participant = or_set_aside(partial(self.record_of, request), "non_return_record")
+            if participant is None:
+                continue
             current = participant.non_return()
             if current is None or not current.in_force(now):
                 continue
@@ -98,3 +104,11 @@ class NonReturnFinder:
                 items.append(built.view)
                 disclosed.append(Disclosure(participant.id, built.shown, "non-return at a place"))
         return Shown(NonReturnPage(items=items), tuple(disclosed))
+
+    def record_of(self, request: FoundRequest) -> Participant | None:
+        """The record as it stands; None once forgotten (the read model has yet to drop it).
+        A record that cannot be read is set aside: it never stops the look-up of others."""
+        try:
+            return self.repository.participant(request.participant_id)
+        except ParticipantForgotten:
+            return None
