@@ -82,6 +82,12 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (errors.RecordNotSealed, 409, "record-not-sealed", "The record predates encryption"),
     (errors.CaseloadFull, 409, "caseload-full", "Caseload is full"),
     (
+        errors.SubscriptionLimitReached,
+        409,
+        "subscription-limit-reached",
+        "The agency has as many subscriptions as it may",
+    ),
+    (
         errors.CaseManagerHasParticipants,
         409,
         "case-manager-has-participants",

@@ -60,7 +60,9 @@ def build_notifications(
     )
     return Notifications(
         rows=rows,
-        subscriptions=SubscriptionService(rows, urls, system, events.head),
+        subscriptions=SubscriptionService(
+            rows, urls, system, events.head, settings.webhook_subscriptions_per_agency
+        ),
         feed=NotificationFeed(events, audience),
         deliverer=Deliverer(
             rows, events, audience, recorder, urls, terms, system, name=settings.notifier_id

@@ -68,6 +68,11 @@ class ApproverIsRequester(InvalidInput):
     """Raised when forgetting names the person asking for it as its approver."""
 
 
+class SubscriptionLimitReached(StateConflict):
+    """Raised when an agency that has as many active webhook subscriptions as the site allows
+    (`LEAD_WEBHOOK_SUBSCRIPTIONS_PER_AGENCY`) asks for another: delete one first."""
+
+
 class CaseloadFull(StateConflict):
     """Raised when an assignment would take a case manager past the caseload maximum."""
 

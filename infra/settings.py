@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10, gt=0, le=60)
     webhook_retry_base_seconds: float = Field(default=5, gt=0, le=3600)
     webhook_retry_cap_seconds: float = Field(default=43_200, gt=0, le=86_400)
+    # Active subscriptions an agency may hold: each is followed by a thread of the notifier.
+    webhook_subscriptions_per_agency: int = Field(default=20, ge=1, le=1000)
     # Run the webhook deliverer inside `leadctl serve` (false when `leadctl notifier` runs).
     run_notifier: bool = True
     notifier_poll_seconds: float = Field(default=0.2, gt=0, le=10)

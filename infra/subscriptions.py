@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Engine, delete, insert, or_, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,13 @@ from infra.tables import webhook_deliveries, webhook_hosts, webhook_subscription
 
 S = webhook_subscriptions
 ACTIVE, DISABLED, DELETED = "active", "disabled", "deleted"
+SUBSCRIPTION_LOCKS = 0x1EAD_0002  # advisory lock space: one lock per agency, keyed by its hash
+
+
+class Added(StrEnum):
+    ADDED = "added"
+    RETRIED = "retried"  # a subscription with the same client key exists (a concurrent retry)
+    AT_CAP = "at_cap"  # the agency has as many active subscriptions as it may
 
 
 @dataclass(frozen=True)
@@ -103,18 +111,22 @@ class Subscriptions:
             found = conn.execute(select(table.c.host).where(table.c.agency == agency))
             return frozenset(found.scalars())
 
-    def add(self, row: SubscriptionRow) -> bool:
-        """False: a subscription with the same client key exists (a concurrent retry)."""
+    def add(self, row: SubscriptionRow, cap: int) -> Added:
+        """The row, unless its agency has `cap` active subscriptions already: counted and
+        added under a lock per agency, so concurrent requests never add past the cap."""
         values = vars(row) | {
             "types": json.dumps(list(row.types)),
             "secret": self.box.seal(row.secret),
         }
         try:
             with self.engine.begin() as conn:
+                lock_agency(conn, row.agency)
+                if active_count(conn, row.agency) >= cap:
+                    return Added.AT_CAP
                 conn.execute(insert(S).values(**values))
         except IntegrityError:
-            return False
-        return True
+            return Added.RETRIED
+        return Added.ADDED
 
     def by_client_key(self, client_key: str) -> SubscriptionRow | None:
         with self.engine.connect() as conn:
@@ -285,3 +297,18 @@ def utc(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def lock_agency(conn: Connection, agency: str) -> None:
+    """Held to the end of the transaction: PostgreSQL's advisory lock for the agency, or
+    SQLite's single writer lock taken up front."""
+    if conn.dialect.name == "postgresql":
+        key = text("SELECT pg_advisory_xact_lock(:space, hashtext(:agency))")
+        conn.execute(key, {"space": SUBSCRIPTION_LOCKS, "agency": agency})
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def active_count(conn: Connection, agency: str) -> int:
+    counted = select(func.count()).where(S.c.agency == agency, S.c.status == ACTIVE)
+    return int(conn.execute(counted).scalar_one())

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from domain.errors import IdempotencyKeyReused, NotFound, StateConflict
+from domain.errors import IdempotencyKeyReused, NotFound, StateConflict, SubscriptionLimitReached
 from domain.notifications import NotificationType, new_secret
 from infra.clock import Clock
-from infra.subscriptions import ACTIVE, DELETED, DeliveryRow, SubscriptionRow, Subscriptions
+from infra.subscriptions import (
+    ACTIVE,
+    DELETED,
+    Added,
+    DeliveryRow,
+    SubscriptionRow,
+    Subscriptions,
+)
 from services.context import Viewer
 from services.notifications.urls import UrlPolicy
 
@@ -52,8 +59,10 @@ class SubscriptionService:
         urls: UrlPolicy,
         clock: Clock,
         head: Callable[[], int],
+        cap: int,
         random_bytes: Callable[[int], bytes] = os.urandom,
     ) -> None:
+        self.cap = cap  # active subscriptions per agency: each is followed by a thread
         self.rows = rows
         self.urls = urls
         self.clock = clock
@@ -88,7 +97,11 @@ class SubscriptionService:
             client_key=client_key,
             fingerprint=wanted.fingerprint(),
         )
-        if not self.rows.add(row):  # the same key, made meanwhile by a concurrent retry
+        added = self.rows.add(row, self.cap)
+        if added is Added.AT_CAP:
+            msg = f"the agency has {self.cap} active subscriptions: delete one first"
+            raise SubscriptionLimitReached(msg)
+        if added is Added.RETRIED:  # the same key, made meanwhile by a concurrent retry
             return self.replay(client_key, wanted) or Made(row, secret)
         return Made(row, secret)
 

@@ -4,7 +4,9 @@ problem and no change."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -12,6 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from api.app import create_app
+from composition.bootstrap import build
+from infra.settings import Settings
 from infra.tables import webhook_subscriptions
 from services.container import Container
 from tests.conftest import headers_for
@@ -159,3 +164,44 @@ async def test_secrets_are_kept_encrypted(http: httpx.AsyncClient, container: Co
     assert secret not in stored and made["secret"] != stored
     row = container.notifications.rows.get(UUID(made["subscription_id"]))
     assert row is not None and row.secret == made["secret"]
+
+
+@pytest.fixture
+async def capped(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Container]]:
+    """A site that lets an agency hold three active subscriptions."""
+    built = build(settings.model_copy(update={"webhook_subscriptions_per_agency": 3}))
+    transport = httpx.ASGITransport(app=create_app(built, background=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://lead.test") as client:
+        yield client, built
+    await built.async_sql.dispose()
+    built.close()
+
+
+async def test_an_agency_holds_at_most_its_cap_of_subscriptions_even_asked_at_once(
+    capped: tuple[httpx.AsyncClient, Container],
+) -> None:
+    """Each active subscription is a thread of the notifier: one agency cannot make the
+    service follow thousands. Concurrent requests never pass the cap (a lock per agency)."""
+    http, container = capped
+    for agency in ("spd", "tpd", "kcso"):
+        allow(container, agency, "93.184.215.14")
+    body = {"url": "https://93.184.215.14/lead", "types": ENROLLED}
+    spd = headers_for(container, "police", "spd")
+    made = [await http.post("/v1/subscriptions", json=body, headers=spd) for _ in range(3)]
+    assert [m.status_code for m in made] == [201] * 3
+    refused = await http.post("/v1/subscriptions", json=body, headers=spd)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/subscription-limit-reached")
+    assert len((await http.get("/v1/subscriptions", headers=spd)).json()["items"]) == 3
+    tpd = headers_for(container, "police", "tpd")
+    assert (await http.post("/v1/subscriptions", json=body, headers=tpd)).status_code == 201
+    gone = await http.delete(f"/v1/subscriptions/{made[0].json()['subscription_id']}", headers=spd)
+    assert gone.status_code == 204, gone.text
+    assert (await http.post("/v1/subscriptions", json=body, headers=spd)).status_code == 201
+
+    kcso = headers_for(container, "police", "kcso")
+    at_once = await asyncio.gather(
+        *(http.post("/v1/subscriptions", json=body, headers=kcso) for _ in range(8))
+    )
+    assert sorted(r.status_code for r in at_once) == [201] * 3 + [409] * 5
+    assert len((await http.get("/v1/subscriptions", headers=kcso)).json()["items"]) == 3
