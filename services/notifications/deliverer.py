@@ -29,7 +29,7 @@ from infra.observability import (
     WEBHOOK_POSITION_LAG,
 )
 from infra.subscriptions import ACTIVE, DeliveryRow, SubscriptionRow, Subscriptions
-from infra.webhook_http import Answer, WebhookSender, signed_headers
+from infra.webhook_http import Answer, Screen, WebhookSender, signed_headers
 from services.audit.disclosures import DisclosureRecorder
 from services.context import Viewer
 from services.notifications.feed import Audience, Found, NotificationLog, told
@@ -68,7 +68,7 @@ class Deliverer:
         urls: UrlPolicy,
         terms: DeliveryTerms,
         clock: Clock,
-        sender: Callable[[float], WebhookSender] = WebhookSender,
+        sender: Callable[[float, Screen], WebhookSender] = WebhookSender,
         name: str = "",
     ) -> None:
         self.rows = rows
@@ -115,7 +115,7 @@ class Deliverer:
 
     def follow(self, subscription_id: uuid.UUID, stopping: threading.Event) -> None:
         """Until stopped or the lease is lost (the scan starts a new follower later)."""
-        sender = self.sender(self.terms.timeout_seconds)
+        sender = self.sender(self.terms.timeout_seconds, self.urls.connectable)
         try:
             while not stopping.is_set() and self.renewed(subscription_id):
                 stopping.wait(self.guarded_step(subscription_id, sender))

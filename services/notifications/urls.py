@@ -1,7 +1,8 @@
 """Where a webhook may point: https to a host the operator allowed for the agency
 (`leadctl agencies allow-webhook-host`), resolving only to public addresses; http to a
 loopback host only when `LEAD_WEBHOOK_ALLOW_HTTP_LOOPBACK` is set (development, tests). Checked
-when a subscription is made and again before every delivery (a name may move)."""
+when a subscription is made and again before every delivery (a name may move), and every
+address is screened again at the connect itself (`connectable`, `infra/webhook_http.py`)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,19 @@ class UrlPolicy:
         loopback = all(address.is_loopback for address in addresses)
         if parts.scheme == "http" and not (loopback and self.allow_http_loopback):
             raise WebhookUrlRefused("a webhook URL is https (http only to loopback, when allowed)")
-        if not loopback or not self.allow_http_loopback:
-            self.check_public(addresses)
+        self.screened(addresses)
         return url
+
+    def connectable(self, host: str, port: int) -> list[str]:
+        """The addresses a delivery to an allowed host may open its socket to, resolved now:
+        every one must pass, as at `check`; else WebhookUrlRefused."""
+        return [str(address) for address in self.screened(self.addresses(host, port))]
+
+    def screened(self, addresses: list[Address]) -> list[Address]:
+        """Public addresses, or loopback ones only, when the site allows http to loopback."""
+        if not (self.allow_http_loopback and all(a.is_loopback for a in addresses)):
+            self.check_public(addresses)
+        return addresses
 
     def addresses(self, host: str, port: int) -> list[Address]:
         try:
