@@ -34,10 +34,12 @@ from domain.compliance import (
     flag_id,
 )
 from domain.coordination import VIOLATION_REPORT, Coordination
+from domain.doors import POST_FILING_DOORS
 from domain.legal_matter import LegalMatter
 from domain.legal_values import Basis
 from domain.missed_diversion import MissedDiversion
 from domain.participant import Participant
+from domain.participant_state import Status
 
 C = Coordination
 SUBPOENA = "case_manager_subpoena"
@@ -115,6 +117,7 @@ def raised_by(event: object) -> list[Raised]:
 # The rules the compliance view raises from what came before, and the events it may raise
 # them at (`projections/compliance_rules.py`: a filing, an enrolment with a matter, a referral).
 FROM_HISTORY = (DIVERTED_CHARGE_FILED, POST_FILING_CROWDED_OUT)
+REFERRALS = (Participant.Referred, Participant.ReferredAgain)
 RAISED_FROM_HISTORY_AT: tuple[type[Any], ...] = (
     LegalMatter.ChargeFiled,
     LegalMatter.ChargeNotFiled,
@@ -122,3 +125,13 @@ RAISED_FROM_HISTORY_AT: tuple[type[Any], ...] = (
     Participant.Referred,
     Participant.ReferredAgain,
 )
+
+
+def may_flag_from_history(event: object) -> bool:
+    """Whether the compliance view may raise a flag from history at this event, by the event
+    alone: a filing, an enrolment closing a matter, a referral taken through a post-filing
+    door (`compliance_rules.py`: `filed`, `on_enrolled_with_matter`, `on_referral`). A
+    notification waits for the view only at such an event, not at every referral."""
+    if isinstance(event, REFERRALS):
+        return event.referral.door in POST_FILING_DOORS and event.status == Status.REFERRED
+    return isinstance(event, RAISED_FROM_HISTORY_AT)

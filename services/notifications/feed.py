@@ -17,7 +17,7 @@ from eventsourcing.utils import get_topic
 from domain.disclosure import Section
 from domain.disclosure_events import EventReader
 from domain.errors import NotFound, ParticipantForgotten
-from domain.golden_rule import RAISED_FROM_HISTORY_AT
+from domain.golden_rule import RAISED_FROM_HISTORY_AT, may_flag_from_history
 from domain.notifications import (
     MAKERS,
     SEARCHED,
@@ -88,7 +88,7 @@ class Flags(Reach, Protocol):
     def raised(self, positions: Collection[int]) -> dict[int, list[HistoryFlag]]: ...
 
 
-def reached(reach: Reach, positions: list[int], start: int) -> int:
+def reached(reach: Reach, positions: Collection[int], start: int) -> int:
     return reach.through(max(positions)) if positions else start
 
 
@@ -117,22 +117,23 @@ class NotificationLog:
     def after(self, position: int, limit: int = PAGE) -> tuple[list[Found], int]:
         """The notifications in the next `limit` events, and the last position read."""
         records = self.events.after(position, limit)
-        referred = [r.position for r in records if r.topic == SEARCHED_TOPIC]
-        flaggable = [r.position for r in records if r.topic in FLAGGED_TOPICS]
+        events = {
+            r.position: or_set_aside(
+                partial(self.decode, r), "notification_event", position=r.position
+            )
+            for r in records
+            if r.topic in TOPICS
+        }
+        referred = {at for at, event in events.items() if type(event) is SEARCHED}
+        flaggable = {at for at, event in events.items() if may_flag_from_history(event)}
         searched = reached(self.search, referred, position)
         checked = reached(self.flags, flaggable, position)
-        pairs = self.search.pairs([p for p in referred if p <= searched])
-        history = self.flags.raised([p for p in flaggable if p <= checked])
+        pairs = self.search.pairs([at for at in referred if at <= searched])
+        history = self.flags.raised([at for at in flaggable if at <= checked])
         found: list[Found] = []
-        for record in records:
-            if record.topic not in TOPICS:
-                continue
-            unsearched = record.position > searched and record.topic == SEARCHED_TOPIC
-            unchecked = record.position > checked and record.topic in FLAGGED_TOPICS
-            if unsearched or unchecked:
-                return found, record.position - 1  # told once its projection has run for it
-            at = record.position
-            event = or_set_aside(partial(self.decode, record), "notification_event", position=at)
+        for at, event in events.items():
+            if (at > searched and at in referred) or (at > checked and at in flaggable):
+                return found, at - 1  # told once its projection has run for it
             if event is None:
                 continue
             made = notices_of(event, pairs.get(at, ()), history.get(at, ()))
@@ -140,7 +141,7 @@ class NotificationLog:
             if notices:
                 first, *more = notices
                 recorded = getattr(event, "timestamp", first.occurred_at)
-                found.append(Found(record.position, recorded, first, event, tuple(more)))
+                found.append(Found(at, recorded, first, event, tuple(more)))
         return found, (records[-1].position if records else position)
 
     def named(self, notice: Notice, position: int) -> Notice:

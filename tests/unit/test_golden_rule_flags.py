@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from itertools import product
 from uuid import UUID, uuid4
 
 import pytest
@@ -10,10 +12,15 @@ from eventsourcing.domain import Aggregate
 
 from domain import compliance as rules
 from domain.coordination import Coordination, ShareCheck
+from domain.doors import POST_FILING_DOORS, Door
+from domain.golden_rule import RAISED_FROM_HISTORY_AT, REFERRALS, may_flag_from_history
 from domain.legal_values import Basis
+from domain.participant import Participant
 from projections.compliance_rules import FOLDS
 from projections.compliance_state import ComplianceState
 from projections.engine import Item
+from tests.unit.builders import PERSON as SOMEONE
+from tests.unit.builders import TERMS, arrest_diversion, social_contact
 from tests.unit.legal_fixtures import INDEPENDENT, T0, diverted, how, stamp
 
 pytestmark = pytest.mark.unit
@@ -172,3 +179,35 @@ def test_flag_ids_are_stable_and_rule_specific() -> None:
     assert rules.flag_id(rules.ACTION_WITHOUT_BASIS, source) != rules.flag_id(
         rules.CASE_MANAGER_SUBPOENAED, source
     )
+
+
+def referral_at(door: Door, accepted: bool) -> object:
+    """The first event of a record referred through `door` (taken, or declined)."""
+    referral = arrest_diversion() if door == Door.ARREST_DIVERSION else social_contact()
+    participant = Participant.refer(
+        uuid4(), SOMEONE, uuid4(), replace(referral, door=door), accepted, TERMS, 1, stamp()
+    )
+    [referred] = participant.collect_events()
+    return referred
+
+
+def test_a_notification_waits_for_the_view_exactly_at_the_referrals_that_can_raise_a_flag() -> None:
+    """`may_flag_from_history` answers from the event alone what the view's fold decides
+    with the capacity it keeps: at every door, taken or declined, with priority referrals
+    declined before it, a flag from history is raised only where the notification waits."""
+    cases = 0
+    for door, accepted in product(Door, (True, False)):
+        state = ComplianceState()
+        state.capacity = state.capacity | {
+            "declined_positions": [1],
+            "declined_participant_id": uuid4(),
+        }
+        event = referral_at(door, accepted)
+        FOLDS[type(event)](state, (2, event))
+        raised = any(f["rule"] == rules.POST_FILING_CROWDED_OUT for f in state.flags.values())
+        waits = may_flag_from_history(event)
+        assert raised == waits == (door in POST_FILING_DOORS and accepted), (door, accepted)
+        cases += 1
+    assert cases == len(Door) * 2 == 10
+    matter_events = [cls for cls in RAISED_FROM_HISTORY_AT if cls not in REFERRALS]
+    assert len(matter_events) == 3 and not may_flag_from_history(object())
