@@ -44,6 +44,7 @@ DOMAIN_PROBLEMS: list[tuple[type[Exception], int, str, str]] = [
     (legal_errors.UnknownMatter, 422, "unknown-matter", "Unknown legal matter"),
     (ProjectionNotCaughtUp, 503, "projection-not-caught-up", "Projection not caught up yet"),
     (audit_errors.HistoryBehind, 503, "projection-not-caught-up", "Projection not caught up yet"),
+    (audit_errors.VerificationRunning, 503, "verification-running", "A verification is running"),
     (audit_errors.InvalidCheckpoint, 422, "invalid-checkpoint", "Not a checkpoint of this service"),
     (errors.ChargeNotDivertible, 422, "charge-not-divertible", "Charge is not divertible"),
     (

@@ -11,3 +11,8 @@ class InvalidCheckpoint(InvalidInput):
 
 class HistoryBehind(DomainError):
     """Raised when the participant index lags the store too far to fill in the rest live."""
+
+
+class VerificationRunning(DomainError):
+    """Raised when a verification of the whole store is asked for while one is running in
+    this process: each reads every event, so they run one at a time (ask again shortly)."""

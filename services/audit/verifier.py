@@ -9,6 +9,7 @@ reordered), a record that no longer decodes, or a head that differs from a signe
 
 from __future__ import annotations
 
+import threading
 import time
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from infra.events_table.records import FIRST, StoredEvents
 from infra.signing import CheckpointSigner
 from services.audit.checkpoints import Checkpoint, utc_text
 from services.audit.decodability import Decodability, Decode
+from services.audit.errors import VerificationRunning
 from services.audit.quick_path import LAST
 from services.audit.read_verifier import ReadVerifier
 from services.audit.walk import Finding, Targets, Walk
@@ -60,8 +62,19 @@ class Verifier:
         self.decode = decode
         self.reads = reads
         self.page_size = 2000
+        self.running = threading.Lock()
 
     def verify(self, checkpoint: Checkpoint | None = None, *, deep: bool = False) -> dict[str, Any]:
+        """One at a time: a verification reads the whole store, and a caller asking for many
+        at once must not take every worker thread (VerificationRunning: ask again)."""
+        if not self.running.acquire(blocking=False):
+            raise VerificationRunning("a verification of the store is running: ask again soon")
+        try:
+            return self.verified(checkpoint, deep=deep)
+        finally:
+            self.running.release()
+
+    def verified(self, checkpoint: Checkpoint | None, *, deep: bool) -> dict[str, Any]:
         """`deep` decodes every record into its domain event (see `Decodability`)."""
         started = time.perf_counter()
         sealed_head = self.chain.sealed_head()

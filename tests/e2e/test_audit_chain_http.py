@@ -4,6 +4,8 @@ on a store a superuser tampered with), and who may call what."""
 from __future__ import annotations
 
 import base64
+import threading
+from typing import Any
 
 import httpx
 import pytest
@@ -87,3 +89,35 @@ async def test_only_auditors_verify_and_take_checkpoints(
         posted = await http.post("/v1/audit/verify", json=checkpoint, headers=headers)
         assert posted.status_code == 403
     assert (await http.get("/v1/audit/verify")).status_code == 401
+
+
+async def test_verifications_run_one_at_a_time_and_a_second_is_told_to_ask_again(
+    http: httpx.AsyncClient, container: Container, clock: SettableClock
+) -> None:
+    """Each reads the whole store: an auditor asking for many at once must not take every
+    worker thread. While one walks the chain, another is a 503 at once, and afterwards runs."""
+    await diverted_and_enrolled(http, container, clock)
+    verifier = container.audit.verifier
+    walking, go_on = threading.Event(), threading.Event()
+    real_walk = verifier.walk
+
+    def held_walk(*args: Any) -> None:
+        walking.set()
+        go_on.wait(10)
+        real_walk(*args)
+
+    verifier.walk = held_walk  # type: ignore[method-assign]
+    first = threading.Thread(target=verifier.verify)
+    first.start()
+    try:
+        assert walking.wait(10)
+        second = await http.get("/v1/audit/verify", headers=auditor(container))
+        assert second.status_code == 503, second.text
+        assert second.json()["type"].endswith("/problems/verification-running")
+        assert int(second.headers["Retry-After"]) >= 1
+    finally:
+        go_on.set()
+        first.join(10)
+    verifier.walk = real_walk  # type: ignore[method-assign]
+    report = await get_json(http, "/v1/audit/verify", auditor(container))
+    assert report["ok"] is True
