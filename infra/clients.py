@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,8 +24,11 @@ def hash_secret(secret: str) -> str:
     return _hasher.hash(secret)
 
 
-# Verifying against this keeps an unknown client id as slow as a wrong secret.
-_DUMMY_HASH = _hasher.hash("not-a-real-secret")
+@functools.cache
+def dummy_hash() -> str:
+    """Verifying against this keeps an unknown client id as slow as a wrong secret. Made on
+    first use: hashing at import cost every process (API, projector, CLI) 120 ms to start."""
+    return _hasher.hash("not-a-real-secret")
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class ClientRegistry:
             row = conn.execute(
                 select(api_clients).where(api_clients.c.client_id == client_id)
             ).first()
-        stored_hash = row.secret_hash if row is not None else _DUMMY_HASH
+        stored_hash = row.secret_hash if row is not None else dummy_hash()
         try:
             _hasher.verify(stored_hash, secret)
         except (VerificationError, InvalidHashError):
