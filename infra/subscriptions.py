@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from infra.sql_locks import take_sqlite_writer_lock
 from infra.tables import webhook_deliveries, webhook_hosts, webhook_subscriptions
 
 S = webhook_subscriptions
@@ -306,7 +307,7 @@ def lock_agency(conn: Connection, agency: str) -> None:
         key = text("SELECT pg_advisory_xact_lock(:space, hashtext(:agency))")
         conn.execute(key, {"space": SUBSCRIPTION_LOCKS, "agency": agency})
     else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        take_sqlite_writer_lock(conn)
 
 
 def active_count(conn: Connection, agency: str) -> int:

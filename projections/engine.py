@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from infra.events_table.log import Stored
 from infra.eventstore import LeadStore
 from infra.sealing import SealingMapper
+from infra.sql_locks import take_sqlite_writer_lock
 from projections.quarantine import TRANSIENT, Quarantine
 from projections.tables import projection_positions
 
@@ -250,11 +251,3 @@ class Projector:
 
 def _insert(conn: Connection) -> Any:
     return pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-
-
-def take_sqlite_writer_lock(conn: Connection) -> None:
-    """Start an SQLite transaction that reads and then writes as a writer: a reader that tries
-    to become a writer while another writer holds the lock fails at once with "database is
-    locked" (the busy timeout does not apply), whereas BEGIN IMMEDIATE waits for the lock."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from infra.sql_locks import take_sqlite_writer_lock
 from projections.engine import (
     PROJECTOR_LEASE,
     Decoder,
     Projector,
     Undecodable,
     apply_items,
-    take_sqlite_writer_lock,
 )
 from projections.quarantine import TRANSIENT, Entry, Quarantine
 
