@@ -47,12 +47,15 @@ def names_participant(conn: Connection, participant_id: UUID) -> bool:
     return found.first() is not None
 
 
-def raised_at(conn: Connection, positions: Collection[int], rules: Collection[str]) -> list[Row]:
-    """The flags of these rules raised by the events at these positions, in the view's order
+def raised_at(
+    conn: Connection, positions: Collection[int], rules: Collection[str]
+) -> dict[int, list[Row]]:
+    """The flags of these rules each event at these positions raised, in the view's order
     (a flag's seq is its event's position times SEQ_SPAN plus its rule's index)."""
-    found: list[Row] = []
+    found: dict[int, list[Row]] = {position: [] for position in positions}
     for group in chunks(sorted(positions), 300):
         spans = [t.c.seq.between(p * SEQ_SPAN, (p + 1) * SEQ_SPAN - 1) for p in group]
         statement = select(t).where(or_(*spans), t.c.rule.in_(list(rules))).order_by(t.c.seq)
-        found += [dict(row) for row in conn.execute(statement).mappings()]
+        for row in conn.execute(statement).mappings():
+            found[row["seq"] // SEQ_SPAN].append(dict(row))
     return found

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Engine
-
 from domain.notifications import FoundPair
 from projections.duplicate_queries import raised_by
 from projections.duplicates import DuplicateCandidates
-from projections.engine import Projector
 from services.notifications.reach import ProjectionReach
 
 
 class CandidateSearch(ProjectionReach):
-    def __init__(self, engine: Engine, projector: Projector) -> None:
-        super().__init__(engine, projector, DuplicateCandidates.name)
+    name = DuplicateCandidates.name
 
     def pairs(self, positions: Collection[int]) -> dict[int, list[FoundPair]]:
         """The pairs each `Referred` event at these positions raised, best first."""

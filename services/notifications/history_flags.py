@@ -5,32 +5,28 @@ event (`reach.py`)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
-
-from sqlalchemy import Engine
 
 from domain.golden_rule import FROM_HISTORY
 from domain.notifications import HistoryFlag
 from projections.compliance import ComplianceProjection
 from projections.compliance_queries import raised_at
-from projections.compliance_tables import SEQ_SPAN
-from projections.engine import Projector
 from services.notifications.reach import ProjectionReach
 
 
 class HistoryFlags(ProjectionReach):
-    def __init__(self, engine: Engine, projector: Projector) -> None:
-        super().__init__(engine, projector, ComplianceProjection.name)
+    name = ComplianceProjection.name
 
     def raised(self, positions: Collection[int]) -> dict[int, list[HistoryFlag]]:
         """The flags from history each event at these positions raised, in the view's order."""
         if not positions:
             return {}
-        found: dict[int, list[HistoryFlag]] = defaultdict(list)
         with self.engine.connect() as conn:
-            rows = raised_at(conn, positions, FROM_HISTORY)
-        for row in rows:
-            flag = HistoryFlag(row["flag_id"], row["rule"], row["status"], row["participant_id"])
-            found[row["seq"] // SEQ_SPAN].append(flag)
-        return dict(found)
+            found = raised_at(conn, positions, FROM_HISTORY)
+        return {
+            position: [
+                HistoryFlag(row["flag_id"], row["rule"], row["status"], row["participant_id"])
+                for row in rows
+            ]
+            for position, rows in found.items()
+        }

@@ -16,10 +16,11 @@ from projections.tables import projection_positions
 
 
 class ProjectionReach:
-    def __init__(self, engine: Engine, projector: Projector, name: str) -> None:
+    name: str  # the projection a subclass tells the results of
+
+    def __init__(self, engine: Engine, projector: Projector) -> None:
         self.engine = engine
-        self.name = name
-        self.projector = projector.only(name)
+        self.projector = projector.only(self.name)
 
     def through(self, wanted: int) -> int:
         """How far the projection has run, once it reaches `wanted` or can go no further now."""
