@@ -122,8 +122,7 @@ RAISED_FROM_HISTORY_AT: tuple[type[Any], ...] = (
     LegalMatter.ChargeFiled,
     LegalMatter.ChargeNotFiled,
     LegalMatter.EnrolledWhileFiled,
-    Participant.Referred,
-    Participant.ReferredAgain,
+    *REFERRALS,
 )
 
 

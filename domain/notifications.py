@@ -202,8 +202,8 @@ def with_history_flags(
     told = [{"flag_id": each.flag_id, "rule": each.rule, "status": each.status} for each in flags]
     for index, each in enumerate(made):
         if each is not None and each.type == N.GOLDEN_RULE_FLAG_RAISED:
-            made[index] = replace(each, data={"flags": [*each.data["flags"], *told]})
-            return made
+            joined = replace(each, data={"flags": [*each.data["flags"], *told]})
+            return [*made[:index], joined, *made[index + 1 :]]
     people = tuple(dict.fromkeys(f.participant_id for f in flags if f.participant_id is not None))
     first, others = (people[0], people[1:]) if people else (None, ())
     data = {"flags": told}
