@@ -51,8 +51,9 @@ HTTP_RULES = {
     "record-unreadable": (
         500,
         "An event of the record asked for cannot be read: it was altered or damaged in the "
-        "store, and `GET /v1/audit/verify` reports where. Lists and look-ups leave such a "
-        "record out and go on; other records answer as before.",
+        "store, and `GET /v1/audit/verify` reports where. A look-up over many records (the "
+        "non-return requests at a place, the notification feed) leaves it out and answers "
+        "for the others.",
     ),
     "internal-error": (
         500,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from eventsourcing.persistence import MapperDeserialisationError, PersistenceError
@@ -188,6 +189,24 @@ def http_problem(exc: StarletteHTTPException, instance: str | None = None) -> JS
     return problem(exc.status_code, slug, title, str(exc.detail), headers, instance=instance)
 
 
+UNREADABLE = (
+    "an event of this record cannot be read: it was altered or damaged in the store "
+    "(GET /v1/audit/verify reports where); other records answer as before"
+)
+UNEXPECTED = "the service failed to answer; the operators have the log of this request"
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+
+
+def failure(slug: str, detail: str) -> Handler:
+    """A 500 that says what failed in words fixed here, titled as `GET /problems` titles it."""
+
+    async def answer(request: Request, _exc: Exception) -> JSONResponse:
+        title = slug.replace("-", " ").capitalize()
+        return problem(500, slug, title, detail, instance=request.url.path)
+
+    return answer
+
+
 def allowed_methods(request: Request) -> list[str]:
     """Every method any route serves at this path (Starlette names only the first route's)."""
     methods: set[str] = set()
@@ -222,30 +241,12 @@ def install(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
-    async def on_unreadable(request: Request, _exc: Exception) -> JSONResponse:
-        return problem(
-            500,
-            "record-unreadable",
-            "The stored record cannot be read",
-            "an event of this record cannot be read: it was altered or damaged in the store "
-            "(GET /v1/audit/verify reports where); other records answer as before",
-            instance=request.url.path,
-        )
-
-    async def on_unexpected(request: Request, _exc: Exception) -> JSONResponse:
-        # The exception's message may quote input: it is logged scrubbed, never answered.
-        return problem(
-            500,
-            "internal-error",
-            "Internal error",
-            "the service failed to answer; the operators have the log of this request",
-            instance=request.url.path,
-        )
-
     app.add_exception_handler(errors.DomainError, on_domain)
-    app.add_exception_handler(MapperDeserialisationError, on_unreadable)
-    app.add_exception_handler(DataKeyLost, on_unreadable)
-    app.add_exception_handler(Exception, on_unexpected)
+    unreadable = failure("record-unreadable", UNREADABLE)
+    app.add_exception_handler(MapperDeserialisationError, unreadable)
+    app.add_exception_handler(DataKeyLost, unreadable)
+    # Anything else: its message may quote input, so it is logged scrubbed, never answered.
+    app.add_exception_handler(Exception, failure("internal-error", UNEXPECTED))
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(PersistenceError, on_store_down)

@@ -61,6 +61,7 @@ async def test_a_damaged_record_is_a_clear_problem_and_never_hides_the_others(
     assert [item["participant_id"] for item in place.json()["items"]] == [sound]
     described = await served.get("/problems/record-unreadable")
     assert described.status_code == 200 and described.json()["status"] == 500
+    assert answer.json()["title"] == described.json()["title"]  # as the catalogue names it
 
 
 async def test_an_unexpected_failure_is_a_problem_document_that_quotes_nothing(
