@@ -30,10 +30,11 @@ run: migrate
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-# Serial: under pytest-xdist a test file that configures structlog can meet loggers another
-# file cached, and fail by the order files reach a worker. `pytest -n auto` works for a quick run.
+# One worker per core, at most 4: each holds its own databases and connection pools, and a
+# stock PostgreSQL allows 100 connections. Parallel runs are safe (tests/conftest.py: no
+# logger is cached across tests); `pytest -p no:xdist` runs serially.
 test: install browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses=4
 
 test-unit: install
 	$(BIN)/pytest -q -m unit

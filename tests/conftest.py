@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+import structlog
 
 from api.app import create_app
 from composition.bootstrap import build
@@ -48,6 +49,31 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("LEAD_DATA_DIR", str(path))
         load_keys(Settings(secret_key=TEST_SECRET))  # generated now, not inside a CLI test
         yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uncached_loggers() -> Iterator[None]:
+    """structlog never caches a logger in the test process. The CLI commands the tests run
+    in-process configure logging with caching on, as production does: a module's logger first
+    used after that would keep that configuration (its level, the stdout of the test that was
+    capturing then) for whichever test reached the worker next, and a log-reading test would
+    pass or fail by the order files were dealt to workers."""
+    configure = structlog.configure
+
+    def without_cache(**config: object) -> None:
+        configure(**{**config, "cache_logger_on_first_use": False})  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(structlog, "configure", without_cache)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def logging_as_configured() -> Iterator[None]:
+    """Each test starts from the same structlog configuration, whatever the last one set."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 def _postgres_reachable() -> str | None:
