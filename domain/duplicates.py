@@ -6,6 +6,7 @@ review per pair, with who, when and why on every event."""
 from __future__ import annotations
 
 from enum import StrEnum
+from hashlib import sha1
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain import text
@@ -35,10 +36,16 @@ class Review(StrEnum):
     UNLINKED = "unlinked"
 
 
+CANDIDATE_NAME = NAMESPACE_URL.bytes + b"lead:possible-duplicate:"
+
+
 def candidate_id(a: UUID, b: UUID) -> UUID:
-    """One candidate per pair, whichever record was found first."""
-    first, second = sorted((a, b))
-    return uuid5(NAMESPACE_URL, f"lead:possible-duplicate:{first}:{second}")
+    """One candidate per pair, whichever record was found first: `uuid5(NAMESPACE_URL,
+    f"lead:possible-duplicate:{first}:{second}")`, spelled out because the search computes
+    sixteen per referral (a flood of alike names made it a tenth of the projector's time)."""
+    first, second = (a, b) if a.int < b.int else (b, a)
+    digest = sha1(CANDIDATE_NAME + f"{first}:{second}".encode(), usedforsecurity=False).digest()
+    return UUID(bytes=digest[:16], version=5)
 
 
 def review_id(candidate: UUID) -> UUID:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from uuid import UUID
 
 import jellyfish
@@ -129,9 +130,16 @@ def grade(new: Keys, old: Keys, identifier_match: bool = False) -> Match | None:
     them still agrees exactly, else `probable`; without one, the table above."""
     names = name_likeness(new, old)
     births = birth_likeness(new.date_of_birth, old.date_of_birth)
-    found = tuple(reason for reason in (names, births) if reason is not None)
     if identifier_match:
         agrees = names == "same_name" or births == "same_date_of_birth"
-        return Match(Grade.CERTAIN if agrees else Grade.PROBABLE, ("same_identifier", *found))
+        return matched(
+            Grade.CERTAIN if agrees else Grade.PROBABLE, names, births, by_identifier=True
+        )
     graded = GRADES.get((names or "", births or ""))
-    return None if graded is None else Match(graded, found)
+    return None if graded is None else matched(graded, names, births, by_identifier=False)
+
+
+@cache  # a few dozen combinations; a search grades hundreds of pairs per referral
+def matched(graded: Grade, names: str | None, births: str | None, *, by_identifier: bool) -> Match:
+    found = tuple(reason for reason in (names, births) if reason is not None)
+    return Match(graded, ("same_identifier", *found) if by_identifier else found)

@@ -141,16 +141,17 @@ class Blocks:
                 for block in blocks_of(keys):
                     self.by_block[block].remove(keys)
 
-    def sharing_a_block(self, keys: Keys) -> dict[UUID, Keys]:
-        """Of each block of `keys`, its BLOCK_CAP most recent records before `keys`."""
-        found: dict[UUID, Keys] = {}
+    def sharing_a_block(self, keys: Keys) -> dict[int, Keys]:
+        """Of each block of `keys`, its BLOCK_CAP most recent records before `keys`, by
+        position (one per record, and an int hashes cheaper than a UUID)."""
+        found: dict[int, Keys] = {}
         for block in blocks_of(keys):
             members = self.by_block.get(block, [])
             end = len(members)
             while end and members[end - 1].position >= keys.position:
                 end -= 1
-            found.update((k.participant_id, k) for k in members[max(0, end - BLOCK_CAP) : end])
-        found.pop(keys.participant_id, None)
+            found.update((k.position, k) for k in members[max(0, end - BLOCK_CAP) : end])
+        found.pop(keys.position, None)
         return found
 
 
@@ -248,10 +249,12 @@ def search(blocks: Blocks, keys: Keys, matched: Iterable[UUID]) -> list[tuple[Ke
     others = blocks.sharing_a_block(keys)
     by_identifier = {m for m in matched if m in blocks.by_id}
     for m in by_identifier:
-        others[m] = blocks.by_id[m]
+        other = blocks.by_id[m]
+        others[other.position] = other
     found = []
-    for other_id, other in others.items():
-        match = grade(keys, other, identifier_match=other_id in by_identifier)
+    for other in others.values():
+        by_id = bool(by_identifier) and other.participant_id in by_identifier
+        match = grade(keys, other, identifier_match=by_id)
         if match is not None:
             found.append((other, match))
     found.sort(key=lambda pair: (RANK[pair[1].grade], pair[0].position))
