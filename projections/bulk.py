@@ -6,14 +6,11 @@ processing and a pipelined statement per row), which is what a rebuild spends mo
 from __future__ import annotations
 
 import hashlib
-import math
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
 from typing import Any
-from uuid import UUID
 
 import orjson
-from sqlalchemy import JSON, Connection, DateTime, Table
+from sqlalchemy import JSON, Connection, Table
 
 Row = dict[str, Any]
 
@@ -35,75 +32,19 @@ def target_name(conn: Connection, table: Table) -> str:
 
 
 def copy_rows(cursor: Any, into: str, table: Table, rows: Sequence[Row]) -> None:
+    """A row at a time through psycopg's adapters: psycopg[binary] formats COPY's text in C,
+    1.6-2x faster than building it in Python (as this did until measured: 18.8 against 11.1
+    µs per possible_duplicates row, 4.3 against 2.7 per participant_events row, database
+    included)."""
     columns = list(rows[0])
     json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     listed = ", ".join(f'"{c}"' for c in columns)
-    data = as_copy_text(table, columns, rows)
     with cursor.copy(f"COPY {into} ({listed}) FROM STDIN") as copy:
-        if data is not None:
-            copy.write(data)
-            return
         for row in rows:
             values = [row[c] for c in columns]
             for i in json_at:  # orjson: a tenth of the stdlib encoder's time, same JSON
                 values[i] = orjson.dumps(values[i]).decode()
             copy.write_row(values)
-
-
-class NotPlain(Exception):
-    """A value the COPY text encoder leaves to psycopg's adapters."""
-
-
-ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _float(value: float) -> str:
-    if not math.isfinite(value):
-        raise NotPlain
-    return repr(value)
-
-
-def _datetime(value: datetime) -> str:
-    if value.tzinfo is None:  # what a naive time means is psycopg's business
-        raise NotPlain
-    return value.isoformat()
-
-
-PLAIN: dict[type, Callable[[Any], str]] = {
-    UUID: lambda value: value.hex,
-    bool: lambda value: "t" if value else "f",
-    int: str,
-    float: _float,
-    str: lambda value: value.translate(ESCAPES),
-    date: date.isoformat,
-    datetime: _datetime,
-}
-
-
-def _plain(value: Any) -> str:
-    return "\\N" if value is None else PLAIN[type(value)](value)
-
-
-def _json(value: Any) -> str:  # None is JSON's null, as psycopg's path writes it
-    return orjson.dumps(value).decode().translate(ESCAPES)
-
-
-def as_copy_text(table: Table, columns: list[str], rows: Sequence[Row]) -> bytes | None:
-    """The rows in COPY's text format, built in one piece: a row at a time through psycopg's
-    adapters cost more than the database's work on it. Only for plain values (ids, numbers,
-    text, aware times into `timestamptz`, JSON); None for anything else (then psycopg)."""
-    fields: list[tuple[str, Callable[[Any], str]]] = []
-    for name in columns:
-        kind = table.c[name].type
-        if isinstance(kind, DateTime) and not kind.timezone:
-            return None
-        fields.append((name, _json if isinstance(kind, JSON) else _plain))
-    try:
-        lines = ["\t".join([encode(row[name]) for name, encode in fields]) for row in rows]
-    except (KeyError, NotPlain):
-        return None
-    lines.append("")
-    return "\n".join(lines).encode()
 
 
 def copy_insert(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
