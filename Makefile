@@ -57,7 +57,7 @@ bench-full: install
 
 # Fault injection (kill -9, PostgreSQL crashes, a hostile proxy, conflicting commands) against
 # the real service on loopback; needs PostgreSQL on 127.0.0.1:5432 and root for pg_ctlcluster.
-# Crashing PostgreSQL waits until no other test run is active here. ≤ 10 minutes.
+# Crashing PostgreSQL waits until no other test run is active here. About 19 minutes on 2 cores.
 reliability: install
 	$(BIN)/python -m reliability
 
