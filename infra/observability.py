@@ -84,6 +84,9 @@ WEBHOOK_POSITION_LAG = Gauge(
 def configure_logging(level: str, *, as_json: bool) -> None:
     scrub.install()
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+    # Alembic's INFO ("setup plugin …" on import, "Context impl …" on every revision check) was
+    # the only plain-text chatter in a long-running command's JSON log, nine lines per start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
     )

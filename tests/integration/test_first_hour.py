@@ -5,9 +5,13 @@ does; `--help` loads nothing of the service."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -134,6 +138,39 @@ def test_serve_says_where_it_serves_once_it_answers(migrated_sqlite: dict[str, s
             assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
         finally:
             server.terminate()
+
+
+def test_a_long_running_command_logs_json_lines_only(migrated_sqlite: dict[str, str]) -> None:
+    """With LEAD_LOG_JSON an operator's pipeline parses every line a command writes: the
+    revision check at start (every command's) writes none of alembic's plain-text chatter."""
+    env = os.environ | migrated_sqlite | {"LEAD_SECRET_KEY": TEST_SECRET, "LEAD_LOG_JSON": "true"}
+    store = migrated_sqlite["LEAD_DATABASE_URL"].removeprefix("sqlite:///")
+    with subprocess.Popen(  # noqa: S603
+        [str(LEADCTL), "projector"], env=env, stderr=subprocess.PIPE, text=True
+    ) as running:
+        try:
+            deadline = time.monotonic() + 30
+            while not positions_claimed(store) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert positions_claimed(store)  # past its start-up checks
+        finally:
+            running.terminate()
+        assert running.stderr is not None
+        lines = running.stderr.read().splitlines()
+    assert [line for line in lines if not is_json(line)] == []
+
+
+def is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def positions_claimed(store: str) -> bool:
+    with sqlite3.connect(store) as conn:
+        return bool(conn.execute("SELECT count(*) FROM projection_positions").fetchone()[0])
 
 
 def test_help_loads_nothing_of_the_service() -> None:
