@@ -39,6 +39,10 @@ METRICS_TOKEN = "test-metrics-token-0123456789"
 METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}  # the scraper's header
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 EVENT_TABLES = ("leadstore_events", "leadstore_snapshots")
+# A notification feed page ends early after 2 s, with its cursor. In a CI run on two busy cores
+# one ended after a single item, and a test that reads the first page as the whole feed failed
+# for the wrong reason. Tests' feeds take their time; the budget has its own test.
+PATIENT = 3600.0
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -160,6 +164,7 @@ def clock() -> SettableClock:
 @pytest.fixture
 def container(settings: Settings, clock: SettableClock) -> Iterator[Container]:
     built = build(settings, clock=clock)
+    built.notifications.feed.budget_seconds = PATIENT
     yield built
     built.close()
 

@@ -18,7 +18,7 @@ from composition.bootstrap import build
 from infra.clock import SettableClock
 from infra.settings import Settings
 from services.container import Container
-from tests.conftest import START, headers_for
+from tests.conftest import PATIENT, START, headers_for
 
 FAST = {
     "webhook_allow_http_loopback": True,
@@ -68,6 +68,7 @@ class NotifySite:
 async def notify_site(settings: Settings, **overrides: Any) -> AsyncIterator[NotifySite]:
     fast = settings.model_copy(update=FAST | overrides)
     container = build(fast, clock=SettableClock(START))
+    container.notifications.feed.budget_seconds = PATIENT
     stopping = threading.Event()
     deliverer = threading.Thread(
         target=container.notifications.deliverer.run_until, args=(stopping,), daemon=True
