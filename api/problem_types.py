@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from api.problems import DOMAIN_PROBLEMS, HTTP_SLUGS, PROBLEM_BASE
+from api.problems import DOMAIN_PROBLEMS, HTTP_SLUGS, PROBLEM_BASE, title_of
 
 HTTP_RULES = {
     "bad-request": (400, "A header, a parameter or the body could not be read."),
@@ -76,10 +76,6 @@ def rule_of(docstring: str | None) -> str:
     """ "Raised when X." reads, for a partner, "When X." """
     text = " ".join((docstring or "").split())
     return "When " + text.removeprefix("Raised when ") if text.startswith("Raised when") else text
-
-
-def title_of(slug: str) -> str:
-    return slug.replace("-", " ").capitalize()
 
 
 @functools.cache

@@ -182,11 +182,17 @@ def validation_problem(exc: RequestValidationError, instance: str | None = None)
     )
 
 
+def title_of(slug: str) -> str:
+    """A problem's title where its slug is all there is (HTTP's own, the fixed 500s)."""
+    return slug.replace("-", " ").capitalize()
+
+
 def http_problem(exc: StarletteHTTPException, instance: str | None = None) -> JSONResponse:
     slug = HTTP_SLUGS.get(exc.status_code, "error")
     headers = dict(exc.headers) if exc.headers else None
-    title = slug.replace("-", " ").capitalize()
-    return problem(exc.status_code, slug, title, str(exc.detail), headers, instance=instance)
+    return problem(
+        exc.status_code, slug, title_of(slug), str(exc.detail), headers, instance=instance
+    )
 
 
 UNREADABLE = (
@@ -201,8 +207,7 @@ def failure(slug: str, detail: str) -> Handler:
     """A 500 that says what failed in words fixed here, titled as `GET /problems` titles it."""
 
     async def answer(request: Request, _exc: Exception) -> JSONResponse:
-        title = slug.replace("-", " ").capitalize()
-        return problem(500, slug, title, detail, instance=request.url.path)
+        return problem(500, slug, title_of(slug), detail, instance=request.url.path)
 
     return answer
 
