@@ -6,7 +6,6 @@ for it. Driver messages quote refused values and SQLAlchemy appends parameters: 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -28,15 +27,12 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """The service's log configuration (JSON lines, the scrubbing processors), uncached so
-    that it ends with the test."""
-    saved = structlog.get_config()
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The service's log configuration (JSON lines, the scrubbing processors); it ends with
+    the test (tests/conftest.py: no logger is cached, each test starts from the same one)."""
     configure_logging("DEBUG", as_json=True)
-    structlog.configure(cache_logger_on_first_use=False)
     caplog.set_level(logging.DEBUG)
-    yield caplog
-    structlog.configure(**saved)
+    return caplog
 
 
 def failing_sql(container: Container) -> None:
