@@ -23,6 +23,7 @@ from domain.identifiers import SITE_WIDE, IdentifierClaim
 from domain.participant import Participant
 from domain.policy import SITE_POLICY_ID, SitePolicy
 from domain.values import Identifier, IdentifierSystem, PolicyTerms
+from infra.async_group_commit import array_literal, quoted
 from infra.eventstore import TRANSCODER, LeadStore, NotAtOnce, open_store
 from services.container import Container
 from services.idempotency import IdempotencyRecord
@@ -220,3 +221,26 @@ async def test_a_lost_connection_fails_the_batch_and_the_next_save_reconnects(
     assert await pg.referrals.refer_at_once(POLICE, social_contact(13, START)) is None
     assert len(notifications(pg.store)) == before
     assert await pg.referrals.refer_at_once(POLICE, social_contact(13, START)) is not None
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["domain.participant:Participant.Referred", "services.idempotency:IdempotencyRecord"],
+        ['a "quoted" topic', "back\\slash", "a,comma", "{braces}", "NULL", " spaced ", ""],
+        ["é, ü and 😀", "tab\tnew\nline", '\\"', "'single'"],
+    ],
+)
+def test_the_batchs_array_literals_are_read_back_as_sent(
+    postgres_url: str, texts: list[str]
+) -> None:
+    """The async append sends its columns as array literals it writes itself: texts of any
+    content come back whole (never split, never NULL), ids and numbers as they were."""
+    ids = [uuid4() for _ in texts]
+    numbers = [0, 1, -7, 2**31 - 1][: len(texts)]
+    with psycopg.connect(postgres_url) as conn, psycopg.ClientCursor(conn) as cursor:
+        cursor.execute(
+            "SELECT %s::text[], %s::uuid[], %s::int8[]",
+            (array_literal(quoted(texts)), array_literal(ids), array_literal(numbers)),
+        )
+        assert cursor.fetchone() == (texts, ids, numbers)
