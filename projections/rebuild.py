@@ -7,8 +7,10 @@ schema_translate_map, so projections need no rebuild-specific code: they only de
 `tables`. Several projections rebuild in one pass over the store: each event is read and
 decoded once, and only events some projection wants are read at all.
 
-What makes it fast on PostgreSQL (issue 20): the next batch is read *and decoded* on a thread
-while this one is written (the decoding overlaps the database's work); an event only wanted by
+What makes it fast on PostgreSQL (issue 20): the projections replay in two lanes, each on a
+connection of its own (projections/rebuild_lanes.py: one lane's Python runs while the other
+waits on the database); the next batches are read *and decoded* on a thread of their own
+while those before are written (the decoding overlaps the database's work); an event only wanted by
 projections that need just ids and versions (`decode_shallow`) is not decoded in full; the
 shadow tables are known to start empty, so insert-only projections COPY into them plainly
 (`projections.bulk.into_empty`); and the indexes only queries use (`indexes_after_load`) are
@@ -19,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -33,13 +35,12 @@ from projections.bulk import INTO_EMPTY
 from projections.engine import Decoder, Item, Projection, Undecodable, apply_guarded
 from projections.quarantine import Quarantine
 from projections.reader import relaxed_gc, wanted_topics
+from projections.rebuild_lanes import LANES, replay_in_lanes
 from projections.sql import insert_missing
 from projections.tables import projection_positions, projection_quarantine
 
 Progress = Callable[[int, int], None]
 ShallowDecode = Callable[[Stored, Any], Any]
-# Projections replayed at once on PostgreSQL, each lane on its own connection: two cores.
-LANES = 2
 
 
 @dataclass(frozen=True)
@@ -48,30 +49,6 @@ class Batch:
 
     notifications: Sequence[Stored]
     items: dict[str, list[Item]]
-
-
-@dataclass(frozen=True)
-class Lanes:
-    """A batch applied by every lane at once: the first on the calling thread, the others on
-    the pool; it returns (or raises the first failure) only once every lane has finished,
-    so no connection is used after its lane's transaction has ended."""
-
-    rebuilder: Rebuilder
-    lanes: list[tuple[Connection, list[Projection]]]
-    pool: ThreadPoolExecutor | None
-
-    def apply(self, items: dict[str, list[Item]], after: int, upto: int) -> None:
-        (first, projections), *rest = self.lanes
-        apply = self.rebuilder.apply_lane
-        others: list[Future[None]] = []
-        if self.pool is not None:
-            others = [self.pool.submit(apply, c, p, items, after, upto) for c, p in rest]
-        try:
-            apply(first, projections, items, after, upto)
-        finally:
-            wait(others)
-        for other in others:
-            other.result()
 
 
 @dataclass(frozen=True)
@@ -125,41 +102,31 @@ class Rebuilder:
 
     def replay(self, conn: Connection, progress: Progress | None) -> tuple[int, int]:
         """Everything up to now into the shadows, one transaction per batch; the next batch
-        is read on a thread while this one is applied (the database works meanwhile)."""
-        position, read = 0, 0
+        is read on a thread while this one is applied (the database works meanwhile). On
+        PostgreSQL the projections replay in lanes (projections/rebuild_lanes.py)."""
         keyring = getattr(self.store.mapper, "keyring", None)  # a sealed store's
         if keyring is not None:
             keyring.load_all()
-        with (
-            ThreadPoolExecutor(max_workers=1) as pool,
-            self.lanes(conn) as lanes,
-            relaxed_gc(),
-        ):
+        with relaxed_gc():
+            if self.postgres and len(self.projections) >= LANES:
+                position, read = replay_in_lanes(self, conn, progress)
+            else:
+                position, read = self.replay_in_turn(conn, progress)
+        self.build_deferred_indexes(conn)
+        return position, read
+
+    def replay_in_turn(self, conn: Connection, progress: Progress | None) -> tuple[int, int]:
+        position, read = 0, 0
+        with ThreadPoolExecutor(max_workers=1) as pool:
             upcoming = pool.submit(self.prefetch, position)
             while (batch := upcoming.result()).notifications:
                 notifications = batch.notifications
                 upcoming = pool.submit(self.prefetch, notifications[-1].id)
-                lanes.apply(batch.items, position, notifications[-1].id)
+                self.apply_lane(conn, self.projections, batch.items, position, notifications[-1].id)
                 position, read = notifications[-1].id, read + len(notifications)
                 if progress:
                     progress(position, self.store.table.head())
-        self.build_deferred_indexes(conn)
         return position, read
-
-    @contextlib.contextmanager
-    def lanes(self, conn: Connection) -> Iterator[Lanes]:
-        """On PostgreSQL the projections replay in two lanes, each on its own connection with
-        its own transaction per batch: while one lane waits on the database (its COPYs and
-        upserts), the other's Python runs. Each projection stays in one lane, and writes only
-        its own shadow tables, so the lanes share nothing but the decoded events."""
-        if not self.postgres or len(self.projections) < LANES:
-            yield Lanes(self, [(conn, self.projections)], None)
-            return
-        groups = [self.projections[lane::LANES] for lane in range(LANES)]
-        with contextlib.ExitStack() as stack:
-            others = [stack.enter_context(self.engine.connect()) for _ in groups[1:]]
-            pool = stack.enter_context(ThreadPoolExecutor(max_workers=len(others)))
-            yield Lanes(self, list(zip([conn, *others], groups, strict=True)), pool)
 
     def read(self, after: int) -> Sequence[Stored]:
         """The next batch of the events some projection reads here (not those `in_sql`)."""
@@ -298,7 +265,12 @@ class Rebuilder:
                     file = self.shadow_file(projection)
                     conn.exec_driver_sql(f"ATTACH DATABASE '{file}' AS {self.shadow(projection)}")
                 conn.commit()
-            yield conn
+            try:
+                yield conn
+            except BaseException:
+                if not self.postgres:  # its shadows stay attached: it must not go back to the pool
+                    conn.invalidate()
+                raise
 
     def shadow_file(self, projection: Projection) -> Path:
         database = self.engine.url.database or ""
