@@ -87,7 +87,14 @@ def rebuild(
     names: Annotated[
         list[str] | None, typer.Argument(help="projections to rebuild; all when omitted")
     ] = None,
-    batch_size: int = 10_000,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=1_000_000,
+            help="events per transaction (default: BATCH, projections/rebuild.py)",
+        ),
+    ] = None,
     jobs: Annotated[int, typer.Option(min=1, max=8, help="processes to rebuild in")] = 1,
 ) -> None:
     """Rebuild from position 0 into shadow tables and swap them in at the end: the API keeps

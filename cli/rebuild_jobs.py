@@ -45,7 +45,7 @@ def partition(
     return best
 
 
-def rebuild_group(names: list[str], batch_size: int, progress: Progress) -> RebuildReport:
+def rebuild_group(names: list[str], batch_size: int | None, progress: Progress) -> RebuildReport:
     container = build(Settings())
     try:
         chosen = [p for p in container.projector.projections if p.name in names]
@@ -55,14 +55,16 @@ def rebuild_group(names: list[str], batch_size: int, progress: Progress) -> Rebu
         container.close()
 
 
-def child(names: list[str], batch_size: int, at: Synchronized[int], out: Any) -> None:
+def child(names: list[str], batch_size: int | None, at: Synchronized[int], out: Any) -> None:
     def progress(position: int) -> None:
         at.value = position
 
     out.put(rebuild_group(names, batch_size, progress))
 
 
-def run_groups(groups: list[list[str]], batch_size: int, progress: Progress) -> list[RebuildReport]:
+def run_groups(
+    groups: list[list[str]], batch_size: int | None, progress: Progress
+) -> list[RebuildReport]:
     """One group runs here; several run in spawned processes, progress the slowest's."""
     if len(groups) == 1:
         return [rebuild_group(groups[0], batch_size, progress)]

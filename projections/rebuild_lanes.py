@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from projections.rebuild import Batch, Rebuilder
 
 LANES = 2  # two cores: one for Python, one for PostgreSQL
-AHEAD = 2  # batches read and decoded ahead of the slowest lane (each up to 10,000 events)
+AHEAD = 2  # batches read and decoded ahead of the slowest lane (each up to rebuild.BATCH)
 POLL_SECONDS = 0.1  # how soon a blocked thread sees that the replay stopped
 Progress = Callable[[int, int], None]
 Done = tuple[int, int, int]  # lane, last position applied (-1: the lane ended), events

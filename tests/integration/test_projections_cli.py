@@ -40,3 +40,17 @@ def test_an_unknown_name_is_refused(settings: Settings, container: Container) ->
     code, output = leadctl(settings, "projections", "rebuild", "capacity", "nope")
     assert code != 0
     assert "nope" in output
+
+
+@pytest.mark.parametrize("size", ["0", "-5", "1000001"])
+def test_a_batch_size_out_of_range_is_refused_and_nothing_is_swapped(
+    settings: Settings, container: Container, size: str
+) -> None:
+    """A batch of 0 would read nothing and swap empty tables in at the head."""
+    History(container.store, seed=9).write(60, per_save=20)
+    container.projector.run_until_caught_up()
+    before = container.projector.positions()
+    code, output = leadctl(settings, "projections", "rebuild", "--batch-size", size)
+    assert code == 2, output
+    assert "--batch-size" in output
+    assert container.projector.positions() == before
