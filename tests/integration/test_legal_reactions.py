@@ -4,6 +4,7 @@ fails anywhere leaves neither, and a save that succeeds leaves both."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -73,9 +74,11 @@ def test_a_failed_save_leaves_neither_the_participant_event_nor_the_matter(
     seed(container)
     before = head(container)
     service = referrals(container, failing_after(LegalReactions(LegalRepository(container.store))))
+    shared = random.getstate()
     with pytest.raises(StoreBusy):
         service.refer(RequestContext(OFFICER), diversion(container.clock.now()))
     assert head(container) == before
+    assert random.getstate() == shared  # the retries drew their waits from their own generator
     assert topics_after(container, before) == []
 
 
