@@ -30,7 +30,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import AsyncClientCursor, AsyncConnection
 from psycopg.pq import ExecStatus
 
-from infra.group_commit import MAX_BATCH, Key, locked_batch
+from infra.group_commit import MAX_BATCH, Key, as_uuid, locked_batch
 
 # As infra/group_commit.py's BATCH_INSERT, with the saves' expectations checked too: a save
 # whose expected version of a stream is not the stream's stored version is left out.
@@ -148,9 +148,12 @@ class AsyncGroupCommit:
                 row = (number, as_uuid(aggregate_id), int(version))
                 for column, value in zip(expected, row, strict=True):
                     column.append(value)
-        arrays: list[list[Any]] = [saves, ids, versions, quoted(topics), lengths, *expected]
-        literals = [array_literal(array) for array in arrays]
-        values = (*literals[:5], b"".join(states), *literals[5:])
+        columns: list[list[Any]] = [saves, ids, versions, quoted(topics), lengths]
+        values = (
+            *map(array_literal, columns),
+            b"".join(states),  # in EXPECTING_INSERT's order: the states after the columns
+            *map(array_literal, expected),
+        )
         connection = await self.connected()
         cursor = AsyncClientCursor(connection)
         await cursor.execute(self.transaction, values)
@@ -178,10 +181,6 @@ class AsyncGroupCommit:
         if connection is not None:
             with contextlib.suppress(Exception):
                 await connection.close()
-
-
-def as_uuid(value: Any) -> UUID:
-    return value if type(value) is UUID else UUID(str(value))
 
 
 def array_literal(items: Iterable[object]) -> str:

@@ -60,7 +60,7 @@ class PendingSave:
 
     @property
     def keys(self) -> list[Key]:
-        return [(UUID(str(e.originator_id)), e.originator_version) for e in self.events]
+        return [(as_uuid(e.originator_id), e.originator_version) for e in self.events]
 
 
 class GroupCommitRecorder(PostgresApplicationRecorder):
@@ -153,13 +153,18 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             except BaseException:
                 conn.rollback()
                 raise
-        written = {(UUID(str(r["originator_id"])), r["originator_version"]): r for r in rows}
+        written = {(as_uuid(r["originator_id"]), r["originator_version"]): r for r in rows}
         for pending in chosen:
             keys = pending.keys
             if all(key in written for key in keys):
                 pending.ids = [written[key]["notification_id"] for key in keys]
             else:
                 pending.error = IntegrityError("a save conflicted with a stored event")
+
+
+def as_uuid(value: Any) -> UUID:
+    """A stored or returned id as a UUID (the library may hand either), parsed only if not."""
+    return value if type(value) is UUID else UUID(str(value))
 
 
 def locked_batch(recorder: PostgresApplicationRecorder, insert: str) -> SQL:
