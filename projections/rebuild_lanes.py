@@ -15,6 +15,7 @@ is raised once every thread has ended, so no connection is used after `replay` r
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -41,14 +42,14 @@ def replay_in_lanes(
     projections = rebuilder.projections
     groups = [projections[lane::LANES] for lane in range(LANES)]
     replay = Replay(rebuilder, len(groups))
-    with rebuilder.engine.connect() as second:
-        connections = [conn, second]
+    with contextlib.ExitStack() as opened:
+        others = [opened.enter_context(rebuilder.engine.connect()) for _ in groups[1:]]
         threads = [threading.Thread(target=replay.read_ahead, name="rebuild-reader")]
         threads += [
             threading.Thread(
-                target=replay.run_lane, args=(lane, connections[lane], group), name=f"lane-{lane}"
+                target=replay.run_lane, args=(lane, lane_conn, group), name=f"lane-{lane}"
             )
-            for lane, group in enumerate(groups)
+            for lane, (lane_conn, group) in enumerate(zip([conn, *others], groups, strict=True))
         ]
         for thread in threads:
             thread.start()

@@ -18,7 +18,7 @@ from domain.base import Meta, Stamp
 from domain.participant import Participant
 from domain.values import Arrest, Charge, Demographics, Location, Person, PolicyTerms, Referral
 from infra.clock import SettableClock
-from projections import rebuild
+from projections import rebuild, rebuild_lanes
 from projections.deadlines import IntakeDeadlines
 from projections.participant_events import (
     ParticipantEvents,
@@ -203,14 +203,17 @@ def every_row(container: Container) -> dict[str, list[str]]:
         }
 
 
+@pytest.mark.parametrize("lanes", [2, 3])
 def test_a_rebuild_in_lanes_writes_what_one_in_turn_writes(
-    container: Container, monkeypatch: pytest.MonkeyPatch
+    container: Container, monkeypatch: pytest.MonkeyPatch, lanes: int
 ) -> None:
-    """On PostgreSQL the projections replay in two lanes that run at their own pace; small
-    batches make many of them. The tables equal those of a replay in turn, projection by
-    projection (on SQLite both are the replay in turn)."""
+    """On PostgreSQL the projections replay in lanes (two by default) that run at their own
+    pace; small batches make many of them. The tables equal those of a replay in turn,
+    projection by projection (on SQLite both are the replay in turn)."""
     History(container.store, seed=8).write(600, per_save=15)
     projections = container.projector.projections
+    monkeypatch.setattr(rebuild, "LANES", lanes)
+    monkeypatch.setattr(rebuild_lanes, "LANES", lanes)
     Rebuilder(container.store, container.sql, projections, batch_size=40).run()
     in_lanes = every_row(container)
     monkeypatch.setattr(rebuild, "LANES", len(projections) + 1)  # too few projections
